@@ -1,0 +1,25 @@
+package io.datamart.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP request as the functions see it, whichever API Gateway payload carried it.
+ * Header names are case-insensitive; the body is the decoded bytes (null if none).
+ */
+public record ApiRequest(
+        String method,
+        String path,
+        Map<String, String> headers,
+        Map<String, List<String>> query,
+        byte[] body) {
+
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** Every value the query string gave this parameter, in order; empty if none. */
+    public List<String> queryValues(String name) {
+        return query.getOrDefault(name, List.of());
+    }
+}

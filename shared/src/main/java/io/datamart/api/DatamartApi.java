@@ -1,0 +1,71 @@
+package io.datamart.api;
+
+import io.datamart.auth.ServiceTokenAuthenticator;
+import io.datamart.auth.ServiceTokenRepository;
+import io.datamart.persistence.DatamartRepository;
+import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.TableNames;
+import io.datamart.service.DatamartService;
+import io.datamart.validation.DatamartValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The wiring of one function: its DynamoDB client, tables, token authenticator and
+ * service. Built once per execution environment, during init, which is what SnapStart
+ * snapshots; tests build it around DynamoDB Local through {@link #create}.
+ */
+public final class DatamartApi {
+    public static final String TOKEN_CACHE_TTL_VARIABLE = "TOKEN_CACHE_TTL_SECONDS";
+    static final Duration DEFAULT_TOKEN_CACHE_TTL = Duration.ofSeconds(30);
+
+    private final ServiceTokenAuthenticator authenticator;
+    private final DatamartService service;
+
+    private DatamartApi(ServiceTokenAuthenticator authenticator, DatamartService service) {
+        this.authenticator = authenticator;
+        this.service = service;
+    }
+
+    /** The wiring Lambda uses: everything from the function's environment variables. */
+    public static DatamartApi fromEnvironment() {
+        Map<String, String> environment = System.getenv();
+        return create(DynamoDbClients.fromEnvironment(environment), environment, Clock.systemUTC());
+    }
+
+    public static DatamartApi create(DynamoDbClient dynamoDb, Map<String, String> environment, Clock clock) {
+        TableNames tables = TableNames.fromEnvironment(environment);
+        ServiceTokenAuthenticator authenticator = new ServiceTokenAuthenticator(
+                new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));
+        DatamartService service = new DatamartService(new DatamartValidator(),
+                new DatamartRepository(dynamoDb, tables, clock));
+        return new DatamartApi(authenticator, service);
+    }
+
+    public ApiGatewayHandler handler(Operation operation) {
+        return new ApiGatewayHandler(operation, authenticator, service);
+    }
+
+    public DatamartService service() {
+        return service;
+    }
+
+    static Duration tokenCacheTtl(Map<String, String> environment) {
+        String seconds = environment.get(TOKEN_CACHE_TTL_VARIABLE);
+        if (seconds == null || seconds.isBlank()) {
+            return DEFAULT_TOKEN_CACHE_TTL;
+        }
+        try {
+            long value = Long.parseLong(seconds.strip());
+            if (value < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return Duration.ofSeconds(value);
+        } catch (NumberFormatException invalid) {
+            throw new IllegalStateException(TOKEN_CACHE_TTL_VARIABLE + " must be a whole number of seconds, not '"
+                    + seconds + "'", invalid);
+        }
+    }
+}

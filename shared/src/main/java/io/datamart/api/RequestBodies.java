@@ -1,0 +1,59 @@
+package io.datamart.api;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datamart.error.InvalidRequestException;
+import java.io.IOException;
+import java.util.Locale;
+
+/** Turns a request's body into JSON, enforcing the contract's Content-Type and syntax rules. */
+public final class RequestBodies {
+    private RequestBodies() {
+    }
+
+    /** The parsed body; whether it is an object is for the validator to say, with the rest. */
+    public static JsonNode json(ApiRequest request) {
+        requireJsonContentType(request.header("content-type"));
+        byte[] body = request.body();
+        if (body == null || body.length == 0) {
+            throw InvalidRequestException.of("Request body is required: a JSON object");
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException malformed) {
+            JsonLocation where = malformed.getLocation();
+            String location = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+            throw InvalidRequestException.of("Request body is not valid JSON" + location + ": "
+                    + malformed.getOriginalMessage());
+        } catch (IOException unreadable) {
+            throw InvalidRequestException.of("Request body could not be read as JSON");
+        }
+        if (json == null || json.isMissingNode()) {
+            throw InvalidRequestException.of("Request body is required: a JSON object");
+        }
+        return json;
+    }
+
+    /** {@code application/json}, optionally with {@code charset=utf-8}: JSON is UTF-8 (RFC 8259). */
+    static void requireJsonContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            throw InvalidRequestException.of("Content-Type must be application/json; the request has none");
+        }
+        String[] parts = contentType.split(";");
+        boolean json = parts[0].strip().equalsIgnoreCase("application/json");
+        for (int i = 1; json && i < parts.length; i++) {
+            String parameter = parts[i].strip();
+            int equals = parameter.indexOf('=');
+            if (equals > 0 && parameter.substring(0, equals).strip().equalsIgnoreCase("charset")) {
+                String charset = parameter.substring(equals + 1).strip().replace("\"", "");
+                json = charset.toLowerCase(Locale.ROOT).matches("utf-?8");
+            }
+        }
+        if (!json) {
+            throw InvalidRequestException.of("Content-Type must be application/json (UTF-8), not '"
+                    + io.datamart.validation.Strings.quotable(contentType, 100) + "'");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.datamart.api;
+
+import java.util.Optional;
+
+/** Every route of the contract, with the function that serves it. template.yaml wires the same set. */
+public enum Route {
+    CREATE("POST", "/api/v2/data-app/datamarts", Operation.CREATE, false),
+    UPDATE("PUT", "/api/v2/data-app/datamarts", Operation.UPDATE, false),
+    DELETE("DELETE", "/api/v2/data-app/datamarts", Operation.DELETE, false),
+    DELETE_ALIAS("DELETE", "/api/v2/data-app/datamart", Operation.DELETE, false),
+    LEGACY_CREATE("POST", "/api/v2/dataApp/datamarts", Operation.CREATE, true),
+    LEGACY_UPDATE("PUT", "/api/v2/dataApp/datamarts", Operation.UPDATE, true),
+    LEGACY_DELETE("POST", "/api/v2/dataApp/datamart/delete", Operation.DELETE, true);
+
+    private final String method;
+    private final String path;
+    private final Operation operation;
+    private final boolean legacy;
+
+    Route(String method, String path, Operation operation, boolean legacy) {
+        this.method = method;
+        this.path = path;
+        this.operation = operation;
+        this.legacy = legacy;
+    }
+
+    public static Optional<Route> find(Operation operation, String method, String path) {
+        for (Route route : values()) {
+            if (route.operation == operation && route.method.equalsIgnoreCase(method) && route.path.equals(path)) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    /** Legacy routes behave like the new ones and announce their successor. */
+    public boolean legacy() {
+        return legacy;
+    }
+
+    /** Every route but {@code DELETE} carries a JSON body; the delete routes take the name from the query. */
+    public boolean takesBody() {
+        return !"DELETE".equals(method);
+    }
+}

@@ -1,0 +1,7 @@
+package io.datamart.error;
+
+public final class DatasourceNotFoundException extends DatamartException {
+    public DatasourceNotFoundException() {
+        super("Invalid datasource name");
+    }
+}

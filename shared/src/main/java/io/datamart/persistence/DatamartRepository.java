@@ -1,0 +1,216 @@
+package io.datamart.persistence;
+
+import io.datamart.domain.Datamart;
+import io.datamart.domain.DatamartDefinition;
+import io.datamart.domain.DatamartUpdate;
+import io.datamart.error.DatamartAlreadyExistsException;
+import io.datamart.error.DatamartNotFoundException;
+import io.datamart.error.DatasourceNotFoundException;
+import io.datamart.error.InvalidRequestException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Datamarts in DynamoDB, keyed by organization and name. Every change is one
+ * conditional write, so DynamoDB itself decides races: there is no read followed by a
+ * write anywhere here.
+ */
+public final class DatamartRepository {
+    /** How often a create is retried when DynamoDB cancels it for a conflicting transaction. */
+    static final int MAX_TRANSACTION_ATTEMPTS = 5;
+
+    private static final String EXISTS = "attribute_exists(#organizationId)";
+    private static final String NOT_EXISTS = "attribute_not_exists(#organizationId)";
+    private static final Map<String, String> KEY_NAME = Map.of("#organizationId", Keys.ORGANIZATION_ID);
+
+    private final DynamoDbClient dynamoDb;
+    private final TableNames tables;
+    private final Clock clock;
+
+    public DatamartRepository(DynamoDbClient dynamoDb, TableNames tables, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.tables = tables;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores a new datamart in one transaction: the put succeeds only if no datamart of
+     * that name exists in the organization, and only if the datasource exists there.
+     * Of any number of concurrent creates of one name, exactly one succeeds.
+     */
+    public void create(String organizationId, DatamartDefinition definition) {
+        if (!Keys.isStorableName(definition.datasourceName())) {
+            throw new DatasourceNotFoundException();
+        }
+        Map<String, AttributeValue> item = DatamartItems.newItem(organizationId, definition, now());
+        requireFits(ItemSize.of(item));
+        List<TransactWriteItem> writes = List.of(
+                TransactWriteItem.builder().put(Put.builder()
+                        .tableName(tables.datamarts())
+                        .item(item)
+                        .conditionExpression(NOT_EXISTS)
+                        .expressionAttributeNames(KEY_NAME)
+                        .build()).build(),
+                TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                        .tableName(tables.datasources())
+                        .key(Keys.of(organizationId, definition.datasourceName()))
+                        .conditionExpression(EXISTS)
+                        .expressionAttributeNames(KEY_NAME)
+                        .build()).build());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // The token makes the SDK's own retries of this call idempotent: a retry after a
+                // lost response succeeds instead of reporting the name as already taken.
+                dynamoDb.transactWriteItems(request -> request
+                        .transactItems(writes)
+                        .clientRequestToken(UUID.randomUUID().toString()));
+                return;
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if (failedCondition(reasons, 1)) {
+                    throw new DatasourceNotFoundException();
+                }
+                if (failedCondition(reasons, 0)) {
+                    throw new DatamartAlreadyExistsException();
+                }
+                boolean conflict = reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
+                if (!conflict || attempt == MAX_TRANSACTION_ATTEMPTS) {
+                    throw cancelled;
+                }
+                backOff(attempt);
+            }
+        }
+    }
+
+    /**
+     * Replaces the parts the update carries and bumps the version, in one write that
+     * requires the datamart to exist: an update can never create (or resurrect) one.
+     */
+    public void update(String organizationId, DatamartUpdate update) {
+        if (!Keys.isStorableName(update.datamartName())) {
+            throw new DatamartNotFoundException();
+        }
+        Map<String, String> names = new HashMap<>(KEY_NAME);
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder set = new StringBuilder("SET #updatedAt = :now, #version = #version + :one");
+        names.put("#updatedAt", DatamartItems.UPDATED_AT);
+        names.put("#version", DatamartItems.VERSION);
+        values.put(":now", AttributeValues.string(now().toString()));
+        values.put(":one", AttributeValues.number(1));
+        if (update.tableList() != null) {
+            assign(set, names, values, DatamartItems.TABLE_LIST, DatamartItems.tableList(update.tableList()));
+        }
+        if (update.tenancySettings() != null) {
+            assign(set, names, values, DatamartItems.TENANCY_SETTINGS,
+                    DatamartItems.tenancySettings(update.tenancySettings()));
+        }
+        if (update.relationships() != null) {
+            assign(set, names, values, DatamartItems.RELATIONSHIPS,
+                    DatamartItems.relationships(update.relationships()));
+        }
+        Map<String, AttributeValue> key = Keys.of(organizationId, update.datamartName());
+        requireFits(ItemSize.of(key) + ItemSize.of(values));
+        try {
+            dynamoDb.updateItem(request -> request
+                    .tableName(tables.datamarts())
+                    .key(key)
+                    .updateExpression(set.toString())
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException missing) {
+            throw new DatamartNotFoundException();
+        } catch (DynamoDbException rejected) {
+            // The new parts fit on their own but not beside the parts the update keeps.
+            if (isItemTooLarge(rejected)) {
+                throw tooLarge("with the parts it keeps, the updated datamart");
+            }
+            throw rejected;
+        }
+    }
+
+    /** Deletes a datamart in one write that requires it to exist. */
+    public void delete(String organizationId, String name) {
+        if (!Keys.isStorableName(name)) {
+            throw new DatamartNotFoundException();
+        }
+        try {
+            dynamoDb.deleteItem(request -> request
+                    .tableName(tables.datamarts())
+                    .key(Keys.of(organizationId, name))
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(KEY_NAME));
+        } catch (ConditionalCheckFailedException missing) {
+            throw new DatamartNotFoundException();
+        }
+    }
+
+    /** The stored datamart, read with strong consistency. */
+    public Optional<Datamart> find(String organizationId, String name) {
+        if (!Keys.isStorableName(name)) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
+                .tableName(tables.datamarts())
+                .key(Keys.of(organizationId, name))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DatamartItems.fromItem(item));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static void assign(StringBuilder set, Map<String, String> names, Map<String, AttributeValue> values,
+            String attribute, AttributeValue value) {
+        set.append(", #").append(attribute).append(" = :").append(attribute);
+        names.put("#" + attribute, attribute);
+        values.put(":" + attribute, value);
+    }
+
+    private static boolean failedCondition(List<CancellationReason> reasons, int index) {
+        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    private static boolean isItemTooLarge(DynamoDbException exception) {
+        String message = exception.awsErrorDetails() == null ? null : exception.awsErrorDetails().errorMessage();
+        return exception.statusCode() == 400 && message != null && message.toLowerCase().contains("item size");
+    }
+
+    private static void requireFits(long size) {
+        if (size > ItemSize.MAX_ITEM_BYTES) {
+            throw tooLarge("the datamart is " + size + " bytes, and it");
+        }
+    }
+
+    private static InvalidRequestException tooLarge(String subject) {
+        return InvalidRequestException.of("Datamart is too large to store: " + subject
+                + " exceeds DynamoDB's item limit of 400 KB (" + ItemSize.MAX_ITEM_BYTES + " bytes)");
+    }
+
+    private static void backOff(int attempt) {
+        long ceiling = 25L << attempt;
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a conflicting transaction", interrupted);
+        }
+    }
+}

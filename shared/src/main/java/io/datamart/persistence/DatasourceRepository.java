@@ -1,0 +1,34 @@
+package io.datamart.persistence;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Datasources, keyed by organization and name. The functions never read this table:
+ * create checks a datasource's existence inside its own transaction. This class is
+ * for provisioning (seeds, tests, operators).
+ */
+public final class DatasourceRepository {
+    private final DynamoDbClient dynamoDb;
+    private final TableNames tables;
+    private final Clock clock;
+
+    public DatasourceRepository(DynamoDbClient dynamoDb, TableNames tables, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.tables = tables;
+        this.clock = clock;
+    }
+
+    /** Registers (or re-registers) a datasource in an organization. */
+    public void save(String organizationId, String name) {
+        if (!Keys.isStorableName(name)) {
+            throw new IllegalArgumentException("a datasource name must be 1 to 1024 UTF-8 bytes of valid Unicode");
+        }
+        Map<String, AttributeValue> item = new LinkedHashMap<>(Keys.of(organizationId, name));
+        item.put("createdAt", AttributeValues.string(clock.instant().toString()));
+        dynamoDb.putItem(request -> request.tableName(tables.datasources()).item(item));
+    }
+}

@@ -1,0 +1,297 @@
+package io.datamart.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datamart.domain.Cardinality;
+import io.datamart.domain.ClientColumnType;
+import io.datamart.domain.Column;
+import io.datamart.domain.DatamartDefinition;
+import io.datamart.domain.DatamartUpdate;
+import io.datamart.domain.JoinType;
+import io.datamart.domain.Relationship;
+import io.datamart.domain.Table;
+import io.datamart.domain.TenancyLevel;
+import io.datamart.domain.TenancySettings;
+import io.datamart.error.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every rule of the datamart body (CONTRACT.md, "The datamart body"), in one place for
+ * all functions. Reads a parsed JSON body, reports all violations at once with their
+ * JSON paths, and on success returns the typed request.
+ */
+public final class DatamartValidator {
+    public static final int MAX_NAME_LENGTH = 255;
+
+    private static final Set<String> CREATE_FIELDS =
+            fields("name", "datasourceName", "tableList", "tenancySettings", "relationships");
+    private static final Set<String> UPDATE_FIELDS =
+            fields("datamartName", "tableList", "tenancySettings", "relationships", "name", "datasourceName");
+    private static final Set<String> DELETE_FIELDS = fields("datamartName");
+    private static final Set<String> TABLE_FIELDS =
+            fields("name", "schemaName", "clientColumn", "label", "indexPattern", "isHide", "columns");
+    private static final Set<String> COLUMN_FIELDS = fields("name", "alias", "label", "isHide",
+            "isCustomColumn", "sql", "isAggregate", "isApplyTimezone");
+    private static final Set<String> TENANCY_FIELDS = fields("tenancyLevel", "clientColumnType", "schemaName",
+            "tableName", "tableClientNameColumn", "tablePrimaryKeyColumn", "primaryDatabase");
+    private static final Set<String> RELATIONSHIP_FIELDS = fields("parentTableName", "parentColumnName",
+            "childTableName", "childColumnName", "relationshipName", "cardinality", "join");
+
+    /** Characters OpenSearch forbids in index names; {@code *} stays allowed as the wildcard. */
+    private static final Pattern INDEX_PATTERN_FORBIDDEN = Pattern.compile("[\\s\\\\/?\"<>|,#]");
+
+    /** Validates a create body: {@code name}, {@code datasourceName}, {@code tableList} and the optional parts. */
+    public DatamartDefinition validateCreate(JsonNode body) {
+        Violations violations = new Violations();
+        ObjectFields root = root(body, CREATE_FIELDS, violations);
+        String name = root.requiredString("name");
+        if (name != null) {
+            checkName(root.path("name"), name, violations);
+        }
+        String datasourceName = root.requiredString("datasourceName");
+        List<Table> tables = tableList(root.requiredNonEmptyArray("tableList"), root.path("tableList"), violations);
+        TenancySettings tenancy = root.has("tenancySettings")
+                ? tenancySettings(root.get("tenancySettings"), root.path("tenancySettings"), true, violations)
+                : null;
+        List<Relationship> relationships =
+                relationships(root.optionalArray("relationships"), root.path("relationships"), violations);
+        violations.throwIfAny();
+        return new DatamartDefinition(name, datasourceName, tables, tenancy, relationships);
+    }
+
+    /** Validates an update body: {@code datamartName} and at least one part to replace. */
+    public DatamartUpdate validateUpdate(JsonNode body) {
+        Violations violations = new Violations();
+        ObjectFields root = root(body, UPDATE_FIELDS, violations);
+        String datamartName = root.requiredString("datamartName");
+        if (root.has("name")) {
+            violations.add(root.path("name"),
+                    "cannot be sent in an update: a datamart is renamed by deleting it and creating it again");
+        }
+        if (root.has("datasourceName")) {
+            violations.add(root.path("datasourceName"), "cannot be changed by an update: delete the datamart "
+                    + "and create it again with the other datasource");
+        }
+        if (!root.has("tableList") && !root.has("tenancySettings") && !root.has("relationships")) {
+            violations.add("", "must contain at least one of tableList, tenancySettings, relationships");
+        }
+        List<Table> tables = root.has("tableList")
+                ? tableList(root.requiredNonEmptyArray("tableList"), root.path("tableList"), violations)
+                : null;
+        TenancySettings tenancy = root.has("tenancySettings")
+                ? tenancySettings(root.get("tenancySettings"), root.path("tenancySettings"), false, violations)
+                : null;
+        List<Relationship> relationships =
+                relationships(root.optionalArray("relationships"), root.path("relationships"), violations);
+        violations.throwIfAny();
+        return new DatamartUpdate(datamartName, tables, tenancy, relationships);
+    }
+
+    /** Validates the legacy delete body, {@code {"datamartName": "..."}}, and returns the name. */
+    public String validateDeleteBody(JsonNode body) {
+        Violations violations = new Violations();
+        ObjectFields root = root(body, DELETE_FIELDS, violations);
+        JsonNode value = root.get("datamartName");
+        if (value == null || value.isNull() || (value.isTextual() && value.textValue().isBlank())) {
+            throw InvalidRequestException.of("datamartName is required");
+        }
+        String name = root.requiredString("datamartName");
+        violations.throwIfAny();
+        return name;
+    }
+
+    /** The delete route's query parameter: present and not blank. */
+    public String validateDeleteQuery(List<String> values) {
+        if (values == null || values.isEmpty() || values.stream().allMatch(String::isBlank)) {
+            throw InvalidRequestException.of("datamartName is required");
+        }
+        if (values.size() > 1) {
+            throw InvalidRequestException.of("datamartName must be given once, not " + values.size() + " times");
+        }
+        String name = values.get(0);
+        if (!Strings.isWellFormedUnicode(name)) {
+            throw InvalidRequestException.of("datamartName must be valid Unicode");
+        }
+        return name;
+    }
+
+    private static ObjectFields root(JsonNode body, Set<String> allowed, Violations violations) {
+        ObjectFields root = ObjectFields.of(body, "", allowed, violations);
+        if (root == null) {
+            throw InvalidRequestException.of("Request body must be a JSON object, not " + ObjectFields.describe(body));
+        }
+        return root;
+    }
+
+    private static void checkName(String path, String name, Violations violations) {
+        int length = name.codePointCount(0, name.length());
+        if (length > MAX_NAME_LENGTH) {
+            violations.add(path, "must be at most " + MAX_NAME_LENGTH + " characters, not " + length);
+        }
+        if (Strings.hasControlCharacter(name)) {
+            violations.add(path, "must not contain control characters");
+        }
+    }
+
+    private static List<Table> tableList(List<JsonNode> elements, String path, Violations violations) {
+        if (elements == null) {
+            return null;
+        }
+        List<Table> tables = new ArrayList<>(elements.size());
+        Map<List<String>, Integer> seen = new HashMap<>();
+        for (int i = 0; i < elements.size(); i++) {
+            String tablePath = JsonPaths.index(path, i);
+            Table table = table(elements.get(i), tablePath, violations);
+            if (table == null) {
+                continue;
+            }
+            // Arrays.asList allows the null of an absent schemaName in the key.
+            Integer first = seen.putIfAbsent(java.util.Arrays.asList(table.schemaName(), table.name()), i);
+            if (first != null) {
+                violations.add(tablePath, "repeats " + JsonPaths.index(path, first)
+                        + ": two tables have the same schemaName and name");
+            }
+            tables.add(table);
+        }
+        return tables;
+    }
+
+    private static Table table(JsonNode node, String path, Violations violations) {
+        ObjectFields table = ObjectFields.of(node, path, TABLE_FIELDS, violations);
+        if (table == null) {
+            return null;
+        }
+        String name = table.requiredString("name");
+        String schemaName = table.optionalString("schemaName");
+        String clientColumn = table.optionalString("clientColumn");
+        String label = table.optionalString("label");
+        String indexPattern = table.optionalString("indexPattern");
+        if (indexPattern != null) {
+            checkIndexPattern(table.path("indexPattern"), indexPattern, violations);
+        }
+        Boolean isHide = table.optionalBoolean("isHide");
+        List<Column> columns = columns(table.requiredNonEmptyArray("columns"), table.path("columns"), violations);
+        if (name == null || columns == null) {
+            return null;
+        }
+        return new Table(name, schemaName, clientColumn, label, indexPattern, isHide, columns);
+    }
+
+    private static void checkIndexPattern(String path, String pattern, Violations violations) {
+        if (pattern.isBlank() || INDEX_PATTERN_FORBIDDEN.matcher(pattern).find()
+                || "-_+".indexOf(pattern.charAt(0)) >= 0 || !pattern.equals(pattern.toLowerCase(Locale.ROOT))) {
+            violations.add(path, "must be an OpenSearch index pattern such as 'logs-*': lowercase, "
+                    + "no spaces, none of \\ / ? \" < > | , #, not starting with -, _ or +");
+        }
+    }
+
+    private static List<Column> columns(List<JsonNode> elements, String path, Violations violations) {
+        if (elements == null) {
+            return null;
+        }
+        List<Column> columns = new ArrayList<>(elements.size());
+        Map<String, Integer> seen = new HashMap<>();
+        boolean complete = true;
+        for (int i = 0; i < elements.size(); i++) {
+            String columnPath = JsonPaths.index(path, i);
+            Column column = column(elements.get(i), columnPath, violations);
+            if (column == null) {
+                complete = false;
+                continue;
+            }
+            Integer first = seen.putIfAbsent(column.name(), i);
+            if (first != null) {
+                violations.add(JsonPaths.field(columnPath, "name"),
+                        "repeats " + JsonPaths.index(path, first) + ": two columns have the same name");
+            }
+            columns.add(column);
+        }
+        return complete ? columns : null;
+    }
+
+    private static Column column(JsonNode node, String path, Violations violations) {
+        ObjectFields column = ObjectFields.of(node, path, COLUMN_FIELDS, violations);
+        if (column == null) {
+            return null;
+        }
+        String name = column.requiredString("name");
+        String alias = column.optionalString("alias");
+        String label = column.optionalString("label");
+        Boolean isHide = column.optionalBoolean("isHide");
+        Boolean isCustomColumn = column.optionalBoolean("isCustomColumn");
+        String sql;
+        if (Boolean.TRUE.equals(isCustomColumn)) {
+            sql = column.requiredString("sql");
+        } else {
+            sql = null;
+            if (column.has("sql")) {
+                violations.add(column.path("sql"), "is only allowed on a custom column (isCustomColumn: true)");
+            }
+        }
+        Boolean isAggregate = column.optionalBoolean("isAggregate");
+        Boolean isApplyTimezone = column.optionalBoolean("isApplyTimezone");
+        if (name == null) {
+            return null;
+        }
+        return new Column(name, alias, label, isHide, isCustomColumn, sql, isAggregate, isApplyTimezone);
+    }
+
+    private static TenancySettings tenancySettings(JsonNode node, String path, boolean levelRequired,
+            Violations violations) {
+        ObjectFields tenancy = ObjectFields.of(node, path, TENANCY_FIELDS, violations);
+        if (tenancy == null) {
+            return null;
+        }
+        TenancyLevel level = levelRequired || tenancy.has("tenancyLevel")
+                ? tenancy.requiredEnum("tenancyLevel", TenancyLevel.values())
+                : null;
+        boolean table = level == TenancyLevel.TABLE;
+        ClientColumnType clientColumnType = table
+                ? tenancy.requiredEnum("clientColumnType", ClientColumnType.values())
+                : tenancy.nullableEnum("clientColumnType", ClientColumnType.values());
+        String schemaName = tableTenancyString(tenancy, "schemaName", table);
+        String tableName = tableTenancyString(tenancy, "tableName", table);
+        String clientNameColumn = tableTenancyString(tenancy, "tableClientNameColumn", table);
+        String primaryKeyColumn = tableTenancyString(tenancy, "tablePrimaryKeyColumn", table);
+        String primaryDatabase = tenancy.nullableString("primaryDatabase");
+        return TenancySettings.of(level, clientColumnType, schemaName, tableName, clientNameColumn,
+                primaryKeyColumn, primaryDatabase);
+    }
+
+    private static String tableTenancyString(ObjectFields tenancy, String field, boolean required) {
+        return required ? tenancy.requiredString(field) : tenancy.optionalString(field);
+    }
+
+    private static List<Relationship> relationships(List<JsonNode> elements, String path, Violations violations) {
+        if (elements == null) {
+            return null;
+        }
+        List<Relationship> relationships = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            ObjectFields relationship =
+                    ObjectFields.of(elements.get(i), JsonPaths.index(path, i), RELATIONSHIP_FIELDS, violations);
+            if (relationship == null) {
+                continue;
+            }
+            relationships.add(new Relationship(
+                    relationship.requiredString("parentTableName"),
+                    relationship.requiredString("parentColumnName"),
+                    relationship.requiredString("childTableName"),
+                    relationship.requiredString("childColumnName"),
+                    relationship.requiredString("relationshipName"),
+                    relationship.nullableEnum("cardinality", Cardinality.values()),
+                    relationship.nullableEnum("join", JoinType.values())));
+        }
+        return relationships;
+    }
+
+    private static Set<String> fields(String... names) {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(names)));
+    }
+}

@@ -1,0 +1,52 @@
+package io.datamart.validation;
+
+/** String checks the contract needs and the JDK lacks. */
+public final class Strings {
+    private Strings() {
+    }
+
+    /**
+     * False when the string holds an unpaired UTF-16 surrogate, which JSON's
+     * {@code \ud800} escapes can produce but UTF-8 (and so DynamoDB) cannot store:
+     * accepting one would store something other than what was sent.
+     */
+    public static boolean isWellFormedUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static boolean hasControlCharacter(String text) {
+        return text.codePoints().anyMatch(Character::isISOControl);
+    }
+
+    /**
+     * Client text made safe to echo in an error message: at most {@code max} code points,
+     * unpaired surrogates replaced by U+FFFD (so the response is always valid UTF-8).
+     */
+    public static String quotable(String text, int max) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max * 2) + 3);
+        int count = 0;
+        for (int i = 0; i < text.length(); ) {
+            if (count == max) {
+                return out.append("...").toString();
+            }
+            int codePoint = text.codePointAt(i);
+            boolean unpaired = Character.isSurrogate((char) codePoint);
+            out.appendCodePoint(unpaired ? 0xFFFD : codePoint);
+            i += Character.charCount(codePoint);
+            count++;
+        }
+        return out.toString();
+    }
+}
