@@ -1,0 +1,95 @@
+package io.datamart.testing;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The real client to DynamoDB Local, except where a test asks an operation to fail:
+ * DynamoDB Local does not emulate throttling, outages or transaction conflicts.
+ */
+public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
+    public enum Operation { GET_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, TRANSACT_WRITE_ITEMS }
+
+    private record Fault(Supplier<RuntimeException> failure, AtomicInteger remaining) {
+    }
+
+    private final DynamoDbClient delegate;
+    private final Map<Operation, Fault> faults = new ConcurrentHashMap<>();
+    private final Map<Operation, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    public FaultInjectingDynamoDbClient(DynamoDbClient delegate) {
+        this.delegate = delegate;
+    }
+
+    /** The next {@code times} calls of {@code operation} throw, without reaching DynamoDB. */
+    public FaultInjectingDynamoDbClient fail(Operation operation, int times, Supplier<RuntimeException> failure) {
+        faults.put(operation, new Fault(failure, new AtomicInteger(times)));
+        return this;
+    }
+
+    /** How many times {@code operation} was called, failed calls included. */
+    public int calls(Operation operation) {
+        return calls.getOrDefault(operation, new AtomicInteger()).get();
+    }
+
+    private void before(Operation operation) {
+        calls.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+        Fault fault = faults.get(operation);
+        if (fault != null && fault.remaining().getAndDecrement() > 0) {
+            throw fault.failure().get();
+        }
+    }
+
+    @Override
+    public GetItemResponse getItem(GetItemRequest request) {
+        before(Operation.GET_ITEM);
+        return delegate.getItem(request);
+    }
+
+    @Override
+    public PutItemResponse putItem(PutItemRequest request) {
+        before(Operation.PUT_ITEM);
+        return delegate.putItem(request);
+    }
+
+    @Override
+    public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        before(Operation.UPDATE_ITEM);
+        return delegate.updateItem(request);
+    }
+
+    @Override
+    public DeleteItemResponse deleteItem(DeleteItemRequest request) {
+        before(Operation.DELETE_ITEM);
+        return delegate.deleteItem(request);
+    }
+
+    @Override
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+        before(Operation.TRANSACT_WRITE_ITEMS);
+        return delegate.transactWriteItems(request);
+    }
+
+    @Override
+    public String serviceName() {
+        return delegate.serviceName();
+    }
+
+    @Override
+    public void close() {
+        // the delegate belongs to the test run
+    }
+}
