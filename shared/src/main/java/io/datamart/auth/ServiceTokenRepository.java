@@ -2,6 +2,7 @@ package io.datamart.auth;
 
 import io.datamart.persistence.TableNames;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,25 +21,37 @@ public final class ServiceTokenRepository {
         this.table = tables.serviceTokens();
     }
 
+    /**
+     * The token stored under this hash. An item an operator wrote by hand without an
+     * organization, or with a date that does not parse, is treated as no token at all:
+     * authentication fails closed rather than with a 500.
+     */
     public Optional<ServiceToken> find(String tokenHash) {
         Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
                 .tableName(table)
                 .key(Map.of(TOKEN_HASH, AttributeValue.fromS(tokenHash)))
                 .consistentRead(true)).item();
-        if (item == null || item.isEmpty()) {
+        if (item == null || item.isEmpty() || string(item, "organizationId") == null) {
             return Optional.empty();
         }
-        return Optional.of(new ServiceToken(item.get(TOKEN_HASH).s(), item.get("tokenId").s(),
-                item.get("organizationId").s(), instant(item, "createdAt"), instant(item, "expiresAt"),
-                instant(item, "revokedAt")));
+        try {
+            return Optional.of(new ServiceToken(tokenHash, string(item, "tokenId"), string(item, "organizationId"),
+                    instant(item, "createdAt"), instant(item, "expiresAt"), instant(item, "revokedAt")));
+        } catch (DateTimeParseException malformed) {
+            return Optional.empty();
+        }
     }
 
     public void save(ServiceToken token) {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(TOKEN_HASH, AttributeValue.fromS(token.tokenHash()));
-        item.put("tokenId", AttributeValue.fromS(token.tokenId()));
+        if (token.tokenId() != null) {
+            item.put("tokenId", AttributeValue.fromS(token.tokenId()));
+        }
         item.put("organizationId", AttributeValue.fromS(token.organizationId()));
-        item.put("createdAt", AttributeValue.fromS(token.createdAt().toString()));
+        if (token.createdAt() != null) {
+            item.put("createdAt", AttributeValue.fromS(token.createdAt().toString()));
+        }
         if (token.expiresAt() != null) {
             item.put("expiresAt", AttributeValue.fromS(token.expiresAt().toString()));
         }
@@ -48,8 +61,13 @@ public final class ServiceTokenRepository {
         dynamoDb.putItem(request -> request.tableName(table).item(item));
     }
 
-    private static Instant instant(Map<String, AttributeValue> item, String name) {
+    private static String string(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
-        return value == null ? null : Instant.parse(value.s());
+        return value == null ? null : value.s();
+    }
+
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String value = string(item, name);
+        return value == null ? null : Instant.parse(value);
     }
 }

@@ -11,11 +11,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.security.SecureRandom;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -38,6 +39,9 @@ public final class DatamartRepository {
     private static final String EXISTS = "attribute_exists(#organizationId)";
     private static final String NOT_EXISTS = "attribute_not_exists(#organizationId)";
     private static final Map<String, String> KEY_NAME = Map.of("#organizationId", Keys.ORGANIZATION_ID);
+
+    /** SecureRandom rather than ThreadLocalRandom: it is reseeded after a SnapStart restore. */
+    private static final SecureRandom JITTER = new SecureRandom();
 
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
@@ -190,7 +194,7 @@ public final class DatamartRepository {
 
     private static boolean isItemTooLarge(DynamoDbException exception) {
         String message = exception.awsErrorDetails() == null ? null : exception.awsErrorDetails().errorMessage();
-        return exception.statusCode() == 400 && message != null && message.toLowerCase().contains("item size");
+        return exception.statusCode() == 400 && message != null && message.toLowerCase(Locale.ROOT).contains("item size");
     }
 
     private static void requireFits(long size) {
@@ -207,7 +211,7 @@ public final class DatamartRepository {
     private static void backOff(int attempt) {
         long ceiling = 25L << attempt;
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling));
+            Thread.sleep(ceiling / 2 + JITTER.nextLong(ceiling / 2));
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying a conflicting transaction", interrupted);
