@@ -1,0 +1,66 @@
+package io.datamart.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.datamart.testing.EventFiles;
+import io.datamart.testing.ProjectFiles;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The files in events/ are what `sam local invoke -e` feeds the functions, so they must
+ * be events API Gateway really sends. Each is read with the official event models of
+ * aws-lambda-java-events (through aws-lambda-java-tests' EventLoader) and must agree
+ * with what our own parser sees: a route of the function whose folder it is in.
+ */
+class SampleEventsTest {
+
+    static Stream<Path> sampleEvents() throws IOException {
+        try (Stream<Path> folders = Files.list(ProjectFiles.events())) {
+            List<Path> all = folders.filter(Files::isDirectory).sorted()
+                    .flatMap(folder -> EventFiles.in(folder.getFileName().toString()).stream()).toList();
+            return all.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sampleEvents")
+    void everySampleEventIsAnApiGatewayEventForARouteOfItsFunction(Path file) throws IOException {
+        String json = EventFiles.read(file);
+        ApiRequest parsed = ApiEventParser.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        Operation operation = Operation.valueOf(file.getParent().getFileName().toString().toUpperCase());
+        Route route = Route.find(operation, parsed.method(), parsed.path()).orElse(null);
+        assertNotNull(route, file + " targets " + parsed.method() + " " + parsed.path()
+                + ", which is not a route of " + operation);
+
+        String relative = ProjectFiles.events().relativize(file).toString();
+        if (json.contains("\"version\": \"2.0\"") || json.contains("\"version\":\"2.0\"")) {
+            APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(file.toAbsolutePath().toString());
+            assertEquals(route.method() + " " + route.path(), event.getRouteKey(), relative);
+            assertEquals(route.method(), event.getRequestContext().getHttp().getMethod(), relative);
+            assertTrue(event.getHeaders().keySet().stream().allMatch(h -> h.equals(h.toLowerCase())),
+                    relative + ": HTTP API sends header names in lower case");
+        } else {
+            APIGatewayProxyRequestEvent event = EventLoader.loadApiGatewayRestEvent(file.toAbsolutePath().toString());
+            assertEquals(route.method(), event.getHttpMethod(), relative);
+            assertEquals(route.path(), event.getResource(), relative);
+        }
+        if (route.takesBody()) {
+            assertNotNull(parsed.body(), relative + " needs a body");
+            assertEquals("application/json", parsed.header("Content-Type"), relative);
+        }
+        assertEquals("Bearer dbn_live_local_demo_token", parsed.header("AUTHORIZATION"), relative);
+    }
+}
