@@ -31,7 +31,11 @@ public final class DatamartApi {
 
     /** The wiring Lambda uses: everything from the function's environment variables. */
     public static DatamartApi fromEnvironment() {
-        Map<String, String> environment = System.getenv();
+        return fromEnvironment(System.getenv());
+    }
+
+    /** The same wiring from given variables: how the local runner starts a function. */
+    public static DatamartApi fromEnvironment(Map<String, String> environment) {
         return create(DynamoDbClients.fromEnvironment(environment), environment, Clock.systemUTC());
     }
 

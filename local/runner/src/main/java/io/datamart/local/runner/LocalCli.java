@@ -1,0 +1,160 @@
+package io.datamart.local.runner;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/local-api} and {@code bin/invoke}: the commands of the local runner. */
+@Command(name = "datamart-local", mixinStandardHelpOptions = true,
+        subcommands = {LocalCli.Serve.class, LocalCli.Invoke.class},
+        description = "Runs the Datamart API's functions on this machine, on DynamoDB Local.")
+public final class LocalCli {
+    /** Exit code for a configuration the command cannot run with (bad seed, template, handler). */
+    static final int CONFIGURATION_ERROR = 2;
+    /** Exit code when the handler itself threw, as a failed Lambda invocation. */
+    static final int HANDLER_FAILED = 1;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine commandLine = new CommandLine(new LocalCli())
+                .setOut(new java.io.PrintWriter(out, true))
+                .setErr(new java.io.PrintWriter(err, true))
+                .setExecutionExceptionHandler((failure, line, parsed) -> {
+                    err.println("error: " + failure.getMessage());
+                    return CONFIGURATION_ERROR;
+                });
+        ((Serve) commandLine.getSubcommands().get("serve").getCommand()).streams(out, err);
+        ((Invoke) commandLine.getSubcommands().get("invoke").getCommand()).streams(out, err);
+        return commandLine.execute(args);
+    }
+
+    /** The project's folder, which bin/ scripts pass; relative defaults resolve against it. */
+    static Path orDefault(Path given, String relative) {
+        return given != null ? given : Path.of(System.getProperty("datamart.root", ".")).resolve(relative);
+    }
+
+    /** Options both commands share: where the template, the seed and the data are. */
+    static class Storage {
+        @Option(names = "--template", paramLabel = "FILE",
+                description = "The SAM template whose functions, routes and tables to run (default: template.yaml).")
+        Path template;
+
+        @Option(names = "--seed", paramLabel = "FILE",
+                description = "Organizations, service tokens and datasources to load (default: local/seed.json).")
+        Path seed;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Keep DynamoDB Local's data in DIR across restarts (default: in memory).")
+        Path dataDir;
+
+        /** DynamoDB Local prints its banner on stdout; stdout belongs to the command's output. */
+        LocalEnvironment start(PrintStream out, PrintStream err) {
+            PrintStream stdout = System.out;
+            System.setOut(err);
+            try {
+                return LocalEnvironment.start(orDefault(template, "template.yaml"),
+                        orDefault(seed, "local/seed.json"), dataDir, err);
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Serves the API on http://127.0.0.1:PORT until Ctrl-C or SIGTERM.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        Storage storage = new Storage();
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "3000",
+                description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+        int port;
+
+        private PrintStream out = System.out;
+        private PrintStream err = System.err;
+
+        void streams(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            LocalEnvironment environment = storage.start(out, err);
+            LocalApiServer server;
+            try {
+                environment.loadAllFunctions();
+                server = LocalApiServer.start(environment, port, err);
+            } catch (Exception e) {
+                environment.close();
+                throw e;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread shutdown = new Thread(() -> {
+                server.close();
+                environment.close();
+                stopped.countDown();
+            }, "shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdown);
+            err.println("DynamoDB Local: " + environment.dynamoDb().endpoint()
+                    + (storage.dataDir == null ? " (in memory)" : " (data in " + storage.dataDir + ")"));
+            environment.template().routes().forEach(route ->
+                    err.println("  " + route.routeKey() + " -> " + route.functionId()));
+            out.println("Datamart API listening on " + server.url());
+            out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "invoke", mixinStandardHelpOptions = true,
+            description = "Runs one event through one function, like `sam local invoke`: "
+                    + "the response on stdout, logs on stderr.")
+    static final class Invoke implements Callable<Integer> {
+        @CommandLine.Mixin
+        Storage storage = new Storage();
+
+        @Parameters(index = "0", paramLabel = "FUNCTION", description = "A function's logical id in the template.")
+        String function;
+
+        @Parameters(index = "1", paramLabel = "EVENT_FILE", description = "The event, e.g. events/create/http-api.json.")
+        Path eventFile;
+
+        private PrintStream out = System.out;
+        private PrintStream err = System.err;
+
+        void streams(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] event = Files.readAllBytes(eventFile);
+            try (LocalEnvironment environment = storage.start(out, err)) {
+                LocalFunction target = environment.function(function);
+                byte[] response;
+                try {
+                    response = target.invoke(event);
+                } catch (Exception failure) {
+                    err.println("error: " + function + " failed: " + failure);
+                    failure.printStackTrace(err);
+                    return HANDLER_FAILED;
+                }
+                out.println(new String(response, StandardCharsets.UTF_8));
+                out.flush();
+                return 0;
+            }
+        }
+    }
+}

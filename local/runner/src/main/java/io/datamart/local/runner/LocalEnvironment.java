@@ -1,0 +1,93 @@
+package io.datamart.local.runner;
+
+import io.datamart.local.EmbeddedDynamoDb;
+import io.datamart.local.TemplateModel;
+import io.datamart.local.TemplateModel.FunctionDefinition;
+import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.TableNames;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What `sam local` would give: template.yaml's tables in DynamoDB Local (in memory or in
+ * a data folder), the seed loaded, and each function started on first use with the
+ * environment the template gives it, pointed at DynamoDB Local.
+ */
+public final class LocalEnvironment implements AutoCloseable {
+    private final TemplateModel template;
+    private final EmbeddedDynamoDb dynamoDb;
+    private final PrintStream logs;
+    private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+
+    private LocalEnvironment(TemplateModel template, EmbeddedDynamoDb dynamoDb, PrintStream logs) {
+        this.template = template;
+        this.dynamoDb = dynamoDb;
+        this.logs = logs;
+    }
+
+    /**
+     * Starts DynamoDB Local, creates the template's tables, loads the seed.
+     *
+     * @param dataDir null to keep everything in memory
+     * @param logs    where the functions' log lines go
+     */
+    public static LocalEnvironment start(Path templateFile, Path seedFile, Path dataDir, PrintStream logs) {
+        TemplateModel template = TemplateModel.load(templateFile);
+        SeedFile seed = SeedFile.load(seedFile); // refuse a broken seed before starting anything
+        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir, 0);
+        try {
+            dynamoDb.createTables(template.tables().values());
+            seed.apply(dynamoDb.client(), tableNames(template), Clock.systemUTC());
+            return new LocalEnvironment(template, dynamoDb, logs);
+        } catch (RuntimeException e) {
+            dynamoDb.close();
+            throw e;
+        }
+    }
+
+    public TemplateModel template() {
+        return template;
+    }
+
+    public EmbeddedDynamoDb dynamoDb() {
+        return dynamoDb;
+    }
+
+    /** The function with this logical id, loaded and initialised on first use. */
+    public LocalFunction function(String logicalId) {
+        return functions.computeIfAbsent(logicalId, id -> {
+            FunctionDefinition definition = template.function(id, true).orElseThrow();
+            return LocalFunction.load(definition, environment(definition), logs);
+        });
+    }
+
+    /** Loads every function now, so a broken handler or jar stops startup rather than a request. */
+    public void loadAllFunctions() {
+        template.functions().keySet().forEach(this::function);
+    }
+
+    private Map<String, String> environment(FunctionDefinition definition) {
+        Map<String, String> environment = new LinkedHashMap<>(definition.environment());
+        environment.put(DynamoDbClients.ENDPOINT_VARIABLE, dynamoDb.endpoint().toString());
+        environment.put("AWS_REGION", "us-east-1");
+        environment.put("AWS_LAMBDA_FUNCTION_NAME", definition.logicalId());
+        return environment;
+    }
+
+    /** Locally each table is named by its logical id, which is what the template's Refs resolve to. */
+    static TableNames tableNames(TemplateModel template) {
+        FunctionDefinition any = template.functions().values().stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(template.file() + " has no functions"));
+        return TableNames.fromEnvironment(any.environment());
+    }
+
+    @Override
+    public void close() {
+        functions.values().forEach(LocalFunction::close);
+        dynamoDb.close();
+    }
+}

@@ -1,0 +1,183 @@
+package io.datamart.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+
+/**
+ * template.yaml read as data: the functions (handler, code, routes, environment) and
+ * the DynamoDB tables. Running locally from this model, rather than from a copy of it,
+ * means local routes and tables cannot drift from the deployed ones. The template uses
+ * only long-form intrinsics, so it is plain YAML.
+ */
+public final class TemplateModel {
+    /** A route an HTTP API event wires to a function. Paths may hold {@code {parameters}}. */
+    public record RouteDefinition(String method, String path, String functionId) {
+        /** "POST /api/v2/data-app/datamarts", the HTTP API route key. */
+        public String routeKey() {
+            return method + " " + path;
+        }
+    }
+
+    /**
+     * A function as deployed: {@code Class::method} handler, the code it runs (resolved
+     * against the template's folder), its routes, and its environment with every
+     * {@code Ref} to a table resolved to that table's local name.
+     */
+    public record FunctionDefinition(String logicalId, String handler, Path code, List<RouteDefinition> routes,
+            Map<String, String> environment) {
+    }
+
+    private static final String TABLE_TYPE = "AWS::DynamoDB::Table";
+    private static final String FUNCTION_TYPE = "AWS::Serverless::Function";
+
+    private final Path file;
+    private final JsonNode root;
+
+    private TemplateModel(Path file, JsonNode root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    public static TemplateModel load(Path templateFile) {
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(templateFile.toFile());
+            if (root == null || !root.path("Resources").isObject()) {
+                throw new IllegalArgumentException(templateFile + " has no Resources");
+            }
+            return new TemplateModel(templateFile.toAbsolutePath().normalize(), root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + templateFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public JsonNode root() {
+        return root;
+    }
+
+    public JsonNode resource(String logicalId) {
+        JsonNode resource = root.path("Resources").path(logicalId);
+        if (resource.isMissingNode()) {
+            throw new IllegalArgumentException("template.yaml has no resource " + logicalId);
+        }
+        return resource;
+    }
+
+    /** Logical ids of the resources of one type, in template order. */
+    public List<String> resourcesOfType(String type) {
+        List<String> ids = new ArrayList<>();
+        root.path("Resources").fields().forEachRemaining(resource -> {
+            if (type.equals(resource.getValue().path("Type").asText())) {
+                ids.add(resource.getKey());
+            }
+        });
+        return ids;
+    }
+
+    /** Each DynamoDB table as a CreateTableRequest; locally a table is named by its logical id. */
+    public Map<String, CreateTableRequest> tables() {
+        Map<String, CreateTableRequest> tables = new LinkedHashMap<>();
+        for (String id : resourcesOfType(TABLE_TYPE)) {
+            JsonNode properties = resource(id).path("Properties");
+            List<AttributeDefinition> attributes = new ArrayList<>();
+            properties.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
+                    .attributeName(a.path("AttributeName").asText())
+                    .attributeType(a.path("AttributeType").asText()).build()));
+            List<KeySchemaElement> keys = new ArrayList<>();
+            properties.path("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder()
+                    .attributeName(k.path("AttributeName").asText())
+                    .keyType(k.path("KeyType").asText()).build()));
+            tables.put(id, CreateTableRequest.builder().tableName(id).attributeDefinitions(attributes)
+                    .keySchema(keys).billingMode(BillingMode.PAY_PER_REQUEST).build());
+        }
+        return tables;
+    }
+
+    /** Every function, in template order. */
+    public Map<String, FunctionDefinition> functions() {
+        Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
+        for (String id : resourcesOfType(FUNCTION_TYPE)) {
+            functions.put(id, function(id));
+        }
+        return functions;
+    }
+
+    public Optional<FunctionDefinition> function(String logicalId, boolean required) {
+        JsonNode resource = root.path("Resources").path(logicalId);
+        if (!FUNCTION_TYPE.equals(resource.path("Type").asText())) {
+            if (required) {
+                throw new IllegalArgumentException(logicalId + " is not a function of " + file.getFileName()
+                        + "; its functions are " + resourcesOfType(FUNCTION_TYPE));
+            }
+            return Optional.empty();
+        }
+        return Optional.of(function(logicalId));
+    }
+
+    /** Every HTTP API route of every function. */
+    public List<RouteDefinition> routes() {
+        return functions().values().stream().flatMap(f -> f.routes().stream()).toList();
+    }
+
+    private FunctionDefinition function(String id) {
+        JsonNode properties = resource(id).path("Properties");
+        JsonNode globals = root.path("Globals").path("Function");
+        String handler = text(properties, globals, "Handler");
+        String codeUri = text(properties, globals, "CodeUri");
+        if (handler == null || codeUri == null) {
+            throw new IllegalArgumentException(id + " needs a Handler and a CodeUri");
+        }
+        List<RouteDefinition> routes = new ArrayList<>();
+        properties.path("Events").forEach(event -> {
+            if ("HttpApi".equals(event.path("Type").asText())) {
+                JsonNode route = event.path("Properties");
+                routes.add(new RouteDefinition(route.path("Method").asText().toUpperCase(java.util.Locale.ROOT),
+                        route.path("Path").asText(), id));
+            }
+        });
+        Map<String, String> environment = new LinkedHashMap<>();
+        putVariables(environment, globals.path("Environment").path("Variables"));
+        putVariables(environment, properties.path("Environment").path("Variables"));
+        return new FunctionDefinition(id, handler, file.getParent().resolve(codeUri).normalize(), List.copyOf(routes),
+                environment);
+    }
+
+    private void putVariables(Map<String, String> environment, JsonNode variables) {
+        variables.fields().forEachRemaining(variable -> environment.put(variable.getKey(),
+                resolve(variable.getKey(), variable.getValue())));
+    }
+
+    /** A plain value, or a Ref to a table (whose local name is its logical id). */
+    private String resolve(String name, JsonNode value) {
+        if (value.isValueNode()) {
+            return value.asText();
+        }
+        JsonNode ref = value.get("Ref");
+        if (ref != null && TABLE_TYPE.equals(root.path("Resources").path(ref.asText()).path("Type").asText())) {
+            return ref.asText();
+        }
+        throw new IllegalArgumentException("environment variable " + name + " is " + value
+                + ": locally only plain values and Refs to tables can be resolved");
+    }
+
+    private static String text(JsonNode properties, JsonNode globals, String field) {
+        JsonNode value = properties.has(field) ? properties.get(field) : globals.get(field);
+        return value == null || !value.isTextual() ? null : value.textValue();
+    }
+}

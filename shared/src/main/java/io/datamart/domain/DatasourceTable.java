@@ -1,0 +1,10 @@
+package io.datamart.domain;
+
+import java.util.List;
+
+/** A table a datasource is known to hold, with its column names; {@code schemaName} may be null. */
+public record DatasourceTable(String schemaName, String name, List<String> columns) {
+    public DatasourceTable {
+        columns = List.copyOf(columns);
+    }
+}
