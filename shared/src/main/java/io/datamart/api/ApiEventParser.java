@@ -53,19 +53,31 @@ public final class ApiEventParser {
                 ? parseQueryString(rawQuery)
                 : singleValued(event.path("queryStringParameters"));
         return new ApiRequest(require(method, "requestContext.http.method"), require(path, "rawPath"), headers,
-                query, body(event));
+                query, pathParameters(event), body(event));
     }
 
     private static ApiRequest restApi(JsonNode event) {
         String method = text(event, "httpMethod");
+        // The resource is the route's path as declared; a greedy {proxy+} resource says nothing.
         String resource = text(event, "resource");
-        String path = resource != null && !resource.contains("{") ? resource : text(event, "path");
+        String path = resource != null && !resource.contains("+}") ? resource : text(event, "path");
         Map<String, String> headers = headers(event.path("headers"), event.path("multiValueHeaders"));
         JsonNode multi = event.path("multiValueQueryStringParameters");
         Map<String, List<String>> query = multi.isObject()
                 ? multiValued(multi)
                 : singleValued(event.path("queryStringParameters"));
-        return new ApiRequest(require(method, "httpMethod"), require(path, "path"), headers, query, body(event));
+        return new ApiRequest(require(method, "httpMethod"), require(path, "path"), headers, query,
+                pathParameters(event), body(event));
+    }
+
+    /** Both payloads carry path parameters already percent-decoded. */
+    private static Map<String, String> pathParameters(JsonNode event) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        JsonNode node = event.path("pathParameters");
+        if (node.isObject()) {
+            node.fields().forEachRemaining(p -> parameters.put(p.getKey(), p.getValue().asText()));
+        }
+        return parameters;
     }
 
     private static byte[] body(JsonNode event) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.error.DatamartException;
@@ -14,19 +15,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * What every function does with an API Gateway event: parse it, match the route,
- * authenticate, run its operation, map the outcome, and log one structured line.
- * A handler is this class bound to one {@link Operation}.
+ * authenticate, run the route's operation, map the outcome, and log one structured
+ * line. A handler is this class bound to the operations of its function.
  */
 public final class ApiGatewayHandler {
-    private final Operation operation;
+    private final Set<Operation> operations;
     private final ServiceTokenAuthenticator authenticator;
     private final DatamartService service;
 
-    ApiGatewayHandler(Operation operation, ServiceTokenAuthenticator authenticator, DatamartService service) {
-        this.operation = operation;
+    ApiGatewayHandler(Set<Operation> operations, ServiceTokenAuthenticator authenticator, DatamartService service) {
+        this.operations = EnumSet.copyOf(operations);
         this.authenticator = authenticator;
         this.service = service;
     }
@@ -38,12 +41,12 @@ public final class ApiGatewayHandler {
         ApiResponse response;
         try {
             ApiRequest request = ApiEventParser.parse(event);
-            route = Route.find(operation, request.method(), request.path())
+            route = Route.find(operations, request.method(), request.path())
                     .orElseThrow(() -> new RouteNotFoundException(request.method(), request.path()));
             organizationId = authenticator.authenticate(request.header("authorization"));
-            response = ApiResponse.json(200, operation.successBody(execute(route, request, organizationId)));
+            response = ApiResponse.json(200, execute(route, request, organizationId));
         } catch (DatamartException outcome) {
-            response = ErrorResponses.of(outcome, operation);
+            response = ErrorResponses.of(outcome, operation(route));
         } catch (RuntimeException unexpected) {
             log(context, LogLevel.ERROR, describe(unexpected));
             response = ErrorResponses.unexpected(context.getAwsRequestId());
@@ -55,21 +58,54 @@ public final class ApiGatewayHandler {
         logRequest(context, route, organizationId, response, started);
     }
 
-    private String execute(Route route, ApiRequest request, String organizationId) {
-        return switch (operation) {
-            case CREATE -> service.create(organizationId, RequestBodies.json(request));
-            case UPDATE -> service.update(organizationId, RequestBodies.json(request));
-            case DELETE -> service.delete(organizationId, route.takesBody()
+    private ObjectNode execute(Route route, ApiRequest request, String organizationId) {
+        return switch (route.operation()) {
+            case CREATE -> idBody(service.create(organizationId, RequestBodies.json(request))).putNull("error");
+            case UPDATE -> idBody(service.update(organizationId, RequestBodies.json(request)));
+            case DELETE -> idBody(service.delete(organizationId, route.takesBody()
                     ? service.validator().validateDeleteBody(RequestBodies.json(request))
-                    : service.validator().validateDeleteQuery(request.queryValues("datamartName")));
+                    : service.validator().validateDeleteQuery(request.queryValues("datamartName"))))
+                    .putNull("error");
+            case LIST -> dataBody(list(organizationId, ListOptions.from(request.query())));
+            case GET -> dataBody(DatamartJson.full(
+                    service.get(organizationId, request.pathParameters().getOrDefault("name", ""))));
         };
+    }
+
+    private ArrayNode list(String organizationId, ListOptions options) {
+        ArrayNode data = Json.MAPPER.createArrayNode();
+        if (options.expandDetails()) {
+            service.list(organizationId, options.offset(), options.limit())
+                    .forEach(datamart -> data.add(DatamartJson.full(datamart)));
+        } else {
+            service.listSummaries(organizationId, options.offset(), options.limit())
+                    .forEach(summary -> data.add(DatamartJson.summary(summary)));
+        }
+        return data;
+    }
+
+    /** {@code {"id": name}}: the write operations' success body (create and delete add {@code "error": null}). */
+    private static ObjectNode idBody(String id) {
+        return Json.MAPPER.createObjectNode().put("id", id);
+    }
+
+    /** {@code {"data": ..., "error": null}}: the read operations' success body. */
+    private static ObjectNode dataBody(JsonNode data) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("data", data);
+        return body.putNull("error");
+    }
+
+    /** The operation whose error codes apply: the route's, or before a route matched, the function's first. */
+    private Operation operation(Route route) {
+        return route != null ? route.operation() : operations.iterator().next();
     }
 
     /** One line per request; it never holds the token or the body. */
     private void logRequest(Context context, Route route, String organizationId, ApiResponse response,
             long started) {
         ObjectNode line = Json.MAPPER.createObjectNode()
-                .put("operation", operation.name())
+                .put("operation", operation(route).name())
                 .put("route", route == null ? null : route.method() + " " + route.path())
                 .put("organizationId", organizationId)
                 .put("status", response.statusCode());

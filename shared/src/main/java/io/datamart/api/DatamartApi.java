@@ -48,8 +48,9 @@ public final class DatamartApi {
         return new DatamartApi(authenticator, service);
     }
 
-    public ApiGatewayHandler handler(Operation operation) {
-        return new ApiGatewayHandler(operation, authenticator, service);
+    /** The request pipeline of a function serving these operations. */
+    public ApiGatewayHandler handler(Operation first, Operation... more) {
+        return new ApiGatewayHandler(java.util.EnumSet.of(first, more), authenticator, service);
     }
 
     public DatamartService service() {

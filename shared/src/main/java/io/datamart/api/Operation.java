@@ -1,27 +1,26 @@
 package io.datamart.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /**
- * The three write operations, with what the contract makes differ between them: the
- * status and code of an authentication failure, the code of "no such datamart", and
- * the shape of the success body.
+ * The operations, with what the contract makes differ between them: the status and
+ * code of an authentication failure, and the code of "no such datamart".
  */
 public enum Operation {
-    CREATE(400, "AUTH_ERROR", null, true),
-    UPDATE(401, "INVALID_DATA_APP_API_KEY", "INVALID_DATAMART", false),
-    DELETE(401, "AUTH_ERROR", "INVALID_REQUEST_BODY", true);
+    CREATE(400, "AUTH_ERROR", null),
+    UPDATE(401, "INVALID_DATA_APP_API_KEY", "INVALID_DATAMART"),
+    DELETE(401, "AUTH_ERROR", "INVALID_REQUEST_BODY"),
+    /** List Datamarts, read side; authenticates like delete. */
+    LIST(401, "AUTH_ERROR", null),
+    /** Get one datamart, read side. */
+    GET(401, "AUTH_ERROR", "INVALID_DATAMART");
 
     private final int authFailureStatus;
     private final String authFailureCode;
     private final String notFoundCode;
-    private final boolean successHasNullError;
 
-    Operation(int authFailureStatus, String authFailureCode, String notFoundCode, boolean successHasNullError) {
+    Operation(int authFailureStatus, String authFailureCode, String notFoundCode) {
         this.authFailureStatus = authFailureStatus;
         this.authFailureCode = authFailureCode;
         this.notFoundCode = notFoundCode;
-        this.successHasNullError = successHasNullError;
     }
 
     int authFailureStatus() {
@@ -34,14 +33,5 @@ public enum Operation {
 
     String notFoundCode() {
         return notFoundCode;
-    }
-
-    /** {@code {"id": ..., "error": null}} for create and delete, {@code {"id": ...}} for update. */
-    ObjectNode successBody(String id) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("id", id);
-        if (successHasNullError) {
-            body.putNull("error");
-        }
-        return body;
     }
 }

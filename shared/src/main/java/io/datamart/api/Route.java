@@ -1,8 +1,9 @@
 package io.datamart.api;
 
 import java.util.Optional;
+import java.util.Set;
 
-/** Every route of the contract, with the function that serves it. template.yaml wires the same set. */
+/** Every route of the contract and of the read side, with its operation. template.yaml wires the same set. */
 public enum Route {
     CREATE("POST", "/api/v2/data-app/datamarts", Operation.CREATE, false),
     UPDATE("PUT", "/api/v2/data-app/datamarts", Operation.UPDATE, false),
@@ -10,7 +11,9 @@ public enum Route {
     DELETE_ALIAS("DELETE", "/api/v2/data-app/datamart", Operation.DELETE, false),
     LEGACY_CREATE("POST", "/api/v2/dataApp/datamarts", Operation.CREATE, true),
     LEGACY_UPDATE("PUT", "/api/v2/dataApp/datamarts", Operation.UPDATE, true),
-    LEGACY_DELETE("POST", "/api/v2/dataApp/datamart/delete", Operation.DELETE, true);
+    LEGACY_DELETE("POST", "/api/v2/dataApp/datamart/delete", Operation.DELETE, true),
+    LIST("GET", "/api/v2/data-app/datamarts", Operation.LIST, false),
+    GET("GET", "/api/v2/data-app/datamarts/{name}", Operation.GET, false);
 
     private final String method;
     private final String path;
@@ -24,9 +27,11 @@ public enum Route {
         this.legacy = legacy;
     }
 
-    public static Optional<Route> find(Operation operation, String method, String path) {
+    /** The route of one of {@code operations} with this method and (template) path. */
+    public static Optional<Route> find(Set<Operation> operations, String method, String path) {
         for (Route route : values()) {
-            if (route.operation == operation && route.method.equalsIgnoreCase(method) && route.path.equals(path)) {
+            if (operations.contains(route.operation) && route.method.equalsIgnoreCase(method)
+                    && route.path.equals(path)) {
                 return Optional.of(route);
             }
         }
@@ -50,8 +55,8 @@ public enum Route {
         return legacy;
     }
 
-    /** Every route but {@code DELETE} carries a JSON body; the delete routes take the name from the query. */
+    /** POST and PUT carry a JSON body; DELETE and GET take their input from the query or path. */
     public boolean takesBody() {
-        return !"DELETE".equals(method);
+        return "POST".equals(method) || "PUT".equals(method);
     }
 }

@@ -2,6 +2,7 @@ package io.datamart.persistence;
 
 import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartDefinition;
+import io.datamart.domain.DatamartSummary;
 import io.datamart.domain.DatamartUpdate;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatamartNotFoundException;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -175,6 +178,43 @@ public final class DatamartRepository {
                 .key(Keys.of(organizationId, name))
                 .consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DatamartItems.fromItem(item));
+    }
+
+    /**
+     * An organization's datamarts in name order, skipping {@code offset} and returning
+     * at most {@code limit}: one Query on the organization's partition, never a Scan.
+     */
+    public List<Datamart> list(String organizationId, int offset, int limit) {
+        return query(organizationId, null, offset, limit).map(DatamartItems::fromItem).toList();
+    }
+
+    /** The same, reading only names and timestamps. */
+    public List<DatamartSummary> listSummaries(String organizationId, int offset, int limit) {
+        return query(organizationId, "#name, #createdAt, #updatedAt", offset, limit)
+                .map(item -> new DatamartSummary(item.get(Keys.NAME).s(),
+                        Instant.parse(item.get(DatamartItems.CREATED_AT).s()),
+                        Instant.parse(item.get(DatamartItems.UPDATED_AT).s())))
+                .toList();
+    }
+
+    private Stream<Map<String, AttributeValue>> query(String organizationId, String projection, int offset,
+            int limit) {
+        Map<String, String> names = new HashMap<>(KEY_NAME);
+        if (projection != null) {
+            names.put("#name", Keys.NAME);
+            names.put("#createdAt", DatamartItems.CREATED_AT);
+            names.put("#updatedAt", DatamartItems.UPDATED_AT);
+        }
+        QueryRequest.Builder request = QueryRequest.builder()
+                .tableName(tables.datamarts())
+                .keyConditionExpression("#organizationId = :organizationId")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(Map.of(":organizationId", AttributeValues.string(organizationId)))
+                .consistentRead(true);
+        if (projection != null) {
+            request.projectionExpression(projection);
+        }
+        return dynamoDb.queryPaginator(request.build()).items().stream().skip(offset).limit(limit);
     }
 
     private Instant now() {

@@ -1,14 +1,18 @@
 package io.datamart.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartDefinition;
+import io.datamart.domain.DatamartSummary;
 import io.datamart.domain.DatamartUpdate;
+import io.datamart.error.DatamartNotFoundException;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.validation.DatamartValidator;
+import java.util.List;
 
 /**
- * The three write operations on an organization's datamarts, whatever carried the
- * request: validation first, then one conditional write. Returns the datamart's name.
+ * The operations on an organization's datamarts, whatever carried the request. A
+ * write validates first, then makes one conditional write, and returns the name.
  */
 public final class DatamartService {
     private final DatamartValidator validator;
@@ -34,6 +38,19 @@ public final class DatamartService {
     public String delete(String organizationId, String name) {
         datamarts.delete(organizationId, name);
         return name;
+    }
+
+    /** The datamart, or {@link DatamartNotFoundException}. */
+    public Datamart get(String organizationId, String name) {
+        return datamarts.find(organizationId, name).orElseThrow(DatamartNotFoundException::new);
+    }
+
+    public List<Datamart> list(String organizationId, int offset, int limit) {
+        return datamarts.list(organizationId, offset, limit);
+    }
+
+    public List<DatamartSummary> listSummaries(String organizationId, int offset, int limit) {
+        return datamarts.listSummaries(organizationId, offset, limit);
     }
 
     public DatamartValidator validator() {

@@ -18,7 +18,7 @@ public final class DeleteDatamartHandler implements RequestStreamHandler {
         this(DatamartApi.fromEnvironment());
     }
 
-    /** The seam tests use to run the function against DynamoDB Local. */
+    /** The seam tests and the local runner use to pass the environment in. */
     public DeleteDatamartHandler(DatamartApi api) {
         this.api = api.handler(Operation.DELETE);
     }
