@@ -1,0 +1,31 @@
+package io.datamart.local.runner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Files of this checkout, as bin/local-api passes them to the runner. */
+final class Project {
+    private Project() {
+    }
+
+    static Path root() {
+        String configured = System.getProperty("datamart.project.root");
+        Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent().getParent();
+        if (!Files.exists(root.resolve("template.yaml"))) {
+            throw new IllegalStateException("no template.yaml in " + root);
+        }
+        return root;
+    }
+
+    static Path template() {
+        return root().resolve("template.yaml");
+    }
+
+    static Path seed() {
+        return root().resolve("local/seed.json");
+    }
+
+    static Path events() {
+        return root().resolve("events");
+    }
+}
