@@ -27,7 +27,7 @@ find_java() {
   exit 2
 }
 
-# Builds (quietly, on stderr) when a jar is missing or a source is newer than the build.
+# Builds (quietly, on stderr) when a jar is missing or a main source or pom is newer than the build.
 ensure_built() {
   local missing=""
   [ -f "$CLASSPATH_FILE" ] || missing="local runner"
@@ -37,12 +37,12 @@ ensure_built() {
     [ -f "$module/target/$(basename "$module").jar" ] || missing="$module"
   done
   if [ -z "$missing" ] && [ -z "$(find "$ROOT/pom.xml" "$ROOT/shared" "$ROOT/functions" "$ROOT/local" \
-      -newer "$CLASSPATH_FILE" \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) \
+      -newer "$CLASSPATH_FILE" \( -path '*/src/main/*' -o -name pom.xml \) -type f \
       -not -path '*/target/*' -print -quit)" ]; then
     return 0
   fi
   echo "Building (mvn -DskipTests package)..." >&2
-  (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
 }
 
 # Runs the local runner's command line with the given arguments.
