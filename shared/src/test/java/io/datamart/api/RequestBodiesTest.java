@@ -1,0 +1,222 @@
+package io.datamart.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datamart.error.InvalidRequestException;
+import io.datamart.testing.ApiCall;
+import io.datamart.testing.Fixtures;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Content-Type and JSON syntax rules every body goes through before validation. */
+class RequestBodiesTest {
+    private static final String PATH = "/api/v2/data-app/datamarts";
+
+    static ApiRequest request(String contentType, byte[] body) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+        return new ApiRequest("POST", PATH, headers, Map.of(), body);
+    }
+
+    static ApiRequest request(String contentType, String body) {
+        return request(contentType, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ApiRequest json(String body) {
+        return request("application/json", body);
+    }
+
+    static InvalidRequestException rejected(ApiRequest request) {
+        InvalidRequestException rejected =
+                assertThrows(InvalidRequestException.class, () -> RequestBodies.json(request));
+        assertTrue(rejected.violations().isEmpty(), "a syntax problem has no JSON path to list");
+        return rejected;
+    }
+
+    static void assertMessageSays(InvalidRequestException rejected, String... fragments) {
+        for (String fragment : fragments) {
+            assertTrue(rejected.getMessage().contains(fragment),
+                    () -> "'" + rejected.getMessage() + "' should say '" + fragment + "'");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Content-Type
+    // ---------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON;charset=\"UTF-8\"",
+            "APPLICATION/JSON", "application/json;charset=UTF-8"})
+    void acceptsJsonWithOrWithoutAUtf8Charset(String contentType) {
+        assertEquals(Fixtures.object("{\"a\": 1}"), RequestBodies.json(request(contentType, "{\"a\": 1}")));
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"   "})
+    void rejectsAMissingContentType(String contentType) {
+        assertMessageSays(rejected(request(contentType, "{}")), "Content-Type", "application/json");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "application/json; charset=latin1", "application/json; charset=ISO-8859-1",
+            "application/json; charset=utf-16", "application/xml", "text/json", "application/jsonx",
+            "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "json", "application/*"})
+    void rejectsAnyOtherContentType(String contentType) {
+        assertMessageSays(rejected(request(contentType, "{}")), "Content-Type", "application/json", contentType.strip());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"content-type", "Content-Type", "CONTENT-TYPE"})
+    void findsTheContentTypeHeaderInAnyCaseThroughARestEvent(String name) throws IOException {
+        String event = ApiCall.restApi("POST", PATH).header(name, "application/json").body("{\"a\": 1}").event();
+        ApiRequest request = ApiEventParser.parse(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Fixtures.object("{\"a\": 1}"), RequestBodies.json(request));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ApiCall.Payload.class)
+    void rejectsTextPlainFromEitherPayload(ApiCall.Payload payload) throws IOException {
+        String event = ApiCall.to(payload, "POST", PATH).header("Content-Type", "text/plain").body("{}").event();
+        ApiRequest request = ApiEventParser.parse(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)));
+        assertMessageSays(rejected(request), "text/plain");
+    }
+
+    @Test
+    void checksTheContentTypeBeforeTheBody() {
+        assertMessageSays(rejected(request("text/plain", "not json")), "Content-Type");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Empty and malformed bodies
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void rejectsAMissingBody() {
+        assertMessageSays(rejected(request("application/json", (byte[]) null)), "required");
+    }
+
+    @Test
+    void rejectsAnEmptyBody() {
+        assertMessageSays(rejected(json("")), "required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" ", "\n\t ", "\r\n"})
+    void rejectsAWhitespaceOnlyBody(String body) {
+        rejected(json(body));
+    }
+
+    @Test
+    void saysOnWhichLineAndColumnMalformedJsonBreaks() {
+        InvalidRequestException rejected = rejected(json("{\n  \"name\": \"m\",\n  \"tableList\": ]\n}"));
+        assertMessageSays(rejected, "not valid JSON", "line 3, column 16");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "{\"name\"}", "{\"name\": }", "{name: \"m\"}", "{'name': 'm'}", "{\"a\": NaN}",
+            "{\"a\": 1,}", "[1,]", "{/* comment */}", "{\"a\": 01}", "{\"a\": \"\\x41\"}", "nul", "{\"a\": \"b\"]"})
+    void rejectsMalformedJsonSayingWhere(String body) {
+        assertMessageSays(rejected(json(body)), "not valid JSON", "line 1, column ");
+    }
+
+    @Test
+    void rejectsDuplicateKeys() {
+        assertMessageSays(rejected(json("{\"name\":\"a\",\"name\":\"b\"}")), "not valid JSON", "Duplicate", "name");
+    }
+
+    @Test
+    void rejectsDuplicateKeysInANestedObject() {
+        rejected(json("{\"name\": \"m\", \"tableList\": [{\"name\": \"a\", \"columns\": [], \"name\": \"b\"}]}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{} x", "{} {}", "{}}", "{} []", "{\"a\": 1} 2", "[] x"})
+    void rejectsAnythingAfterTheJsonValue(String body) {
+        rejected(json(body));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1_500, 5_000, 200_000})
+    void rejectsDeeplyNestedArraysWithoutOverflowingTheStack(int depth) {
+        String body = "[".repeat(depth) + "]".repeat(depth);
+        assertMessageSays(rejected(json(body)), "not valid JSON");
+    }
+
+    @Test
+    void rejectsDeeplyNestedObjectsWithoutOverflowingTheStack() {
+        int depth = 5_000;
+        String body = "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+        rejected(json(body));
+    }
+
+    @Test
+    void rejectsDeepNestingInsideAnOtherwiseValidBody() {
+        String deep = "[".repeat(5_000) + "]".repeat(5_000);
+        rejected(json("{\"name\": \"m\", \"datasourceName\": \"ds\", \"tableList\": " + deep + "}"));
+    }
+
+    @Test
+    void acceptsModerateNesting() {
+        String body = "[".repeat(200) + "]".repeat(200);
+        JsonNode parsed = RequestBodies.json(json(body));
+        assertTrue(parsed.isArray());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"c328", "ff", "e282", "f8888080", "80"})
+    void rejectsABodyThatIsNotUtf8(String hex) {
+        byte[] invalid = java.util.HexFormat.of().parseHex("7b226e616d65223a22" + hex + "227d");
+        rejected(request("application/json", invalid));
+    }
+
+    @Test
+    void leavesAUtf8EncodedSurrogateForTheValidatorToReject() {
+        // ED A0 80 is U+D800 encoded as if it were a character: the parser lets it through
+        // as a lone surrogate, and the validator refuses it at its path.
+        byte[] body = java.util.HexFormat.of().parseHex("7b226e616d65223a22eda080227d");
+        JsonNode parsed = RequestBodies.json(request("application/json", body));
+        InvalidRequestException rejected = assertThrows(InvalidRequestException.class,
+                () -> new io.datamart.validation.DatamartValidator().validateCreate(parsed));
+        assertEquals("name", rejected.violations().get(0).path());
+        assertTrue(rejected.violations().get(0).message().contains("Unicode"));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // What is handed to the validator
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void returnsTheParsedBodyWithUnicodeIntact() {
+        JsonNode parsed = RequestBodies.json(json("{\"name\": \"été \\ud83d\\ude00 😀\", \"n\": [1, true, null]}"));
+        assertEquals("été 😀 😀", parsed.get("name").textValue());
+        assertEquals(3, parsed.get("n").size());
+    }
+
+    @Test
+    void leavesTheObjectCheckToTheValidator() {
+        for (String body : List.of("[]", "\"text\"", "42", "null", "true")) {
+            JsonNode parsed = RequestBodies.json(json(body));
+            assertEquals(Fixtures.object("{\"v\": " + body + "}").get("v"), parsed, body);
+        }
+    }
+
+    @Test
+    void acceptsTheDocumentedBody() {
+        assertEquals(Fixtures.documentedCreateBody(), RequestBodies.json(json(Fixtures.DOCUMENTED_CREATE_BODY)));
+    }
+}

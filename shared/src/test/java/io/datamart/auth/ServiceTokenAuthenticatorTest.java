@@ -1,0 +1,317 @@
+package io.datamart.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.datamart.error.AuthenticationException;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
+import io.datamart.testing.Fixtures;
+import io.datamart.testing.LocalDynamoDb;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Bearer service tokens against DynamoDB Local, with the warm-invocation cache under a test clock. */
+class ServiceTokenAuthenticatorTest {
+    private static final Duration TTL = Duration.ofSeconds(30);
+    private static final FaultInjectingDynamoDbClient.Operation GET_ITEM = FaultInjectingDynamoDbClient.Operation.GET_ITEM;
+    private static final List<String> RAW_TOKENS = List.of(Fixtures.DEMO_TOKEN, Fixtures.OTHER_TOKEN,
+            Fixtures.REVOKED_TOKEN, Fixtures.EXPIRED_TOKEN);
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the tests only read instants");
+        }
+    }
+
+    private LocalDynamoDb db;
+    private FaultInjectingDynamoDbClient client;
+    private ServiceTokenRepository tokens;
+    private MutableClock clock;
+
+    @BeforeEach
+    void freshDatabase() {
+        db = Fixtures.freshDatabase();
+        client = new FaultInjectingDynamoDbClient(db.client());
+        tokens = new ServiceTokenRepository(client, db.tables());
+        clock = new MutableClock(Instant.now());
+    }
+
+    private ServiceTokenAuthenticator authenticator(Duration ttl) {
+        return new ServiceTokenAuthenticator(tokens, clock, ttl);
+    }
+
+    private ServiceTokenAuthenticator authenticator() {
+        return authenticator(TTL);
+    }
+
+    private static void assertRefused(ServiceTokenAuthenticator authenticator, String header) {
+        assertThrows(AuthenticationException.class, () -> authenticator.authenticate(header),
+                () -> "accepted Authorization: " + header);
+    }
+
+    private void revokeInDynamoDb(String token, Instant at) {
+        ServiceToken stored = tokens.find(ServiceTokenHashes.sha256(token)).orElseThrow();
+        tokens.save(new ServiceToken(stored.tokenHash(), stored.tokenId(), stored.organizationId(), stored.createdAt(),
+                stored.expiresAt(), at));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Accepted
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void resolvesAValidTokenToItsOrganization() {
+        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+        assertEquals(Fixtures.OTHER_ORG, authenticator().authenticate("Bearer " + Fixtures.OTHER_TOKEN));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer", "bearer", "BEARER", "bEaReR"})
+    void acceptsTheSchemeWordInAnyCase(String scheme) {
+        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate(scheme + " " + Fixtures.DEMO_TOKEN));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer  %s", "  Bearer %s  ", "Bearer %s\t"})
+    void toleratesExtraSpacesAroundTheToken(String format) {
+        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate(format.formatted(Fixtures.DEMO_TOKEN)));
+    }
+
+    @Test
+    void acceptsATokenThatHasNotExpiredYet() {
+        tokens.save(Fixtures.token("dbn_live_short_lived", Fixtures.DEMO_ORG, clock.instant(),
+                clock.instant().plusSeconds(5), null));
+        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate("Bearer dbn_live_short_lived"));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Refused
+    // ---------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"   ", "\t"})
+    void refusesAMissingHeader(String header) {
+        AuthenticationException refused =
+                assertThrows(AuthenticationException.class, () -> authenticator().authenticate(header));
+        assertTrue(refused.getMessage().contains("Missing"), refused::getMessage);
+        assertEquals(0, client.calls(GET_ITEM), "nothing to look up");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Basic xyz", "Basic ZGVtbzpwYXNz", "Bearer", "Bearer ", "Bearer    ",
+            "Bearer dbn_live_local_demo_token extra", "Bearer dbn_live local_demo_token", "Bearerdbn_live_local_demo_token",
+            "Token dbn_live_local_demo_token", "dbn_live_local_demo_token", "Bearer\tdbn_live_local_demo_token",
+            "Bearer dbn_live_local_demo_tökén", "Bearer dbn_live_local_demo_token, Bearer x"})
+    void refusesAMalformedHeaderWithoutReadingDynamoDb(String header) {
+        assertRefused(authenticator(), header);
+        assertEquals(0, client.calls(GET_ITEM));
+    }
+
+    @Test
+    void refusesAnOverlongTokenWithoutReadingDynamoDb() {
+        assertRefused(authenticator(), "Bearer " + "a".repeat(513));
+        assertEquals(0, client.calls(GET_ITEM));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dbn_live_unknown", "DBN_LIVE_LOCAL_DEMO_TOKEN", "dbn_live_local_demo_toke",
+            "dbn_live_local_demo_token_"})
+    void refusesAnUnknownToken(String token) {
+        assertRefused(authenticator(), "Bearer " + token);
+    }
+
+    @Test
+    void refusesARevokedToken() {
+        assertRefused(authenticator(), "Bearer " + Fixtures.REVOKED_TOKEN);
+    }
+
+    @Test
+    void refusesAnExpiredToken() {
+        assertRefused(authenticator(), "Bearer " + Fixtures.EXPIRED_TOKEN);
+    }
+
+    @Test
+    void refusesATokenAtTheMomentItExpires() {
+        tokens.save(Fixtures.token("dbn_live_expiring", Fixtures.DEMO_ORG, clock.instant(), clock.instant(), null));
+        assertRefused(authenticator(Duration.ZERO), "Bearer dbn_live_expiring");
+    }
+
+    @Test
+    void neverEchoesTheTokenInTheFailureMessage() {
+        for (String token : List.of(Fixtures.REVOKED_TOKEN, Fixtures.EXPIRED_TOKEN, "dbn_live_unknown_secret")) {
+            AuthenticationException refused = assertThrows(AuthenticationException.class,
+                    () -> authenticator().authenticate("Bearer " + token));
+            assertFalse(refused.getMessage().contains(token), refused::getMessage);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Storage: hashes only
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void hashesWithLowerCaseHexSha256() {
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", ServiceTokenHashes.sha256("abc"));
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", ServiceTokenHashes.sha256(""));
+    }
+
+    @Test
+    void storesOnlySha256HashesOfTheTokens() {
+        List<Map<String, AttributeValue>> items = db.client()
+                .scan(r -> r.tableName(db.tables().serviceTokens()).consistentRead(true)).items();
+        assertEquals(RAW_TOKENS.size(), items.size());
+        for (Map<String, AttributeValue> item : items) {
+            for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+                String value = attribute.getValue().s();
+                for (String token : RAW_TOKENS) {
+                    assertFalse(value != null && value.contains(token),
+                            () -> "attribute " + attribute.getKey() + " holds the raw token " + token);
+                }
+            }
+            assertTrue(item.get("tokenHash").s().matches("[0-9a-f]{64}"), item::toString);
+        }
+        assertEquals(RAW_TOKENS.stream().map(ServiceTokenHashes::sha256).sorted().toList(),
+                items.stream().map(item -> item.get("tokenHash").s()).sorted().toList());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The cache
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void readsDynamoDbOnceWithinTheTtl() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+            clock.advance(Duration.ofSeconds(5));
+        }
+        assertEquals(1, client.calls(GET_ITEM), "four of five requests were answered from the cache");
+    }
+
+    @Test
+    void readsAgainOnceTheTtlHasPassed() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN);
+        clock.advance(TTL);
+        authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN);
+        assertEquals(2, client.calls(GET_ITEM));
+    }
+
+    @Test
+    void cachesEachTokenSeparately() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer " + Fixtures.OTHER_TOKEN));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("bearer " + Fixtures.DEMO_TOKEN));
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("BEARER " + Fixtures.OTHER_TOKEN));
+        assertEquals(2, client.calls(GET_ITEM));
+    }
+
+    @Test
+    void keepsARevokedTokenWorkingUntilItsCacheEntryAgesOut() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+        revokeInDynamoDb(Fixtures.DEMO_TOKEN, clock.instant());
+
+        clock.advance(TTL.minusMillis(1));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN),
+                "the documented price of the cache: at most one TTL of grace");
+
+        clock.advance(Duration.ofMillis(1));
+        assertRefused(authenticator, "Bearer " + Fixtures.DEMO_TOKEN);
+        assertRefused(authenticator, "Bearer " + Fixtures.DEMO_TOKEN);
+    }
+
+    @Test
+    void refusesARevokedTokenAtOnceInAnotherExecutionEnvironment() {
+        authenticator().authenticate("Bearer " + Fixtures.DEMO_TOKEN);
+        revokeInDynamoDb(Fixtures.DEMO_TOKEN, clock.instant());
+        assertRefused(authenticator(), "Bearer " + Fixtures.DEMO_TOKEN);
+    }
+
+    @Test
+    void enforcesExpiryEvenForACachedToken() {
+        tokens.save(Fixtures.token("dbn_live_ten_seconds", Fixtures.DEMO_ORG, clock.instant(),
+                clock.instant().plusSeconds(10), null));
+        ServiceTokenAuthenticator authenticator = authenticator();
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer dbn_live_ten_seconds"));
+        clock.advance(Duration.ofSeconds(9));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer dbn_live_ten_seconds"));
+        assertEquals(1, client.calls(GET_ITEM), "still answered from the cache");
+
+        clock.advance(Duration.ofSeconds(1));
+        assertRefused(authenticator, "Bearer dbn_live_ten_seconds");
+        assertEquals(1, client.calls(GET_ITEM), "refused from the cached entry, well within the TTL");
+    }
+
+    @Test
+    void disablesTheCacheWithAZeroTtl() {
+        ServiceTokenAuthenticator authenticator = authenticator(Duration.ZERO);
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+        assertEquals(2, client.calls(GET_ITEM), "every request reads DynamoDB");
+
+        revokeInDynamoDb(Fixtures.DEMO_TOKEN, clock.instant());
+        assertRefused(authenticator, "Bearer " + Fixtures.DEMO_TOKEN);
+    }
+
+    @Test
+    void neverCachesAnUnknownTokenSoANewTokenWorksAtOnce() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        assertRefused(authenticator, "Bearer dbn_live_brand_new");
+        tokens.save(Fixtures.token("dbn_live_brand_new", Fixtures.OTHER_ORG, clock.instant(), null, null));
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new"));
+    }
+
+    @Test
+    void neverCachesARefusal() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
+        assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
+        assertEquals(2, client.calls(GET_ITEM));
+    }
+
+    @Test
+    void letsTheDynamoDbFailureThroughRatherThanAnAuthenticationFailure() {
+        client.fail(GET_ITEM, 1, () -> new IllegalStateException("DynamoDB is down"));
+        assertThrows(IllegalStateException.class,
+                () -> authenticator().authenticate("Bearer " + Fixtures.DEMO_TOKEN),
+                "an outage is a 500, not a refused token");
+    }
+}

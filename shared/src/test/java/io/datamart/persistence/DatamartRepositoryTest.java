@@ -1,0 +1,691 @@
+package io.datamart.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.domain.Datamart;
+import io.datamart.domain.DatamartDefinition;
+import io.datamart.domain.DatamartUpdate;
+import io.datamart.domain.Relationship;
+import io.datamart.domain.Table;
+import io.datamart.domain.TenancySettings;
+import io.datamart.error.DatamartAlreadyExistsException;
+import io.datamart.error.DatamartNotFoundException;
+import io.datamart.error.DatasourceNotFoundException;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
+import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
+import io.datamart.testing.Fixtures;
+import io.datamart.testing.LocalDynamoDb;
+import io.datamart.validation.DatamartValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/** Datamarts in DynamoDB Local: lossless storage, conditional writes, versions, organizations. */
+class DatamartRepositoryTest {
+    private static final String ORG = Fixtures.DEMO_ORG;
+    private static final DatamartValidator VALIDATOR = new DatamartValidator();
+    private static final Instant START = Instant.parse("2026-03-01T10:15:30.123456789Z");
+
+    /** Every field of the contract set, with strings that are easy to get wrong. */
+    static final String FULL_BODY = """
+            {
+              "name": "Ventes été 2026 😀",
+              "datasourceName": "postgres-main",
+              "tableList": [
+                {
+                  "name": "events",
+                  "schemaName": "analytics",
+                  "clientColumn": "tenant",
+                  "label": "  Événements « bruts » \\"quoted\\" \\\\ back\\tslash  ",
+                  "indexPattern": "events-*",
+                  "isHide": true,
+                  "columns": [
+                    {"name": "id", "alias": "", "label": "", "isHide": true, "isCustomColumn": false,
+                     "isAggregate": false, "isApplyTimezone": true},
+                    {"name": "total", "isCustomColumn": true, "sql": "SUM(amount)\\n  -- 合計", "isAggregate": true,
+                     "isApplyTimezone": false},
+                    {"name": "ID", "isHide": false}
+                  ]
+                },
+                {
+                  "name": "events",
+                  "schemaName": "archive",
+                  "isHide": false,
+                  "columns": [{"name": "id"}]
+                }
+              ],
+              "tenancySettings": {
+                "tenancyLevel": "MULTI_DATABASE",
+                "clientColumnType": "NUMBER",
+                "schemaName": "tenancy",
+                "tableName": "clients",
+                "tableClientNameColumn": "client_name",
+                "tablePrimaryKeyColumn": "client_pk",
+                "primaryDatabase": "main_db"
+              },
+              "relationships": [
+                {"parentTableName": "events", "parentColumnName": "id", "childTableName": "sessions",
+                 "childColumnName": "event_id", "relationshipName": "events_sessions",
+                 "cardinality": "OneToMany", "join": "INNER JOIN"},
+                {"parentTableName": "events", "parentColumnName": "id", "childTableName": "archive",
+                 "childColumnName": "id", "relationshipName": "no_enums", "cardinality": null, "join": null},
+                {"parentTableName": "a", "parentColumnName": "b", "childTableName": "c",
+                 "childColumnName": "d", "relationshipName": "omitted_enums"}
+              ]
+            }
+            """;
+
+    static final String MINIMAL_BODY = """
+            {"name": "m", "datasourceName": "postgres-main", "tableList": [{"name": "t", "columns": [{"name": "c"}]}]}
+            """;
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the tests only read instants");
+        }
+    }
+
+    private LocalDynamoDb db;
+    private FaultInjectingDynamoDbClient client;
+    private MutableClock clock;
+    private DatamartRepository repository;
+    private ExecutorService pool;
+
+    @BeforeEach
+    void freshDatabase() {
+        db = Fixtures.freshDatabase();
+        client = new FaultInjectingDynamoDbClient(db.client());
+        clock = new MutableClock(START);
+        repository = new DatamartRepository(client, db.tables(), clock);
+    }
+
+    @AfterEach
+    void stopThreads() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    static DatamartDefinition definition(String json) {
+        return VALIDATOR.validateCreate(Fixtures.object(json));
+    }
+
+    static DatamartDefinition definition(ObjectNode body) {
+        return VALIDATOR.validateCreate(body);
+    }
+
+    static DatamartUpdate update(String json) {
+        return VALIDATOR.validateUpdate(Fixtures.object(json));
+    }
+
+    private Datamart stored(String organizationId, String name) {
+        return repository.find(organizationId, name).orElseThrow(() -> new AssertionError(name + " is not stored"));
+    }
+
+    private Map<String, AttributeValue> raw(String name) {
+        Map<String, AttributeValue> item = db.rawDatamart(ORG, name);
+        assertNotNull(item, name + " is not stored");
+        return item;
+    }
+
+    private static TransactionCanceledException conflict() {
+        return TransactionCanceledException.builder()
+                .message("Transaction cancelled, please refer cancellation reasons for specific reasons "
+                        + "[TransactionConflict, None]")
+                .cancellationReasons(
+                        CancellationReason.builder().code("TransactionConflict")
+                                .message("Transaction is ongoing for the item").build(),
+                        CancellationReason.builder().code("None").build())
+                .build();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Lossless storage
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void readsBackTheDocumentedDatamartExactlyAsValidated() {
+        DatamartDefinition accepted = definition(Fixtures.documentedCreateBody());
+        repository.create(ORG, accepted);
+        Datamart datamart = stored(ORG, "sales-analytics");
+        assertEquals(accepted, datamart.definition());
+        assertEquals(ORG, datamart.organizationId());
+        assertEquals(1, datamart.version());
+    }
+
+    @Test
+    void readsBackEveryOptionalFieldExactly() {
+        DatamartDefinition accepted = definition(FULL_BODY);
+        repository.create(ORG, accepted);
+        DatamartDefinition read = stored(ORG, "Ventes été 2026 😀").definition();
+        assertEquals(accepted, read);
+        assertEquals("", read.tableList().get(0).columns().get(0).alias(), "an empty string stays empty");
+        assertNull(read.relationships().get(1).cardinality());
+        assertNull(read.relationships().get(2).join());
+    }
+
+    @Test
+    void readsBackADatamartOfOnlyRequiredFieldsWithoutInventingAny() {
+        DatamartDefinition accepted = definition(MINIMAL_BODY);
+        repository.create(ORG, accepted);
+        DatamartDefinition read = stored(ORG, "m").definition();
+        assertEquals(accepted, read);
+        assertNull(read.tenancySettings());
+        assertNull(read.relationships());
+        assertEquals(new Table("t", null, null, null, null, null, read.tableList().get(0).columns()),
+                read.tableList().get(0));
+        Map<String, AttributeValue> item = raw("m");
+        assertEquals(java.util.Set.of("organizationId", "name", "datasourceName", "tableList", "createdAt", "updatedAt",
+                "version"), item.keySet(), "nothing that was not sent is stored");
+    }
+
+    @Test
+    void keepsAnEmptyRelationshipListDistinctFromNone() {
+        ObjectNode body = Fixtures.object(MINIMAL_BODY);
+        body.putArray("relationships");
+        repository.create(ORG, definition(body));
+        assertEquals(List.of(), stored(ORG, "m").definition().relationships());
+    }
+
+    @Test
+    void storesTableTenancyWithANullPrimaryDatabaseAndKeepsItForDatabaseTenancy() {
+        ObjectNode table = Fixtures.documentedCreateBody();
+        ((ObjectNode) table.get("tenancySettings")).put("primaryDatabase", "ignored");
+        repository.create(ORG, definition(table));
+        assertNull(stored(ORG, "sales-analytics").definition().tenancySettings().primaryDatabase());
+        assertTrue(raw("sales-analytics").get("tenancySettings").m().get("primaryDatabase").nul(),
+                "primaryDatabase is always stored, as NULL when empty");
+
+        ObjectNode database = Fixtures.object(MINIMAL_BODY);
+        database.putObject("tenancySettings").put("tenancyLevel", "DATABASE").put("primaryDatabase", "db1");
+        repository.create(ORG, definition(database));
+        assertEquals("db1", stored(ORG, "m").definition().tenancySettings().primaryDatabase());
+    }
+
+    @Test
+    void storesANameOf255EmojiAsAKey() {
+        ObjectNode body = Fixtures.object(MINIMAL_BODY);
+        String name = "😀".repeat(255);
+        body.put("name", name);
+        DatamartDefinition accepted = definition(body);
+        repository.create(ORG, accepted);
+        assertEquals(accepted, stored(ORG, name).definition());
+    }
+
+    @Test
+    void storesTheApiFieldNamesInNativeMapsAndLists() {
+        repository.create(ORG, definition(Fixtures.documentedCreateBody()));
+        Map<String, AttributeValue> item = raw("sales-analytics");
+        AttributeValue column = item.get("tableList").l().get(0).m().get("columns").l().get(1);
+        assertEquals("customer_id", column.m().get("name").s());
+        assertEquals(false, column.m().get("isHide").bool());
+        assertEquals("LEFT JOIN", item.get("relationships").l().get(0).m().get("join").s());
+        assertEquals("ManyToOne", item.get("relationships").l().get(0).m().get("cardinality").s());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Timestamps and versions
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void createsWithCreatedAtEqualToUpdatedAtInIso8601Utc() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        Map<String, AttributeValue> item = raw("m");
+        String createdAt = item.get("createdAt").s();
+        assertEquals(createdAt, item.get("updatedAt").s());
+        assertTrue(createdAt.endsWith("Z"), createdAt);
+        assertEquals(START.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                Instant.from(DateTimeFormatter.ISO_INSTANT.parse(createdAt)));
+        assertEquals("1", item.get("version").n());
+        Datamart datamart = stored(ORG, "m");
+        assertEquals(datamart.createdAt(), datamart.updatedAt());
+    }
+
+    @Test
+    void bumpsTheVersionByExactlyOneOnEveryUpdateAndMovesOnlyUpdatedAt() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        Instant createdAt = stored(ORG, "m").createdAt();
+        for (int i = 2; i <= 4; i++) {
+            clock.advance(Duration.ofMinutes(7));
+            repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}"));
+            Datamart datamart = stored(ORG, "m");
+            assertEquals(i, datamart.version());
+            assertEquals(createdAt, datamart.createdAt());
+            assertEquals(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), datamart.updatedAt());
+            String updatedAt = raw("m").get("updatedAt").s();
+            assertTrue(updatedAt.endsWith("Z"), updatedAt);
+            assertEquals(datamart.updatedAt(), Instant.from(DateTimeFormatter.ISO_INSTANT.parse(updatedAt)));
+        }
+    }
+
+    @Test
+    void countsEveryOneOfManyConcurrentUpdates() throws Exception {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        int updates = 8;
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < updates; i++) {
+            String label = "label-" + i;
+            tasks.add(() -> {
+                repository.update(ORG, update("""
+                        {"datamartName": "m", "tableList": [{"name": "t", "label": "%s", "columns": [{"name": "c"}]}]}
+                        """.formatted(label)));
+                return null;
+            });
+        }
+        for (Future<Void> done : runTogether(tasks)) {
+            done.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(1 + updates, stored(ORG, "m").version());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Update
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void replacesTheWholeTableListAndKeepsTheOmittedParts() {
+        DatamartDefinition created = definition(FULL_BODY);
+        repository.create(ORG, created);
+        repository.update(ORG, update("""
+                {"datamartName": "Ventes été 2026 😀", "tableList": [{"name": "only", "columns": [{"name": "c"}]}]}
+                """));
+        DatamartDefinition read = stored(ORG, created.name()).definition();
+        assertEquals(List.of(new Table("only", null, null, null, null, null,
+                List.of(new io.datamart.domain.Column("c", null, null, null, null, null, null, null)))), read.tableList());
+        assertEquals(created.tenancySettings(), read.tenancySettings());
+        assertEquals(created.relationships(), read.relationships());
+        assertEquals(created.datasourceName(), read.datasourceName());
+    }
+
+    @Test
+    void replacesTheTenancySettingsWhollyAndKeepsTheRest() {
+        DatamartDefinition created = definition(Fixtures.documentedCreateBody());
+        repository.create(ORG, created);
+        repository.update(ORG, update("""
+                {"datamartName": "sales-analytics", "tenancySettings": {"tenancyLevel": "DATABASE", "primaryDatabase": "db2"}}
+                """));
+        DatamartDefinition read = stored(ORG, "sales-analytics").definition();
+        assertEquals(new TenancySettings(io.datamart.domain.TenancyLevel.DATABASE, null, null, null, null, null, "db2"),
+                read.tenancySettings(), "no field of the old TABLE settings survives");
+        assertEquals(created.tableList(), read.tableList());
+        assertEquals(created.relationships(), read.relationships());
+    }
+
+    @Test
+    void clearsThePrimaryDatabaseWhenTenancyIsSentWithoutALevel() {
+        ObjectNode body = Fixtures.object(MINIMAL_BODY);
+        body.putObject("tenancySettings").put("tenancyLevel", "DATABASE").put("primaryDatabase", "db1");
+        repository.create(ORG, definition(body));
+        repository.update(ORG, update("""
+                {"datamartName": "m", "tenancySettings": {"primaryDatabase": "db9", "schemaName": "s"}}
+                """));
+        assertEquals(new TenancySettings(null, null, "s", null, null, null, null),
+                stored(ORG, "m").definition().tenancySettings());
+    }
+
+    @Test
+    void clearsTheRelationshipsWithAnEmptyList() {
+        DatamartDefinition created = definition(Fixtures.documentedCreateBody());
+        repository.create(ORG, created);
+        repository.update(ORG, update("{\"datamartName\": \"sales-analytics\", \"relationships\": []}"));
+        DatamartDefinition read = stored(ORG, "sales-analytics").definition();
+        assertEquals(List.of(), read.relationships());
+        assertEquals(created.tableList(), read.tableList());
+        assertEquals(created.tenancySettings(), read.tenancySettings());
+    }
+
+    @Test
+    void replacesAllRelationshipsAndAddsThemWhereThereWereNone() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        DatamartUpdate replacement = update("""
+                {"datamartName": "m", "relationships": [{"parentTableName": "t", "parentColumnName": "c",
+                  "childTableName": "u", "childColumnName": "d", "relationshipName": "r", "join": "FULL JOIN"}]}
+                """);
+        repository.update(ORG, replacement);
+        List<Relationship> read = stored(ORG, "m").definition().relationships();
+        assertEquals(replacement.relationships(), read);
+        assertNull(stored(ORG, "m").definition().tenancySettings(), "still never sent");
+    }
+
+    @Test
+    void refusesToUpdateAMissingDatamartAndCreatesNothing() {
+        Map<String, Object> before = db.snapshot();
+        assertThrows(DatamartNotFoundException.class,
+                () -> repository.update(ORG, update("{\"datamartName\": \"ghost\", \"relationships\": []}")));
+        assertEquals(before, db.snapshot());
+        assertTrue(repository.find(ORG, "ghost").isEmpty());
+    }
+
+    @Test
+    void refusesToUpdateADeletedDatamart() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        repository.delete(ORG, "m");
+        assertThrows(DatamartNotFoundException.class,
+                () -> repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}")));
+        assertTrue(repository.find(ORG, "m").isEmpty(), "an update never resurrects a datamart");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Delete
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void deletesAStoredDatamart() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        repository.delete(ORG, "m");
+        assertTrue(repository.find(ORG, "m").isEmpty());
+        assertNull(db.rawDatamart(ORG, "m"));
+    }
+
+    @Test
+    void refusesToDeleteAMissingDatamart() {
+        assertThrows(DatamartNotFoundException.class, () -> repository.delete(ORG, "ghost"));
+    }
+
+    @Test
+    void refusesASecondDeleteOfTheSameDatamart() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        repository.delete(ORG, "m");
+        assertThrows(DatamartNotFoundException.class, () -> repository.delete(ORG, "m"));
+    }
+
+    @Test
+    void letsANameBeCreatedAgainAfterItWasDeleted() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}"));
+        repository.delete(ORG, "m");
+        repository.create(ORG, definition(MINIMAL_BODY));
+        Datamart again = stored(ORG, "m");
+        assertEquals(1, again.version(), "a new datamart, not the old one's history");
+        assertNull(again.definition().relationships());
+    }
+
+    @Test
+    void matchesNamesCaseSensitively() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        assertTrue(repository.find(ORG, "M").isEmpty());
+        assertThrows(DatamartNotFoundException.class, () -> repository.delete(ORG, "M"));
+        assertThrows(DatamartNotFoundException.class,
+                () -> repository.update(ORG, update("{\"datamartName\": \"M\", \"relationships\": []}")));
+        assertTrue(repository.find(ORG, "m").isPresent());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Names that cannot be keys
+    // ---------------------------------------------------------------------------------------------
+
+    static List<String> unstorableNames() {
+        return List.of("x".repeat(2000), "é".repeat(513), "", "bad\ud800", "\udc00");
+    }
+
+    @ParameterizedTest
+    @MethodSource("unstorableNames")
+    void answersNotFoundForANameThatCannotBeAKey(String name) {
+        assertTrue(repository.find(ORG, name).isEmpty());
+        assertThrows(DatamartNotFoundException.class, () -> repository.delete(ORG, name));
+        assertThrows(DatamartNotFoundException.class,
+                () -> repository.update(ORG, new DatamartUpdate(name, null, null, List.of())));
+    }
+
+    @ParameterizedTest
+    @MethodSource("unstorableNames")
+    void answersInvalidDatasourceForADatasourceNameThatCannotBeAKey(String datasource) {
+        DatamartDefinition base = definition(MINIMAL_BODY);
+        DatamartDefinition definition = new DatamartDefinition("m", datasource, base.tableList(), null, null);
+        assertThrows(DatasourceNotFoundException.class, () -> repository.create(ORG, definition));
+        assertTrue(repository.find(ORG, "m").isEmpty());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Create: uniqueness and datasources
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void refusesASecondDatamartOfTheSameNameAndKeepsTheFirst() {
+        DatamartDefinition first = definition(Fixtures.documentedCreateBody());
+        repository.create(ORG, first);
+        ObjectNode secondBody = Fixtures.documentedCreateBody();
+        secondBody.remove("relationships");
+        Map<String, Object> before = db.snapshot();
+        assertThrows(DatamartAlreadyExistsException.class, () -> repository.create(ORG, definition(secondBody)));
+        assertEquals(before, db.snapshot());
+        assertEquals(first, stored(ORG, "sales-analytics").definition());
+    }
+
+    @Test
+    void refusesAnUnknownDatasourceAndWritesNothing() {
+        ObjectNode body = Fixtures.documentedCreateBody();
+        body.put("datasourceName", "no-such-datasource");
+        Map<String, Object> before = db.snapshot();
+        assertThrows(DatasourceNotFoundException.class, () -> repository.create(ORG, definition(body)));
+        assertEquals(before, db.snapshot());
+    }
+
+    @Test
+    void refusesTheDatasourceOfAnotherOrganization() {
+        new DatasourceRepository(db.client(), db.tables(), clock).save(Fixtures.OTHER_ORG, "acme-only");
+        ObjectNode body = Fixtures.documentedCreateBody();
+        body.put("datasourceName", "acme-only");
+        assertThrows(DatasourceNotFoundException.class, () -> repository.create(ORG, definition(body)));
+        assertTrue(repository.find(ORG, "sales-analytics").isEmpty());
+        repository.create(Fixtures.OTHER_ORG, definition(body));
+        assertEquals("acme-only", stored(Fixtures.OTHER_ORG, "sales-analytics").definition().datasourceName());
+    }
+
+    @Test
+    void matchesDatasourceNamesCaseSensitively() {
+        ObjectNode body = Fixtures.documentedCreateBody();
+        body.put("datasourceName", "Postgres-Main");
+        assertThrows(DatasourceNotFoundException.class, () -> repository.create(ORG, definition(body)));
+    }
+
+    @Test
+    void refusesAnUnknownDatasourceForATakenNameWithOneOfTheTwoErrors() {
+        repository.create(ORG, definition(Fixtures.documentedCreateBody()));
+        ObjectNode body = Fixtures.documentedCreateBody();
+        body.put("datasourceName", "no-such-datasource");
+        Map<String, Object> before = db.snapshot();
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> repository.create(ORG, definition(body)));
+        assertTrue(refused instanceof DatasourceNotFoundException || refused instanceof DatamartAlreadyExistsException,
+                () -> "either broken rule may be reported, not " + refused);
+        assertEquals(before, db.snapshot());
+    }
+
+    @Test
+    void createsExactlyOneOfManyConcurrentCreatesOfOneName() throws Exception {
+        int creators = 8;
+        List<DatamartDefinition> bodies = new ArrayList<>();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < creators; i++) {
+            ObjectNode body = Fixtures.documentedCreateBody();
+            ((ObjectNode) body.get("tableList").get(0)).put("label", "creator-" + i);
+            DatamartDefinition definition = definition(body);
+            bodies.add(definition);
+            tasks.add(() -> {
+                repository.create(ORG, definition);
+                return null;
+            });
+        }
+        List<Future<Void>> outcomes = runTogether(tasks);
+        List<DatamartDefinition> winners = new ArrayList<>();
+        for (int i = 0; i < creators; i++) {
+            try {
+                outcomes.get(i).get(30, TimeUnit.SECONDS);
+                winners.add(bodies.get(i));
+            } catch (java.util.concurrent.ExecutionException failed) {
+                assertSame(DatamartAlreadyExistsException.class, failed.getCause().getClass(),
+                        () -> "a losing create fails as a duplicate, not " + failed.getCause());
+            }
+        }
+        assertEquals(1, winners.size(), "exactly one create succeeds");
+        assertEquals(winners.get(0), stored(ORG, "sales-analytics").definition(), "and the stored body is its body");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Organizations
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void keepsTheSameNameInTwoOrganizationsApart() {
+        DatamartDefinition demo = definition(Fixtures.documentedCreateBody());
+        ObjectNode acmeBody = Fixtures.documentedCreateBody();
+        acmeBody.remove("relationships");
+        DatamartDefinition acme = definition(acmeBody);
+        repository.create(ORG, demo);
+        repository.create(Fixtures.OTHER_ORG, acme);
+        assertEquals(demo, stored(ORG, "sales-analytics").definition());
+        assertEquals(acme, stored(Fixtures.OTHER_ORG, "sales-analytics").definition());
+
+        repository.update(Fixtures.OTHER_ORG, update("{\"datamartName\": \"sales-analytics\", \"relationships\": []}"));
+        assertEquals(1, stored(ORG, "sales-analytics").version(), "the other organization's update stays there");
+        repository.delete(Fixtures.OTHER_ORG, "sales-analytics");
+        assertEquals(demo, stored(ORG, "sales-analytics").definition());
+        assertTrue(repository.find(Fixtures.OTHER_ORG, "sales-analytics").isEmpty());
+    }
+
+    @Test
+    void neverReachesAnotherOrganizationsDatamart() {
+        repository.create(ORG, definition(Fixtures.documentedCreateBody()));
+        Map<String, Object> before = db.snapshot();
+        assertTrue(repository.find(Fixtures.OTHER_ORG, "sales-analytics").isEmpty());
+        assertThrows(DatamartNotFoundException.class, () -> repository.update(Fixtures.OTHER_ORG,
+                update("{\"datamartName\": \"sales-analytics\", \"relationships\": []}")));
+        assertThrows(DatamartNotFoundException.class, () -> repository.delete(Fixtures.OTHER_ORG, "sales-analytics"));
+        assertEquals(before, db.snapshot());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // One conditional write per change; transaction conflicts
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void writesEachChangeAsOneConditionalWriteWithoutReadingFirst() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}"));
+        assertEquals(1, client.calls(Operation.UPDATE_ITEM));
+        repository.delete(ORG, "m");
+        assertEquals(1, client.calls(Operation.DELETE_ITEM));
+        assertEquals(0, client.calls(Operation.GET_ITEM), "no read before any write");
+        assertEquals(0, client.calls(Operation.PUT_ITEM), "the create put is inside the transaction");
+    }
+
+    @Test
+    void retriesACreateThatConflictedWithAnotherTransaction() {
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 2, DatamartRepositoryTest::conflict);
+        DatamartDefinition accepted = definition(Fixtures.documentedCreateBody());
+        repository.create(ORG, accepted);
+        assertEquals(3, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertEquals(accepted, stored(ORG, "sales-analytics").definition());
+    }
+
+    @Test
+    void givesUpAfterTheLastAttemptAndStoresNothing() {
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, Integer.MAX_VALUE, DatamartRepositoryTest::conflict);
+        Map<String, Object> before = db.snapshot();
+        TransactionCanceledException thrown = assertThrows(TransactionCanceledException.class,
+                () -> repository.create(ORG, definition(Fixtures.documentedCreateBody())));
+        assertEquals("TransactionConflict", thrown.cancellationReasons().get(0).code());
+        assertEquals(DatamartRepository.MAX_TRANSACTION_ATTEMPTS, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertEquals(before, db.snapshot());
+    }
+
+    @Test
+    void doesNotRetryACancellationThatIsNotAConflict() {
+        Supplier<RuntimeException> throttled = () -> TransactionCanceledException.builder()
+                .message("Transaction cancelled [ThrottlingError, None]")
+                .cancellationReasons(CancellationReason.builder().code("ThrottlingError").build(),
+                        CancellationReason.builder().code("None").build())
+                .build();
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, Integer.MAX_VALUE, throttled);
+        assertThrows(TransactionCanceledException.class,
+                () -> repository.create(ORG, definition(Fixtures.documentedCreateBody())));
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+    }
+
+    @Test
+    void reportsAnExistingNameAfterARetryRatherThanRetryingForever() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, DatamartRepositoryTest::conflict);
+        assertThrows(DatamartAlreadyExistsException.class, () -> repository.create(ORG, definition(MINIMAL_BODY)));
+        assertEquals(3, client.calls(Operation.TRANSACT_WRITE_ITEMS), "the first create, the conflict, the retry");
+    }
+
+    @Test
+    void letsAnUpdateFailureThroughAndChangesNothing() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        Map<String, Object> before = db.snapshot();
+        client.fail(Operation.UPDATE_ITEM, 1, () -> new IllegalStateException("injected outage"));
+        assertThrows(IllegalStateException.class,
+                () -> repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}")));
+        assertEquals(before, db.snapshot());
+        assertNotEquals(0, client.calls(Operation.UPDATE_ITEM));
+    }
+
+    private List<Future<Void>> runTogether(List<Callable<Void>> tasks) throws InterruptedException {
+        pool = Executors.newFixedThreadPool(tasks.size());
+        CountDownLatch ready = new CountDownLatch(tasks.size());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Void>> futures = new ArrayList<>();
+        for (Callable<Void> task : tasks) {
+            futures.add(pool.submit(() -> {
+                ready.countDown();
+                go.await();
+                return task.call();
+            }));
+        }
+        ready.await(10, TimeUnit.SECONDS);
+        go.countDown();
+        return futures;
+    }
+}
