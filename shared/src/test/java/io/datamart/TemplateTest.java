@@ -10,7 +10,9 @@ import io.datamart.api.Operation;
 import io.datamart.api.Route;
 import io.datamart.persistence.TableNames;
 import io.datamart.testing.ProjectFiles;
+import io.datamart.local.TemplateModel;
 import io.datamart.testing.Template;
+import java.util.EnumSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** template.yaml, read as data, against the code it deploys. */
 class TemplateTest {
-    private static final Template TEMPLATE = Template.load();
+    private static final TemplateModel TEMPLATE = Template.load();
     private static final Map<String, String> TABLE_VARIABLES = Map.of(
             TableNames.DATAMARTS_VARIABLE, "DatamartsTable",
             TableNames.DATASOURCES_VARIABLE, "DatasourcesTable",
@@ -39,50 +41,57 @@ class TemplateTest {
     /** A YAML tag such as {@code !Ref} or {@code !GetAtt} where a value starts. */
     private static final Pattern SHORT_FORM_TAG = Pattern.compile("(^|[\\s\\[{,:-])!\\w");
 
-    /** "create", "update", "delete". */
-    static String op(Operation operation) {
-        return operation.name().toLowerCase();
+    /** The functions template.yaml deploys: module, handler class and the operations each serves. */
+    enum Fn {
+        CREATE("create-datamart", "create", "CreateDatamartHandler", "CreateDatamartFunction", Operation.CREATE),
+        UPDATE("update-datamart", "update", "UpdateDatamartHandler", "UpdateDatamartFunction", Operation.UPDATE),
+        DELETE("delete-datamart", "delete", "DeleteDatamartHandler", "DeleteDatamartFunction", Operation.DELETE),
+        READ("read-datamarts", "read", "ReadDatamartsHandler", "ReadDatamartsFunction", Operation.LIST, Operation.GET);
+
+        final String module;
+        final String javaPackage;
+        final String handlerClass;
+        final String id;
+        final Set<Operation> operations;
+
+        Fn(String module, String javaPackage, String handlerClass, String id, Operation first, Operation... more) {
+            this.module = module;
+            this.javaPackage = javaPackage;
+            this.handlerClass = handlerClass;
+            this.id = id;
+            this.operations = EnumSet.of(first, more);
+        }
     }
 
-    /** "Create", "Update", "Delete". */
-    static String capitalized(Operation operation) {
-        String op = op(operation);
-        return Character.toUpperCase(op.charAt(0)) + op.substring(1);
-    }
-
-    static String functionId(Operation operation) {
-        return capitalized(operation) + "DatamartFunction";
-    }
-
-    static JsonNode function(Operation operation) {
-        JsonNode function = TEMPLATE.resource(functionId(operation));
+    static JsonNode function(Fn fn) {
+        JsonNode function = TEMPLATE.resource(fn.id);
         assertEquals("AWS::Serverless::Function", function.path("Type").asText());
         return function;
     }
 
     /** A function property as deployed: the function's own value, else the Globals one. */
-    static JsonNode property(Operation operation, String name) {
-        JsonNode own = function(operation).path("Properties").path(name);
+    static JsonNode property(Fn fn, String name) {
+        JsonNode own = function(fn).path("Properties").path(name);
         return own.isMissingNode() ? TEMPLATE.root().path("Globals").path("Function").path(name) : own;
     }
 
     /** Environment variables as deployed: Globals merged with the function's own. */
-    static Map<String, JsonNode> environment(Operation operation) {
+    static Map<String, JsonNode> environment(Fn fn) {
         Map<String, JsonNode> variables = new LinkedHashMap<>();
         TEMPLATE.root().path("Globals").path("Function").path("Environment").path("Variables").fields()
                 .forEachRemaining(v -> variables.put(v.getKey(), v.getValue()));
-        function(operation).path("Properties").path("Environment").path("Variables").fields()
+        function(fn).path("Properties").path("Environment").path("Variables").fields()
                 .forEachRemaining(v -> variables.put(v.getKey(), v.getValue()));
         return variables;
     }
 
-    static List<JsonNode> statements(Operation operation) {
+    static List<JsonNode> statements(Fn fn) {
         List<JsonNode> statements = new ArrayList<>();
-        JsonNode policies = function(operation).path("Properties").path("Policies");
-        assertTrue(policies.isArray() && !policies.isEmpty(), functionId(operation) + " has inline policies");
+        JsonNode policies = function(fn).path("Properties").path("Policies");
+        assertTrue(policies.isArray() && !policies.isEmpty(), fn.id + " has inline policies");
         for (JsonNode policy : policies) {
             assertTrue(policy.isObject() && policy.has("Statement"),
-                    () -> functionId(operation) + " uses only inline policy documents, not " + policy);
+                    () -> fn.id + " uses only inline policy documents, not " + policy);
             policy.path("Statement").forEach(statements::add);
         }
         return statements;
@@ -113,10 +122,10 @@ class TemplateTest {
     // ---------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void wiresExactlyTheRoutesOfEachOperationToItsFunction(Operation operation) {
+    @EnumSource(Fn.class)
+    void wiresExactlyTheRoutesOfEachFunctionsOperations(Fn fn) {
         Set<String> wired = new HashSet<>();
-        function(operation).path("Properties").path("Events").fields().forEachRemaining(event -> {
+        function(fn).path("Properties").path("Events").fields().forEachRemaining(event -> {
             JsonNode properties = event.getValue().path("Properties");
             assertEquals("HttpApi", event.getValue().path("Type").asText(), event.getKey());
             assertEquals("DatamartHttpApi", properties.path("ApiId").path("Ref").asText(), event.getKey());
@@ -124,7 +133,7 @@ class TemplateTest {
             assertTrue(wired.add(properties.path("Method").asText() + " " + properties.path("Path").asText()),
                     () -> "route wired twice: " + event.getKey());
         });
-        Set<String> routes = Arrays.stream(Route.values()).filter(route -> route.operation() == operation)
+        Set<String> routes = Arrays.stream(Route.values()).filter(route -> fn.operations.contains(route.operation()))
                 .map(route -> route.method() + " " + route.path()).collect(Collectors.toSet());
         assertEquals(routes, wired);
     }
@@ -141,36 +150,36 @@ class TemplateTest {
     }
 
     @Test
-    void hasOneFunctionPerOperation() {
-        assertEquals(Arrays.stream(Operation.values()).map(TemplateTest::functionId).collect(Collectors.toSet()),
+    void hasOneFunctionPerModuleAndServesEveryOperation() {
+        assertEquals(Arrays.stream(Fn.values()).map(fn -> fn.id).collect(Collectors.toSet()),
                 new HashSet<>(TEMPLATE.resourcesOfType("AWS::Serverless::Function")));
+        assertEquals(EnumSet.allOf(Operation.class), Arrays.stream(Fn.values())
+                .flatMap(fn -> fn.operations.stream()).collect(Collectors.toSet()));
     }
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void pointsCodeUriAtTheJarItsModuleBuilds(Operation operation) throws IOException {
-        String op = op(operation);
-        assertEquals("functions/" + op + "-datamart/target/" + op + "-datamart.jar",
-                property(operation, "CodeUri").asText());
-        String pom = Files.readString(ProjectFiles.root().resolve("functions/" + op + "-datamart/pom.xml"));
-        assertTrue(pom.contains("<finalName>" + op + "-datamart</finalName>"),
-                () -> "functions/" + op + "-datamart/pom.xml builds target/" + op + "-datamart.jar");
+    @EnumSource(Fn.class)
+    void pointsCodeUriAtTheJarItsModuleBuilds(Fn fn) throws IOException {
+        assertEquals("functions/" + fn.module + "/target/" + fn.module + ".jar", property(fn, "CodeUri").asText());
+        String pom = Files.readString(ProjectFiles.root().resolve("functions/" + fn.module + "/pom.xml"));
+        assertTrue(pom.contains("<finalName>" + fn.module + "</finalName>"),
+                () -> "functions/" + fn.module + "/pom.xml builds target/" + fn.module + ".jar");
     }
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void namesTheHandlerClassOfItsModule(Operation operation) throws IOException {
-        String op = op(operation);
-        String className = capitalized(operation) + "DatamartHandler";
-        assertEquals("io.datamart.functions." + op + "." + className + "::handleRequest",
-                property(operation, "Handler").asText());
-        Path source = ProjectFiles.root().resolve("functions/" + op + "-datamart/src/main/java/io/datamart/functions/"
-                + op + "/" + className + ".java");
+    @EnumSource(Fn.class)
+    void namesTheHandlerClassOfItsModule(Fn fn) throws IOException {
+        String className = fn.handlerClass;
+        assertEquals("io.datamart.functions." + fn.javaPackage + "." + className + "::handleRequest",
+                property(fn, "Handler").asText());
+        Path source = ProjectFiles.root().resolve("functions/" + fn.module + "/src/main/java/io/datamart/functions/"
+                + fn.javaPackage + "/" + className + ".java");
         assertTrue(Files.exists(source), () -> source + " exists");
         String code = Files.readString(source);
         assertTrue(code.contains("implements RequestStreamHandler") && code.contains("void handleRequest("),
                 () -> className + " is a RequestStreamHandler");
-        assertTrue(code.contains("Operation." + operation.name()), () -> className + " serves " + operation);
+        fn.operations.forEach(operation -> assertTrue(code.contains("Operation." + operation.name()),
+                () -> className + " serves " + operation));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -178,40 +187,40 @@ class TemplateTest {
     // ---------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void runsOnJava25(Operation operation) {
-        assertEquals("java25", property(operation, "Runtime").asText());
+    @EnumSource(Fn.class)
+    void runsOnJava25(Fn fn) {
+        assertEquals("java25", property(fn, "Runtime").asText());
     }
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void usesSnapStartOnPublishedVersionsWithAnAutoPublishedAlias(Operation operation) {
-        assertEquals("PublishedVersions", property(operation, "SnapStart").path("ApplyOn").asText());
-        assertFalse(property(operation, "AutoPublishAlias").asText().isBlank(),
+    @EnumSource(Fn.class)
+    void usesSnapStartOnPublishedVersionsWithAnAutoPublishedAlias(Fn fn) {
+        assertEquals("PublishedVersions", property(fn, "SnapStart").path("ApplyOn").asText());
+        assertFalse(property(fn, "AutoPublishAlias").asText().isBlank(),
                 "SnapStart only applies to published versions");
     }
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void logsJson(Operation operation) {
-        assertEquals("JSON", property(operation, "LoggingConfig").path("LogFormat").asText());
+    @EnumSource(Fn.class)
+    void logsJson(Fn fn) {
+        assertEquals("JSON", property(fn, "LoggingConfig").path("LogFormat").asText());
     }
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void passesEachTableToTheFunctionByReference(Operation operation) {
-        Map<String, JsonNode> variables = environment(operation);
+    @EnumSource(Fn.class)
+    void passesEachTableToTheFunctionByReference(Fn fn) {
+        Map<String, JsonNode> variables = environment(fn);
         TABLE_VARIABLES.forEach((variable, table) -> {
             assertEquals(table, variables.getOrDefault(variable, com.fasterxml.jackson.databind.node.MissingNode
-                    .getInstance()).path("Ref").asText(), () -> variable + " of " + functionId(operation));
+                    .getInstance()).path("Ref").asText(), () -> variable + " of " + fn.id);
             assertEquals("AWS::DynamoDB::Table", TEMPLATE.resource(table).path("Type").asText());
         });
     }
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void setsATokenCacheTtlTheCodeCanRead(Operation operation) {
-        JsonNode ttl = environment(operation).get(DatamartApi.TOKEN_CACHE_TTL_VARIABLE);
+    @EnumSource(Fn.class)
+    void setsATokenCacheTtlTheCodeCanRead(Fn fn) {
+        JsonNode ttl = environment(fn).get(DatamartApi.TOKEN_CACHE_TTL_VARIABLE);
         if (ttl != null) {
             assertTrue(ttl.asText().matches("\\d+"), () -> "a whole number of seconds, not " + ttl);
         }
@@ -222,9 +231,9 @@ class TemplateTest {
     // ---------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void grantsOnlySpecificTableArns(Operation operation) {
-        for (JsonNode statement : statements(operation)) {
+    @EnumSource(Fn.class)
+    void grantsOnlySpecificTableArns(Fn fn) {
+        for (JsonNode statement : statements(fn)) {
             assertEquals("Allow", statement.path("Effect").asText());
             List<JsonNode> resources = asList(statement.path("Resource"));
             assertFalse(resources.isEmpty(), () -> "statement without a resource: " + statement);
@@ -241,9 +250,9 @@ class TemplateTest {
     }
 
     /** The actions each function holds on each table, from its statements. */
-    static Map<String, Set<String>> grants(Operation operation) {
+    static Map<String, Set<String>> grants(Fn fn) {
         Map<String, Set<String>> grants = new LinkedHashMap<>();
-        for (JsonNode statement : statements(operation)) {
+        for (JsonNode statement : statements(fn)) {
             for (JsonNode resource : asList(statement.path("Resource"))) {
                 Set<String> actions = grants.computeIfAbsent(tableOf(resource), table -> new HashSet<>());
                 asList(statement.path("Action")).forEach(action -> actions.add(action.asText()));
@@ -253,20 +262,22 @@ class TemplateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Operation.class)
-    void readsTheTokenTableWithGetItemOnly(Operation operation) {
-        assertEquals(Set.of("dynamodb:GetItem"), grants(operation).get("ServiceTokensTable"));
+    @EnumSource(Fn.class)
+    void readsTheTokenTableWithGetItemOnly(Fn fn) {
+        assertEquals(Set.of("dynamodb:GetItem"), grants(fn).get("ServiceTokensTable"));
     }
 
     @Test
-    void grantsEachFunctionOnlyTheWritesItsOperationMakes() {
+    void grantsEachFunctionOnlyTheCallsItsOperationsMake() {
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:PutItem"),
                 "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem"),
-                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Operation.CREATE));
+                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.CREATE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:UpdateItem"),
-                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Operation.UPDATE));
+                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.UPDATE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:DeleteItem"),
-                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Operation.DELETE));
+                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.DELETE));
+        assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:Query", "dynamodb:GetItem"),
+                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.READ));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -3,9 +3,13 @@ package io.datamart.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.validation.Strings;
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -92,6 +96,10 @@ public final class ApiEventParser {
                 throw InvalidRequestException.of("Request body is marked base64-encoded but is not valid base64");
             }
         }
+        if (!Strings.isWellFormedUnicode(body)) {
+            // Only a hand-made event can carry one; UTF-8 would silently turn it into '?'.
+            throw InvalidRequestException.of("Request body is not valid Unicode");
+        }
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -136,11 +144,35 @@ public final class ApiEventParser {
         return query;
     }
 
-    private static String decode(String component) {
+    /**
+     * Percent-decodes one query component ('+' is a space) as strict UTF-8: a malformed
+     * escape or a byte sequence that is not UTF-8 is refused rather than replaced.
+     */
+    static String decode(String component) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(component.length());
+        for (int i = 0; i < component.length(); i++) {
+            char c = component.charAt(i);
+            if (c == '%') {
+                int high = i + 2 < component.length() ? Character.digit(component.charAt(i + 1), 16) : -1;
+                int low = high < 0 ? -1 : Character.digit(component.charAt(i + 2), 16);
+                if (low < 0) {
+                    throw InvalidRequestException.of("The query string is not valid percent-encoding");
+                }
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else if (c == '+') {
+                bytes.write(' ');
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
         try {
-            return URLDecoder.decode(component, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException badEscape) {
-            throw InvalidRequestException.of("The query string is not valid percent-encoding");
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException notUtf8) {
+            throw InvalidRequestException.of("The query string is not percent-encoded UTF-8");
         }
     }
 

@@ -101,6 +101,12 @@ public final class DatamartRepository {
                     throw cancelled;
                 }
                 backOff(attempt);
+            } catch (DynamoDbException rejected) {
+                // Our estimate of the size and DynamoDB's may differ by a byte at the limit.
+                if (isItemTooLarge(rejected)) {
+                    throw tooLarge("the datamart");
+                }
+                throw rejected;
             }
         }
     }

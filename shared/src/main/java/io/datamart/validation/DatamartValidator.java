@@ -98,7 +98,7 @@ public final class DatamartValidator {
         Violations violations = new Violations();
         ObjectFields root = root(body, DELETE_FIELDS, violations);
         JsonNode value = root.get("datamartName");
-        if (value == null || value.isNull() || (value.isTextual() && value.textValue().isBlank())) {
+        if (value == null || value.isNull() || (value.isTextual() && Strings.isBlank(value.textValue()))) {
             throw InvalidRequestException.of("datamartName is required");
         }
         String name = root.requiredString("datamartName");
@@ -108,7 +108,7 @@ public final class DatamartValidator {
 
     /** The delete route's query parameter: present and not blank. */
     public String validateDeleteQuery(List<String> values) {
-        if (values == null || values.isEmpty() || values.stream().allMatch(String::isBlank)) {
+        if (values == null || values.isEmpty() || values.stream().allMatch(Strings::isBlank)) {
             throw InvalidRequestException.of("datamartName is required");
         }
         if (values.size() > 1) {
@@ -145,21 +145,36 @@ public final class DatamartValidator {
         }
         List<Table> tables = new ArrayList<>(elements.size());
         Map<List<String>, Integer> seen = new HashMap<>();
+        boolean complete = true;
         for (int i = 0; i < elements.size(); i++) {
             String tablePath = JsonPaths.index(path, i);
             Table table = table(elements.get(i), tablePath, violations);
-            if (table == null) {
-                continue;
-            }
-            // Arrays.asList allows the null of an absent schemaName in the key.
-            Integer first = seen.putIfAbsent(java.util.Arrays.asList(table.schemaName(), table.name()), i);
+            // Checked on the raw names, so a repeat is reported even beside a table's other problems.
+            List<String> key = tableKey(elements.get(i));
+            Integer first = key == null ? null : seen.putIfAbsent(key, i);
             if (first != null) {
                 violations.add(tablePath, "repeats " + JsonPaths.index(path, first)
                         + ": two tables have the same schemaName and name");
             }
-            tables.add(table);
+            if (table == null) {
+                complete = false;
+            } else {
+                tables.add(table);
+            }
         }
-        return tables;
+        return complete ? tables : null;
+    }
+
+    /** schemaName and name as sent, if both are usable strings (an absent schemaName is null). */
+    private static List<String> tableKey(JsonNode table) {
+        JsonNode name = table.path("name");
+        JsonNode schemaName = table.path("schemaName");
+        if (!name.isTextual() || Strings.isBlank(name.textValue())
+                || !(schemaName.isMissingNode() || schemaName.isTextual())) {
+            return null;
+        }
+        // Arrays.asList allows the null of an absent schemaName in the key.
+        return java.util.Arrays.asList(schemaName.isTextual() ? schemaName.textValue() : null, name.textValue());
     }
 
     private static Table table(JsonNode node, String path, Violations violations) {
@@ -184,7 +199,7 @@ public final class DatamartValidator {
     }
 
     private static void checkIndexPattern(String path, String pattern, Violations violations) {
-        if (pattern.isBlank() || INDEX_PATTERN_FORBIDDEN.matcher(pattern).find()
+        if (Strings.isBlank(pattern) || INDEX_PATTERN_FORBIDDEN.matcher(pattern).find()
                 || "-_+".indexOf(pattern.charAt(0)) >= 0 || !pattern.equals(pattern.toLowerCase(Locale.ROOT))) {
             violations.add(path, "must be an OpenSearch index pattern such as 'logs-*': lowercase, "
                     + "no spaces, none of \\ / ? \" < > | , #, not starting with -, _ or +");

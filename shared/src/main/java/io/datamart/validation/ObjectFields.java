@@ -63,7 +63,7 @@ final class ObjectFields {
             return null;
         }
         String text = string(field, value);
-        if (text != null && text.isBlank()) {
+        if (text != null && Strings.isBlank(text)) {
             violations.add(path(field), "is required and must not be empty or blank");
             return null;
         }

@@ -26,6 +26,14 @@ public final class Strings {
         return true;
     }
 
+    /**
+     * True when the text has nothing but white space, Unicode's no-break and other space
+     * separators included (which {@link String#isBlank} does not count).
+     */
+    public static boolean isBlank(String text) {
+        return text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+    }
+
     public static boolean hasControlCharacter(String text) {
         return text.codePoints().anyMatch(Character::isISOControl);
     }

@@ -87,20 +87,6 @@ class ApiEventParserTest {
         assertNull(parse(ApiCall.to(payload, "DELETE", PATH).query("datamartName", "m").event()).body());
     }
 
-    static Stream<Arguments> sampleEvents() {
-        return Stream.of(Operation.values()).flatMap(operation -> EventFiles.in(operation.name().toLowerCase())
-                .stream().map(file -> Arguments.of(operation, file)));
-    }
-
-    @ParameterizedTest(name = "{1}")
-    @MethodSource("sampleEvents")
-    void readsEverySampleEventAsARouteOfItsFunction(Operation operation, Path file) throws IOException {
-        ApiRequest request = parse(EventFiles.read(file));
-        assertTrue(Route.find(operation, request.method(), request.path()).isPresent(),
-                () -> file + " reads as " + request.method() + " " + request.path() + ", no route of " + operation);
-        assertEquals("Bearer " + Fixtures.DEMO_TOKEN, request.header("Authorization"));
-    }
-
     @Test
     void decodesTheBase64SampleEventToAJsonBody() throws IOException {
         Path file = EventFiles.in("create").stream().filter(f -> f.getFileName().toString().contains("base64"))
@@ -381,5 +367,19 @@ class ApiEventParserTest {
     void rejectsADeeplyNestedEventWithoutOverflowingTheStack() {
         String event = "{\"version\": \"2.0\", \"x\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
         assertThrows(InvalidRequestException.class, () -> parse(event));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"datamartName=%FF", "datamartName=%C0%AF", "datamartName=%ED%A0%80", "datamartName=%E2%82"})
+    void refusesAQueryThatDecodesToInvalidUtf8(String rawQuery) {
+        InvalidRequestException rejected = assertThrows(InvalidRequestException.class,
+                () -> ApiEventParser.parseQueryString(rawQuery));
+        assertEquals("The query string is not percent-encoded UTF-8", rejected.getMessage());
+    }
+
+    @Test
+    void decodesPercentEncodedUtf8AndPlusInTheQuery() {
+        assertEquals(java.util.List.of("sales analytics/\u03b2+1"),
+                ApiEventParser.parseQueryString("datamartName=sales+analytics%2F%CE%B2%2B1").get("datamartName"));
     }
 }

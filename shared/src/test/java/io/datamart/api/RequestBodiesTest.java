@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +30,7 @@ class RequestBodiesTest {
         if (contentType != null) {
             headers.put("Content-Type", contentType);
         }
-        return new ApiRequest("POST", PATH, headers, Map.of(), body);
+        return new ApiRequest("POST", PATH, headers, Map.of(), Map.of(), body);
     }
 
     static ApiRequest request(String contentType, String body) {
@@ -184,16 +185,27 @@ class RequestBodiesTest {
         rejected(request("application/json", invalid));
     }
 
-    @Test
-    void leavesAUtf8EncodedSurrogateForTheValidatorToReject() {
-        // ED A0 80 is U+D800 encoded as if it were a character: the parser lets it through
-        // as a lone surrogate, and the validator refuses it at its path.
-        byte[] body = java.util.HexFormat.of().parseHex("7b226e616d65223a22eda080227d");
-        JsonNode parsed = RequestBodies.json(request("application/json", body));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        // ED A0 80 is U+D800 encoded as if it were a character.
+        "encoded surrogate, 7b226e616d65223a22eda080227d",
+        // C0 AF is an overlong '/', which a lenient decoder would read as '/'.
+        "overlong slash, 7b226e616d65223a2261c0af62227d",
+        // A lone continuation byte and a truncated two-byte sequence.
+        "continuation byte, 7b226e616d65223a2280227d",
+        "truncated sequence, 7b226e616d65223a22c3",
+    })
+    void refusesBytesThatAreNotUtf8(String what, String hex) {
+        byte[] body = java.util.HexFormat.of().parseHex(hex);
         InvalidRequestException rejected = assertThrows(InvalidRequestException.class,
-                () -> new io.datamart.validation.DatamartValidator().validateCreate(parsed));
-        assertEquals("name", rejected.violations().get(0).path());
-        assertTrue(rejected.violations().get(0).message().contains("Unicode"));
+                () -> RequestBodies.json(request("application/json", body)));
+        assertEquals("Request body is not valid UTF-8", rejected.getMessage());
+    }
+
+    @Test
+    void readsFourByteUtf8AsTheCharacterSent() {
+        byte[] body = "{\"name\":\"\uD83D\uDE00 mart\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals("\uD83D\uDE00 mart", RequestBodies.json(request("application/json", body)).path("name").asText());
     }
 
     // ---------------------------------------------------------------------------------------------
