@@ -1,0 +1,143 @@
+package io.datamart.functions.create;
+
+import static io.datamart.functions.create.CreateDatamartHandlerTest.LEGACY_ROUTE;
+import static io.datamart.functions.create.CreateDatamartHandlerTest.NEW_ROUTE;
+import static io.datamart.testing.Fixtures.DEMO_ORG;
+import static io.datamart.testing.Fixtures.DEMO_TOKEN;
+import static io.datamart.testing.Fixtures.DOCUMENTED_CREATE_BODY;
+import static io.datamart.testing.HandlerAssertions.assertDeprecation;
+import static io.datamart.testing.HandlerAssertions.assertNothingChanged;
+import static io.datamart.testing.HandlerAssertions.assertOpaqueInternalError;
+import static io.datamart.testing.HandlerAssertions.assertSuccess;
+import static io.datamart.testing.HandlerAssertions.idWithNullError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.datamart.testing.ApiCall;
+import io.datamart.testing.ApiCall.Payload;
+import io.datamart.testing.ApiResult;
+import io.datamart.testing.Failures;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
+import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
+import io.datamart.testing.Databases;
+import io.datamart.testing.Fixtures;
+import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.TokenLogs;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/** DynamoDB failing under create: an opaque 500 with the request id, nothing stored, nothing leaked. */
+class CreateDatamartFailureTest {
+    private LocalDynamoDb db;
+    private FaultInjectingDynamoDbClient dynamoDb;
+    private CreateDatamartHandler handler;
+
+    @BeforeEach
+    void freshDatabase() {
+        db = Databases.fresh();
+        dynamoDb = new FaultInjectingDynamoDbClient(db.client());
+        handler = new CreateDatamartHandler(Fixtures.api(db, dynamoDb));
+    }
+
+    @AfterAll
+    static void rawTokensNeverAppearInTheLogs() {
+        TokenLogs.assertNoTokenLogged();
+    }
+
+    private ApiResult create(Payload payload) {
+        return ApiCall.to(payload, "POST", NEW_ROUTE).bearer(DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY).invoke(handler);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.datamart.testing.Failures#storageFailures")
+    void aFailingWriteIsAnOpaqueInternalErrorAndStoresNothing(Supplier<RuntimeException> failure) {
+        for (Payload payload : Payload.values()) {
+            dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, failure);
+
+            ApiResult result = assertNothingChanged(db, () -> create(payload));
+
+            assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
+            assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+            assertTrue(result.context().logs().stream().anyMatch(line -> line.startsWith("ERROR")),
+                    () -> "the failure is logged for operators: " + result.context().logs());
+        }
+        assertEquals(2, dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS), "one write attempt per request");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.datamart.testing.Failures#storageFailures")
+    void aFailingTokenLookupIsAnOpaqueInternalErrorAndStoresNothing(Supplier<RuntimeException> failure) {
+        for (Payload payload : Payload.values()) {
+            dynamoDb.fail(Operation.GET_ITEM, 1, failure);
+
+            ApiResult result = assertNothingChanged(db, () -> create(payload));
+
+            assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
+        }
+        assertEquals(0, dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS), "nothing written without a caller");
+    }
+
+    @Test
+    void aFailureOnTheLegacyRouteIsTheSameInternalErrorWithDeprecationHeaders() {
+        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException(
+                Failures.INTERNAL_TEXT));
+
+        ApiResult result = assertNothingChanged(db, () -> ApiCall.httpApi("POST", LEGACY_ROUTE).bearer(DEMO_TOKEN)
+                .json(DOCUMENTED_CREATE_BODY).invoke(handler));
+
+        assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
+        assertDeprecation(result, true);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void theFunctionServesTheNextRequestAfterAFailure(Payload payload) {
+        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException("transient"));
+
+        ApiResult failed = create(payload);
+        ApiResult next = create(payload);
+
+        assertOpaqueInternalError(failed);
+        assertSuccess(next, idWithNullError("sales-analytics"));
+        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+    }
+
+    private static TransactionCanceledException conflict() {
+        return TransactionCanceledException.builder()
+                .message("Transaction cancelled, please refer cancellation reasons for specific reasons "
+                        + "[TransactionConflict, None]")
+                .cancellationReasons(CancellationReason.builder().code("TransactionConflict").build(),
+                        CancellationReason.builder().code("None").build())
+                .statusCode(400).build();
+    }
+
+    @Test
+    void aCreateCancelledByAConflictingTransactionIsRetriedAndSucceeds() {
+        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 2, CreateDatamartFailureTest::conflict);
+
+        ApiResult result = create(Payload.HTTP_API);
+
+        assertSuccess(result, idWithNullError("sales-analytics"));
+        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertEquals(3, dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS));
+    }
+
+    @Test
+    void aCreateThatKeepsConflictingIsAnOpaqueInternalErrorAndStoresNothing() {
+        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 100, CreateDatamartFailureTest::conflict);
+
+        ApiResult result = assertNothingChanged(db, () -> create(Payload.REST_API));
+
+        assertOpaqueInternalError(result, "TransactionConflict");
+        assertTrue(dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS) > 1, "retried before giving up");
+    }
+}

@@ -1,0 +1,210 @@
+package io.datamart.functions.update;
+
+import static io.datamart.testing.Fixtures.DEMO_ORG;
+import static io.datamart.testing.Fixtures.DEMO_TOKEN;
+import static io.datamart.testing.Fixtures.OTHER_ORG;
+import static io.datamart.testing.Fixtures.OTHER_TOKEN;
+import static io.datamart.testing.HandlerAssertions.assertDeprecation;
+import static io.datamart.testing.HandlerAssertions.assertError;
+import static io.datamart.testing.HandlerAssertions.assertNothingChanged;
+import static io.datamart.testing.HandlerAssertions.assertSuccess;
+import static io.datamart.testing.HandlerAssertions.idOnly;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.datamart.domain.Datamart;
+import io.datamart.domain.DatamartDefinition;
+import io.datamart.testing.ApiCall;
+import io.datamart.testing.ApiCall.Payload;
+import io.datamart.testing.ApiResult;
+import io.datamart.testing.EventFiles;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
+import io.datamart.testing.Databases;
+import io.datamart.testing.Fixtures;
+import io.datamart.testing.HandlerChecks;
+import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.SampleEvents;
+import io.datamart.testing.StorageCalls;
+import io.datamart.testing.StoredDatamarts;
+import io.datamart.testing.TokenLogs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Update Datamart through UpdateDatamartHandler: routes, success body, missing datamarts, organizations, events. */
+class UpdateDatamartHandlerTest {
+    static final String NEW_ROUTE = "/api/v2/data-app/datamarts";
+    static final String LEGACY_ROUTE = "/api/v2/dataApp/datamarts";
+    static final String CLEAR_RELATIONSHIPS = "{\"datamartName\": \"sales-analytics\", \"relationships\": []}";
+
+    private LocalDynamoDb db;
+    private UpdateDatamartHandler handler;
+
+    @BeforeEach
+    void freshDatabaseWithTheDocumentedDatamart() {
+        db = Databases.fresh();
+        handler = new UpdateDatamartHandler(Fixtures.api(db));
+        StoredDatamarts.seedDocumented(db);
+    }
+
+    @AfterAll
+    static void rawTokensNeverAppearInTheLogs() {
+        TokenLogs.assertNoTokenLogged();
+    }
+
+    /** (payload, route, legacy?) for the new and the legacy update route. */
+    static Stream<Arguments> payloadsAndRoutes() {
+        List<Arguments> arguments = new ArrayList<>();
+        for (Payload payload : Payload.values()) {
+            arguments.add(Arguments.of(payload, NEW_ROUTE, false));
+            arguments.add(Arguments.of(payload, LEGACY_ROUTE, true));
+        }
+        return arguments.stream();
+    }
+
+    private static DatamartDefinition documented() {
+        return StoredDatamarts.accepted(Fixtures.documentedCreateBody());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("payloadsAndRoutes")
+    void anUpdateAnswersWithTheIdOnlyAndReplacesWhatItSends(Payload payload, String route, boolean legacy) {
+        ApiResult result = ApiCall.to(payload, "PUT", route).bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS)
+                .invoke(handler);
+
+        assertSuccess(result, idOnly("sales-analytics"));
+        assertFalse(result.body().has("error"), "the update success body has no error field");
+        assertDeprecation(result, legacy);
+        Datamart stored = StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics");
+        assertEquals(StoredDatamarts.afterUpdate(documented(),
+                StoredDatamarts.acceptedUpdate(Fixtures.object(CLEAR_RELATIONSHIPS))), stored.definition());
+        assertEquals(List.of(), stored.definition().relationships());
+        assertEquals(2, stored.version());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("payloadsAndRoutes")
+    void updatingAMissingDatamartIsInvalidDatamartAndCreatesNothing(Payload payload, String route, boolean legacy) {
+        String body = Fixtures.documentedCreateBody().remove(List.of("name", "datasourceName"))
+                .put("datamartName", "never-created").toString();
+
+        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", route).bearer(DEMO_TOKEN)
+                .json(body).invoke(handler));
+
+        assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
+        assertDeprecation(result, legacy);
+        assertNull(db.rawDatamart(DEMO_ORG, "never-created"), "an update never creates");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void namesAreCaseSensitiveSoADifferentlyCasedNameIsNotFound(Payload payload) {
+        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN)
+                .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", "Sales-Analytics")).invoke(handler));
+
+        assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
+        assertNull(db.rawDatamart(DEMO_ORG, "Sales-Analytics"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void aNameThatCouldNeverBeStoredIsNotFoundRatherThanAFailure(Payload payload) {
+        String name = "€".repeat(400);
+
+        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN)
+                .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", name)).invoke(handler));
+
+        assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void aTokenOfAnotherOrganizationCannotUpdateTheDatamart(Payload payload) {
+        Map<String, AttributeValue> before = db.rawDatamart(DEMO_ORG, "sales-analytics");
+
+        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(OTHER_TOKEN)
+                .json(CLEAR_RELATIONSHIPS).invoke(handler));
+
+        assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
+        assertEquals(before, db.rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart unchanged");
+        assertNull(db.rawDatamart(OTHER_ORG, "sales-analytics"), "nothing created in acme");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void eachOrganizationUpdatesOnlyItsOwnDatamartOfTheSameName(Payload payload) {
+        StoredDatamarts.seed(db, OTHER_ORG, Fixtures.documentedCreateBody());
+        Map<String, AttributeValue> demoBefore = db.rawDatamart(DEMO_ORG, "sales-analytics");
+
+        ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(OTHER_TOKEN).json(CLEAR_RELATIONSHIPS)
+                .invoke(handler);
+
+        assertSuccess(result, idOnly("sales-analytics"));
+        assertEquals(List.of(), StoredDatamarts.stored(db, OTHER_ORG, "sales-analytics").definition().relationships());
+        assertEquals(demoBefore, db.rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart unchanged");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void anUpdateIsOneConditionalWriteOnTheExistingItem(Payload payload) {
+        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
+        UpdateDatamartHandler counted = new UpdateDatamartHandler(Fixtures.api(db, spy));
+
+        ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS)
+                .invoke(counted);
+
+        assertSuccess(result, idOnly("sales-analytics"));
+        StorageCalls.assertTokenLookupThenOnly(spy, FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void aMissingDatamartIsFoundMissingByTheConditionalWriteItself(Payload payload) {
+        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
+        UpdateDatamartHandler counted = new UpdateDatamartHandler(Fixtures.api(db, spy));
+
+        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN)
+                .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", "never-created")).invoke(counted));
+
+        assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
+        StorageCalls.assertTokenLookupThenOnly(spy, FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM);
+    }
+
+    static Stream<Path> sampleEvents() {
+        return EventFiles.in("update").stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("sampleEvents")
+    void everySampleEventUpdatesTheDocumentedDatamartAsItsBodySays(Path file) {
+        JsonNode event = SampleEvents.read(file);
+
+        ApiResult result = ApiCall.invokeEvent(handler, EventFiles.read(file));
+
+        assertSuccess(result, idOnly("sales-analytics"));
+        assertDeprecation(result, SampleEvents.isLegacy(event));
+        Datamart stored = StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics");
+        assertEquals(StoredDatamarts.afterUpdate(documented(),
+                StoredDatamarts.acceptedUpdate(Fixtures.object(SampleEvents.body(event)))), stored.definition());
+        assertEquals(2, stored.version());
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("io.datamart.testing.ForeignRoutes#notServedByUpdate")
+    void routesOfOtherFunctionsAreNotFound(Payload payload, String method, String path) {
+        HandlerChecks.assertRouteNotServed(db, handler, payload, method, path, CLEAR_RELATIONSHIPS);
+
+        assertEquals(documented(), StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics").definition());
+    }
+}
