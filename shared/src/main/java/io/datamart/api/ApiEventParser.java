@@ -3,7 +3,6 @@ package io.datamart.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.error.InvalidRequestException;
-import io.datamart.validation.Strings;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -12,7 +11,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +55,7 @@ public final class ApiEventParser {
                 ? parseQueryString(rawQuery)
                 : singleValued(event.path("queryStringParameters"));
         return new ApiRequest(require(method, "requestContext.http.method"), require(path, "rawPath"), headers,
-                query, pathParameters(event), body(event));
+                query, pathParameters(event), text(event, "body"), base64(event));
     }
 
     private static ApiRequest restApi(JsonNode event) {
@@ -71,7 +69,7 @@ public final class ApiEventParser {
                 ? multiValued(multi)
                 : singleValued(event.path("queryStringParameters"));
         return new ApiRequest(require(method, "httpMethod"), require(path, "path"), headers, query,
-                pathParameters(event), body(event));
+                pathParameters(event), text(event, "body"), base64(event));
     }
 
     /** Both payloads carry path parameters already percent-decoded. */
@@ -82,25 +80,6 @@ public final class ApiEventParser {
             node.fields().forEachRemaining(p -> parameters.put(p.getKey(), p.getValue().asText()));
         }
         return parameters;
-    }
-
-    private static byte[] body(JsonNode event) {
-        String body = text(event, "body");
-        if (body == null) {
-            return null;
-        }
-        if (event.path("isBase64Encoded").asBoolean(false)) {
-            try {
-                return Base64.getDecoder().decode(body);
-            } catch (IllegalArgumentException notBase64) {
-                throw InvalidRequestException.of("Request body is marked base64-encoded but is not valid base64");
-            }
-        }
-        if (!Strings.isWellFormedUnicode(body)) {
-            // Only a hand-made event can carry one; UTF-8 would silently turn it into '?'.
-            throw InvalidRequestException.of("Request body is not valid Unicode");
-        }
-        return body.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Header names folded to one case; a repeated header's values joined by commas (RFC 9110). */
@@ -200,6 +179,10 @@ public final class ApiEventParser {
         }
         String prefix = "/" + stage;
         return rawPath.startsWith(prefix + "/") ? rawPath.substring(prefix.length()) : rawPath;
+    }
+
+    private static boolean base64(JsonNode event) {
+        return event.path("isBase64Encoded").asBoolean(false);
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,12 +1,16 @@
 package io.datamart.api;
 
+import io.datamart.error.InvalidRequestException;
+import io.datamart.validation.Strings;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
  * An HTTP request as the functions see it, whichever API Gateway payload carried it.
  * {@code path} is the route's path as template.yaml declares it ({@code /datamarts/{name}});
- * header names are case-insensitive; the body is the decoded bytes (null if none).
+ * header names are case-insensitive; the body is kept as the event carried it.
  */
 public record ApiRequest(
         String method,
@@ -14,7 +18,31 @@ public record ApiRequest(
         Map<String, String> headers,
         Map<String, List<String>> query,
         Map<String, String> pathParameters,
-        byte[] body) {
+        String rawBody,
+        boolean base64Encoded) {
+
+    /**
+     * The body's bytes, decoded only when an operation reads it, so that a broken body
+     * is reported after the route and the token were checked, like any other body error.
+     * Null when the request has none.
+     */
+    public byte[] body() {
+        if (rawBody == null) {
+            return null;
+        }
+        if (base64Encoded) {
+            try {
+                return Base64.getDecoder().decode(rawBody);
+            } catch (IllegalArgumentException notBase64) {
+                throw InvalidRequestException.of("Request body is marked base64-encoded but is not valid base64");
+            }
+        }
+        if (!Strings.isWellFormedUnicode(rawBody)) {
+            // Only a hand-made event can carry one; UTF-8 would silently turn it into '?'.
+            throw InvalidRequestException.of("Request body is not valid Unicode");
+        }
+        return rawBody.getBytes(StandardCharsets.UTF_8);
+    }
 
     public String header(String name) {
         return headers.get(name);

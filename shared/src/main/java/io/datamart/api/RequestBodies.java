@@ -52,7 +52,7 @@ public final class RequestBodies {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException notUtf8) {
-            throw InvalidRequestException.of("Request body is not valid UTF-8");
+            throw InvalidRequestException.of("Request body is not valid JSON: it is not valid UTF-8");
         }
     }
 

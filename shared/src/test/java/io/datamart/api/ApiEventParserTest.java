@@ -173,18 +173,30 @@ class ApiEventParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"not base64!", "@@@@", "e3=0", "{\"name\": \"x\"}"})
-    void rejectsABodyMarkedBase64ThatIsNot(String body) {
+    void rejectsABodyMarkedBase64ThatIsNotWhenTheBodyIsRead(String body) throws IOException {
         ObjectNode event = httpApiEvent("POST", PATH, "");
         event.put("body", body).put("isBase64Encoded", true);
-        InvalidRequestException rejected = assertThrows(InvalidRequestException.class, () -> parse(event));
+        ApiRequest request = parse(event);
+        assertEquals(PATH, request.path(), "the route still matches: the body is decoded only when read");
+        InvalidRequestException rejected = assertThrows(InvalidRequestException.class, request::body);
         assertTrue(rejected.getMessage().contains("base64"), rejected::getMessage);
     }
 
     @Test
-    void rejectsAnInvalidBase64BodyOfARestEvent() {
-        assertThrows(InvalidRequestException.class, () -> parse("""
+    void rejectsAnInvalidBase64BodyOfARestEventWhenTheBodyIsRead() throws IOException {
+        ApiRequest request = parse("""
                 {"httpMethod": "POST", "path": "/api/v2/data-app/datamarts", "body": "%%%", "isBase64Encoded": true}
-                """));
+                """);
+        assertThrows(InvalidRequestException.class, request::body);
+    }
+
+    @Test
+    void rejectsABodyStringHoldingAnUnpairedSurrogateWhenTheBodyIsRead() throws IOException {
+        ApiRequest request = parse("""
+                {"httpMethod": "POST", "path": "/api/v2/data-app/datamarts", "body": "{\\"name\\": \\"\\ud800\\"}"}
+                """);
+        assertEquals("Request body is not valid Unicode",
+                assertThrows(InvalidRequestException.class, request::body).getMessage());
     }
 
     // ---------------------------------------------------------------------------------------------

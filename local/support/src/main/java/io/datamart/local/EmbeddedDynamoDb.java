@@ -68,11 +68,13 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             }
             storage = new String[] {"-dbPath", dataDir.toAbsolutePath().toString()};
         }
-        String[] arguments = new String[storage.length + 3];
+        // -disableTelemetry: no usage reports, and no metadata file left in the working directory.
+        String[] arguments = new String[storage.length + 4];
         System.arraycopy(storage, 0, arguments, 0, storage.length);
         arguments[storage.length] = "-sharedDb";
-        arguments[storage.length + 1] = "-port";
-        arguments[storage.length + 2] = Integer.toString(chosen);
+        arguments[storage.length + 1] = "-disableTelemetry";
+        arguments[storage.length + 2] = "-port";
+        arguments[storage.length + 3] = Integer.toString(chosen);
         try {
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(arguments);
             server.start();
