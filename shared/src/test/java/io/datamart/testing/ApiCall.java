@@ -30,6 +30,7 @@ public final class ApiCall {
     private final String path;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final List<Map.Entry<String, String>> query = new ArrayList<>();
+    private final Map<String, String> pathParameters = new LinkedHashMap<>();
     private String body;
     private boolean base64;
 
@@ -76,6 +77,29 @@ public final class ApiCall {
         return this;
     }
 
+    /** A value for a {@code {name}} segment of the route's path (which stays the route key). */
+    public ApiCall pathParameter(String name, String value) {
+        pathParameters.put(name, value);
+        return this;
+    }
+
+    /** The path a client requests: the route's path with each parameter percent-encoded in place. */
+    private String requestPath() {
+        String actual = path;
+        for (Map.Entry<String, String> parameter : pathParameters.entrySet()) {
+            actual = actual.replace("{" + parameter.getKey() + "}",
+                    URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return actual;
+    }
+
+    private void putPathParameters(ObjectNode event) {
+        if (!pathParameters.isEmpty()) {
+            ObjectNode parameters = event.putObject("pathParameters");
+            pathParameters.forEach(parameters::put);
+        }
+    }
+
     public ApiCall query(String name, String value) {
         query.add(Map.entry(name, value));
         return this;
@@ -110,7 +134,7 @@ public final class ApiCall {
         ObjectNode event = Json.MAPPER.createObjectNode();
         event.put("version", "2.0");
         event.put("routeKey", method + " " + path);
-        event.put("rawPath", path);
+        event.put("rawPath", requestPath());
         event.put("rawQueryString", query.stream()
                 .map(p -> encode(p.getKey()) + "=" + encode(p.getValue())).collect(Collectors.joining("&")));
         ObjectNode headerNode = event.putObject("headers");
@@ -124,14 +148,15 @@ public final class ApiCall {
         context.put("accountId", "123456789012").put("apiId", "abc123").put("domainName", "abc123.example.com")
                 .put("requestId", "test-request").put("routeKey", method + " " + path).put("stage", "$default")
                 .put("time", "22/Nov/2026:03:00:00 +0000").put("timeEpoch", 1795316400000L);
-        context.putObject("http").put("method", method).put("path", path).put("protocol", "HTTP/1.1")
+        putPathParameters(event);
+        context.putObject("http").put("method", method).put("path", requestPath()).put("protocol", "HTTP/1.1")
                 .put("sourceIp", "127.0.0.1").put("userAgent", "datamart-tests");
         return event;
     }
 
     private ObjectNode restApiEvent() {
         ObjectNode event = Json.MAPPER.createObjectNode();
-        event.put("resource", path).put("path", path).put("httpMethod", method);
+        event.put("resource", path).put("path", requestPath()).put("httpMethod", method);
         ObjectNode headerNode = event.putObject("headers");
         ObjectNode multiHeaders = event.putObject("multiValueHeaders");
         headers.forEach((name, value) -> {
@@ -150,10 +175,14 @@ public final class ApiCall {
                 values.add(p.getValue());
             });
         }
-        event.putNull("pathParameters");
+        if (pathParameters.isEmpty()) {
+            event.putNull("pathParameters");
+        } else {
+            putPathParameters(event);
+        }
         event.putNull("stageVariables");
         ObjectNode context = event.putObject("requestContext");
-        context.put("resourcePath", path).put("httpMethod", method).put("path", "/prod" + path)
+        context.put("resourcePath", path).put("httpMethod", method).put("path", "/prod" + requestPath())
                 .put("stage", "prod").put("requestId", "test-request").put("accountId", "123456789012");
         return event;
     }

@@ -11,6 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -21,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * DynamoDB Local does not emulate throttling, outages or transaction conflicts.
  */
 public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
-    public enum Operation { GET_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, TRANSACT_WRITE_ITEMS }
+    public enum Operation { GET_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, TRANSACT_WRITE_ITEMS, QUERY }
 
     private record Fault(Supplier<RuntimeException> failure, AtomicInteger remaining) {
     }
@@ -81,6 +83,12 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
         before(Operation.TRANSACT_WRITE_ITEMS);
         return delegate.transactWriteItems(request);
+    }
+
+    @Override
+    public QueryResponse query(QueryRequest request) {
+        before(Operation.QUERY);
+        return delegate.query(request);
     }
 
     @Override
