@@ -9,11 +9,9 @@ import io.datamart.error.AuthenticationException;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
-import java.time.Clock;
+import io.datamart.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,33 +28,6 @@ class ServiceTokenAuthenticatorTest {
     private static final List<String> RAW_TOKENS = List.of(Fixtures.DEMO_TOKEN, Fixtures.OTHER_TOKEN,
             Fixtures.REVOKED_TOKEN, Fixtures.EXPIRED_TOKEN);
 
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the tests only read instants");
-        }
-    }
 
     private LocalDynamoDb db;
     private FaultInjectingDynamoDbClient client;

@@ -22,12 +22,10 @@ import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.MutableClock;
 import io.datamart.validation.DatamartValidator;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,33 +105,6 @@ class DatamartRepositoryTest {
             {"name": "m", "datasourceName": "postgres-main", "tableList": [{"name": "t", "columns": [{"name": "c"}]}]}
             """;
 
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the tests only read instants");
-        }
-    }
 
     private LocalDynamoDb db;
     private FaultInjectingDynamoDbClient client;
