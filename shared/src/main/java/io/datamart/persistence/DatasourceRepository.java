@@ -1,17 +1,21 @@
 package io.datamart.persistence;
 
+import io.datamart.domain.Datasource;
+import io.datamart.domain.DatasourceColumn;
 import io.datamart.domain.DatasourceTable;
 import java.time.Clock;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * Datasources, keyed by organization and name. The functions never read this table:
- * create checks a datasource's existence inside its own transaction. This class is
- * for provisioning (seeds, tests, operators).
+ * Datasources, keyed by organization and name, each with its known schema (the
+ * catalog) when there is one. Create checks a datasource's existence inside its own
+ * transaction; reading the catalog is for schema-aware validation and for operators.
  */
 public final class DatasourceRepository {
     private final DynamoDbClient dynamoDb;
@@ -45,13 +49,67 @@ public final class DatasourceRepository {
         dynamoDb.putItem(request -> request.tableName(tables.datasources()).item(item));
     }
 
+    /** The datasource with its known schema, if the organization has it. */
+    public Optional<Datasource> find(String organizationId, String name) {
+        if (!Keys.isStorableName(name)) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
+                .tableName(tables.datasources())
+                .key(Keys.of(organizationId, name))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /** The organization's datasources in name order: one Query on its partition. */
+    public List<Datasource> list(String organizationId) {
+        return dynamoDb.queryPaginator(request -> request
+                        .tableName(tables.datasources())
+                        .keyConditionExpression("#organizationId = :organizationId")
+                        .expressionAttributeNames(Map.of("#organizationId", Keys.ORGANIZATION_ID))
+                        .expressionAttributeValues(Map.of(":organizationId", AttributeValues.string(organizationId)))
+                        .consistentRead(true))
+                .items().stream().map(DatasourceRepository::fromItem).toList();
+    }
+
+    /** Removes a datasource; false if there was none. Datamarts naming it keep their stored name. */
+    public boolean delete(String organizationId, String name) {
+        if (!Keys.isStorableName(name)) {
+            return false;
+        }
+        Map<String, AttributeValue> old = dynamoDb.deleteItem(request -> request
+                .tableName(tables.datasources())
+                .key(Keys.of(organizationId, name))
+                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        return old != null && !old.isEmpty();
+    }
+
+    private static Datasource fromItem(Map<String, AttributeValue> item) {
+        AttributeValue known = item.get("tables");
+        return new Datasource(item.get(Keys.ORGANIZATION_ID).s(), item.get(Keys.NAME).s(),
+                known == null ? null : known.l().stream().map(value -> table(value.m())).toList());
+    }
+
     private static AttributeValue table(DatasourceTable table) {
         Map<String, AttributeValue> map = new LinkedHashMap<>();
         if (table.schemaName() != null) {
             map.put("schemaName", AttributeValues.string(table.schemaName()));
         }
         map.put("name", AttributeValues.string(table.name()));
-        map.put("columns", AttributeValues.list(table.columns().stream().map(AttributeValues::string).toList()));
+        map.put("columns", AttributeValues.list(table.columns().stream().map(column -> {
+            Map<String, AttributeValue> columnMap = new LinkedHashMap<>();
+            columnMap.put("name", AttributeValues.string(column.name()));
+            if (column.dataType() != null) {
+                columnMap.put("dataType", AttributeValues.string(column.dataType()));
+            }
+            return AttributeValues.map(columnMap);
+        }).toList()));
         return AttributeValues.map(map);
+    }
+
+    private static DatasourceTable table(Map<String, AttributeValue> map) {
+        return new DatasourceTable(AttributeValues.stringOrNull(map, "schemaName"), map.get("name").s(),
+                map.get("columns").l().stream().map(value -> new DatasourceColumn(value.m().get("name").s(),
+                        AttributeValues.stringOrNull(value.m(), "dataType"))).toList());
     }
 }

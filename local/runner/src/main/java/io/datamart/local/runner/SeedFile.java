@@ -6,6 +6,7 @@ import io.datamart.api.Json;
 import io.datamart.auth.ServiceToken;
 import io.datamart.auth.ServiceTokenHashes;
 import io.datamart.auth.ServiceTokenRepository;
+import io.datamart.domain.DatasourceColumn;
 import io.datamart.domain.DatasourceTable;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.TableNames;
@@ -20,7 +21,9 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The organizations, service tokens and datasources a local run starts with. Loading
+ * The organizations, service tokens and datasources a local run starts with; a
+ * datasource's {@code tables} (optional) are its schema, each column a name or
+ * {@code {"name": ..., "dataType": ...}}. Loading
  * stores each token's SHA-256 hash, never the token. A malformed file is refused as a
  * whole, with the file, the place in it and what is wrong.
  */
@@ -130,13 +133,23 @@ public final class SeedFile {
                 String schemaName = table.has("schemaName")
                         ? string(table.get("schemaName"), tablePath + ".schemaName") : null;
                 JsonNode columnList = array(table.get("columns"), tablePath + ".columns", true);
-                List<String> columns = new ArrayList<>();
+                List<DatasourceColumn> columns = new ArrayList<>();
                 for (int c = 0; c < columnList.size(); c++) {
-                    columns.add(string(columnList.get(c), tablePath + ".columns[" + c + "]"));
+                    columns.add(column(columnList.get(c), tablePath + ".columns[" + c + "]"));
                 }
                 tables.add(new DatasourceTable(schemaName, string(table.get("name"), tablePath + ".name"), columns));
             }
             return new Datasource(name, tables);
+        }
+
+        /** A column: its name, or {"name": ..., "dataType": ...} when the type is known. */
+        private DatasourceColumn column(JsonNode node, String path) {
+            if (node != null && node.isObject()) {
+                JsonNode column = object(node, path, Set.of("name", "dataType"));
+                return new DatasourceColumn(string(column.get("name"), path + ".name"),
+                        column.has("dataType") ? string(column.get("dataType"), path + ".dataType") : null);
+            }
+            return new DatasourceColumn(string(node, path), null);
         }
 
         private JsonNode object(JsonNode node, String path, Set<String> fields) {

@@ -77,6 +77,7 @@ class SeedFileTest {
     }
 
     private static List<String> columns(List<io.datamart.domain.DatasourceTable> tables, String name) {
-        return tables.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().columns();
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().columns().stream()
+                .map(io.datamart.domain.DatasourceColumn::name).toList();
     }
 }
