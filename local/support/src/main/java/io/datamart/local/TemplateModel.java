@@ -14,7 +14,9 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 
 /**
  * template.yaml read as data: the functions (handler, code, routes, environment) and
@@ -99,14 +101,30 @@ public final class TemplateModel {
             properties.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
                     .attributeName(a.path("AttributeName").asText())
                     .attributeType(a.path("AttributeType").asText()).build()));
-            List<KeySchemaElement> keys = new ArrayList<>();
-            properties.path("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder()
-                    .attributeName(k.path("AttributeName").asText())
-                    .keyType(k.path("KeyType").asText()).build()));
-            tables.put(id, CreateTableRequest.builder().tableName(id).attributeDefinitions(attributes)
-                    .keySchema(keys).billingMode(BillingMode.PAY_PER_REQUEST).build());
+            List<KeySchemaElement> keys = keySchema(properties.path("KeySchema"));
+            List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+            properties.path("GlobalSecondaryIndexes").forEach(index -> indexes.add(GlobalSecondaryIndex.builder()
+                    .indexName(index.path("IndexName").asText())
+                    .keySchema(keySchema(index.path("KeySchema")))
+                    .projection(Projection.builder()
+                            .projectionType(index.path("Projection").path("ProjectionType").asText("ALL")).build())
+                    .build()));
+            CreateTableRequest.Builder table = CreateTableRequest.builder().tableName(id)
+                    .attributeDefinitions(attributes).keySchema(keys).billingMode(BillingMode.PAY_PER_REQUEST);
+            if (!indexes.isEmpty()) {
+                table.globalSecondaryIndexes(indexes);
+            }
+            tables.put(id, table.build());
         }
         return tables;
+    }
+
+    private static List<KeySchemaElement> keySchema(JsonNode elements) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        elements.forEach(k -> keys.add(KeySchemaElement.builder()
+                .attributeName(k.path("AttributeName").asText())
+                .keyType(k.path("KeyType").asText()).build()));
+        return keys;
     }
 
     /** Every function, in template order. */
