@@ -270,9 +270,10 @@ class TemplateTest {
     @Test
     void grantsEachFunctionOnlyTheCallsItsOperationsMake() {
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:PutItem"),
-                "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem"),
+                "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.CREATE));
-        assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:UpdateItem"),
+        assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"),
+                "DatasourcesTable", Set.of("dynamodb:GetItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.UPDATE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:DeleteItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.DELETE));

@@ -3,6 +3,7 @@ package io.datamart.api;
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.persistence.DatamartRepository;
+import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.DynamoDbClients;
 import io.datamart.persistence.TableNames;
 import io.datamart.service.DatamartService;
@@ -44,7 +45,7 @@ public final class DatamartApi {
         ServiceTokenAuthenticator authenticator = new ServiceTokenAuthenticator(
                 new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));
         DatamartService service = new DatamartService(new DatamartValidator(),
-                new DatamartRepository(dynamoDb, tables, clock));
+                new DatamartRepository(dynamoDb, tables, clock), new DatasourceRepository(dynamoDb, tables, clock));
         return new DatamartApi(authenticator, service);
     }
 

@@ -6,8 +6,17 @@ import io.datamart.domain.DatamartDefinition;
 import io.datamart.domain.DatamartSummary;
 import io.datamart.domain.DatamartUpdate;
 import io.datamart.error.DatamartNotFoundException;
+import io.datamart.domain.Datasource;
+import io.datamart.domain.Relationship;
+import io.datamart.domain.Table;
+import io.datamart.domain.TenancySettings;
+import io.datamart.error.DatasourceNotFoundException;
+import io.datamart.error.InvalidRequestException;
+import io.datamart.error.Violation;
 import io.datamart.persistence.DatamartRepository;
+import io.datamart.persistence.DatasourceRepository;
 import io.datamart.validation.DatamartValidator;
+import io.datamart.validation.SchemaChecks;
 import java.util.List;
 
 /**
@@ -17,22 +26,56 @@ import java.util.List;
 public final class DatamartService {
     private final DatamartValidator validator;
     private final DatamartRepository datamarts;
+    private final DatasourceRepository datasources;
 
-    public DatamartService(DatamartValidator validator, DatamartRepository datamarts) {
+    public DatamartService(DatamartValidator validator, DatamartRepository datamarts,
+            DatasourceRepository datasources) {
         this.validator = validator;
         this.datamarts = datamarts;
+        this.datasources = datasources;
     }
 
+    /**
+     * Validates, checks the names against the datasource's schema when it is known, and
+     * stores the datamart in one conditional write (which checks the datasource again,
+     * atomically, so a datasource removed meanwhile is still caught).
+     */
     public String create(String organizationId, JsonNode body) {
         DatamartDefinition definition = validator.validateCreate(body);
+        Datasource datasource = datasources.find(organizationId, definition.datasourceName())
+                .orElseThrow(DatasourceNotFoundException::new);
+        requireKnownNames(datasource, definition.tableList(), definition.tenancySettings(),
+                definition.relationships(), definition.tableList());
         datamarts.create(organizationId, definition);
         return definition.name();
     }
 
+    /**
+     * Validates, checks the new parts against the datamart's datasource schema when it is
+     * known, and applies them in one conditional write. The reads only feed validation:
+     * the write itself still fails if the datamart is gone by then.
+     */
     public String update(String organizationId, JsonNode body) {
         DatamartUpdate update = validator.validateUpdate(body);
+        Datamart current = datamarts.find(organizationId, update.datamartName())
+                .orElseThrow(DatamartNotFoundException::new);
+        DatamartDefinition stored = current.definition();
+        datasources.find(organizationId, stored.datasourceName()).ifPresent(datasource ->
+                requireKnownNames(datasource, update.tableList(), update.tenancySettings(), update.relationships(),
+                        update.tableList() != null ? update.tableList() : stored.tableList()));
         datamarts.update(organizationId, update);
         return update.datamartName();
+    }
+
+    private static void requireKnownNames(Datasource datasource, List<Table> tableList, TenancySettings tenancy,
+            List<Relationship> relationships, List<Table> knownTables) {
+        if (datasource.tables() == null) {
+            return; // schema unknown: nothing to check names against
+        }
+        List<Violation> violations = SchemaChecks.check(datasource, tableList, tenancy, relationships, knownTables);
+        if (!violations.isEmpty()) {
+            throw InvalidRequestException.of(violations);
+        }
     }
 
     public String delete(String organizationId, String name) {

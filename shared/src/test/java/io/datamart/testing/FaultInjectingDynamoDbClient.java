@@ -31,6 +31,7 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     private final DynamoDbClient delegate;
     private final Map<Operation, Fault> faults = new ConcurrentHashMap<>();
     private final Map<Operation, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final Map<Operation, Map.Entry<Integer, Runnable>> afterCalls = new ConcurrentHashMap<>();
 
     public FaultInjectingDynamoDbClient(DynamoDbClient delegate) {
         this.delegate = delegate;
@@ -40,6 +41,23 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     public FaultInjectingDynamoDbClient fail(Operation operation, int times, Supplier<RuntimeException> failure) {
         faults.put(operation, new Fault(failure, new AtomicInteger(times)));
         return this;
+    }
+
+    /**
+     * Runs {@code action} right after the {@code nth} call of {@code operation} returns:
+     * another request slipping in between two calls of the one under test.
+     */
+    public FaultInjectingDynamoDbClient afterCall(Operation operation, int nth, Runnable action) {
+        afterCalls.put(operation, Map.entry(nth, action));
+        return this;
+    }
+
+    private <T> T after(Operation operation, T response) {
+        Map.Entry<Integer, Runnable> hook = afterCalls.get(operation);
+        if (hook != null && calls(operation) == hook.getKey()) {
+            hook.getValue().run();
+        }
+        return response;
     }
 
     /** How many times {@code operation} was called, failed calls included. */
@@ -58,7 +76,7 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     @Override
     public GetItemResponse getItem(GetItemRequest request) {
         before(Operation.GET_ITEM);
-        return delegate.getItem(request);
+        return after(Operation.GET_ITEM, delegate.getItem(request));
     }
 
     @Override

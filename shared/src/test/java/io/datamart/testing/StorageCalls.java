@@ -18,15 +18,23 @@ public final class StorageCalls {
 
     /**
      * Exactly the token lookup (one GetItem, the token cache being off in tests) and one
-     * call of {@code write}: no read of the datamart before writing it.
+     * call of {@code write}: nothing is read before the write.
      */
     public static void assertTokenLookupThenOnly(FaultInjectingDynamoDbClient dynamoDb, Operation write) {
+        assertReadsThenOnly(dynamoDb, 1, write);
+    }
+
+    /**
+     * {@code getItems} single-item reads (the token, and what validation needs: the
+     * datasource's schema, the datamart's datasource) and one call of {@code write}.
+     */
+    public static void assertReadsThenOnly(FaultInjectingDynamoDbClient dynamoDb, int getItems, Operation write) {
         Map<Operation, Integer> expected = new EnumMap<>(Operation.class);
         Map<Operation, Integer> actual = new EnumMap<>(Operation.class);
         for (Operation operation : Operation.values()) {
-            expected.put(operation, operation == Operation.GET_ITEM || operation == write ? 1 : 0);
+            expected.put(operation, operation == Operation.GET_ITEM ? getItems : operation == write ? 1 : 0);
             actual.put(operation, dynamoDb.calls(operation));
         }
-        assertEquals(expected, actual, "one token lookup, then one conditional " + write);
+        assertEquals(expected, actual, getItems + " single-item reads, then one conditional " + write);
     }
 }

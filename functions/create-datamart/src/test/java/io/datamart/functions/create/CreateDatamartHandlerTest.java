@@ -282,14 +282,14 @@ class CreateDatamartHandlerTest {
 
     @ParameterizedTest
     @EnumSource(Payload.class)
-    void aCreateIsOneConditionalTransactionAfterTheTokenLookup(Payload payload) {
+    void aCreateIsOneConditionalTransactionAfterReadingTheTokenAndTheDatasource(Payload payload) {
         FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
         CreateDatamartHandler counted = new CreateDatamartHandler(Fixtures.api(db, spy));
 
         ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY).invoke(counted);
 
         assertSuccess(result, idWithNullError("sales-analytics"));
-        StorageCalls.assertTokenLookupThenOnly(spy, FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS);
+        StorageCalls.assertReadsThenOnly(spy, 2, FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS);
         assertStoredAsAccepted(DEMO_ORG, Fixtures.documentedCreateBody());
     }
 

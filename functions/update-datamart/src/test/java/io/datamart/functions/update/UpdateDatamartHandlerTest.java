@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartDefinition;
+import io.datamart.functions.delete.DeleteDatamartHandler;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
@@ -165,12 +166,13 @@ class UpdateDatamartHandlerTest {
                 .invoke(counted);
 
         assertSuccess(result, idOnly("sales-analytics"));
-        StorageCalls.assertTokenLookupThenOnly(spy, FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM);
+        // The token, the datamart (for its datasource) and the datasource (for its schema).
+        StorageCalls.assertReadsThenOnly(spy, 3, FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM);
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
-    void aMissingDatamartIsFoundMissingByTheConditionalWriteItself(Payload payload) {
+    void aMissingDatamartIsReportedWithoutAnyWrite(Payload payload) {
         FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
         UpdateDatamartHandler counted = new UpdateDatamartHandler(Fixtures.api(db, spy));
 
@@ -178,7 +180,27 @@ class UpdateDatamartHandlerTest {
                 .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", "never-created")).invoke(counted));
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
-        StorageCalls.assertTokenLookupThenOnly(spy, FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM);
+        assertEquals(2, spy.calls(FaultInjectingDynamoDbClient.Operation.GET_ITEM), "the token, the datamart");
+        assertEquals(0, spy.calls(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void aDatamartDeletedBetweenTheReadAndTheWriteIsFoundMissingByTheConditionalWrite(Payload payload) {
+        FaultInjectingDynamoDbClient racing = new FaultInjectingDynamoDbClient(db.client());
+        DeleteDatamartHandler deleter = new DeleteDatamartHandler(Fixtures.api(db));
+        // The second read is the datamart's: right after it, another request deletes it.
+        racing.afterCall(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 2, () -> assertEquals(200,
+                ApiCall.httpApi("DELETE", "/api/v2/data-app/datamarts").bearer(DEMO_TOKEN)
+                        .query("datamartName", "sales-analytics").invoke(deleter).status()));
+        UpdateDatamartHandler raced = new UpdateDatamartHandler(Fixtures.api(db, racing));
+
+        ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS)
+                .invoke(raced);
+
+        assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
+        assertEquals(1, racing.calls(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM), "the write was tried");
+        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"), "and did not bring the datamart back");
     }
 
     static Stream<Path> sampleEvents() {
