@@ -147,10 +147,17 @@ public final class SchemaChecks {
     }
 
     private void missingTable(String shown, String path) {
-        Set<String> names = new LinkedHashSet<>();
-        bySchemaAndName.values().forEach(t -> names.add(display(t.schemaName(), t.name())));
+        // A bare name is compared with bare names, a qualified one with qualified names;
+        // either way the suggestion is shown qualified.
+        Map<String, String> shownByName = new HashMap<>();
+        for (DatasourceTable table : bySchemaAndName.values()) {
+            String qualified = display(table.schemaName(), table.name());
+            shownByName.putIfAbsent(shown.contains(".") ? qualified : table.name(), qualified);
+        }
+        String hint = Suggestions.closest(shown, shownByName.keySet())
+                .map(s -> " (did you mean '" + shownByName.get(s) + "'?)").orElse("");
         violations.add(new Violation(path, "table '" + Strings.quotable(shown, 100) + "' does not exist in datasource '"
-                + datasource.name() + "'" + hint(shown, names)));
+                + datasource.name() + "'" + hint));
     }
 
     private void requireColumn(DatasourceTable table, Set<String> columns, String column, String path) {

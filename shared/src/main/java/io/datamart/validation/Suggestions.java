@@ -8,12 +8,18 @@ public final class Suggestions {
     private Suggestions() {
     }
 
-    /** The closest option within a small edit distance, or one equal but for case. */
+    /**
+     * The closest option: one equal but for case, one within a small edit distance, or
+     * one the given name is the start of (or that is the start of it), such as
+     * {@code tenant} for {@code tenant_id}.
+     */
     public static Optional<String> closest(String given, Collection<String> options) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String option : options) {
-            int distance = option.equalsIgnoreCase(given) ? 0 : distance(given, option);
+            int distance = option.equalsIgnoreCase(given) ? 0
+                    : isPrefixPair(given, option) ? 1
+                    : distance(given, option);
             if (distance < bestDistance) {
                 best = option;
                 bestDistance = distance;
@@ -21,6 +27,11 @@ public final class Suggestions {
         }
         int allowed = Math.max(1, Math.min(3, given.length() / 3));
         return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+    }
+
+    private static boolean isPrefixPair(String given, String option) {
+        return Math.min(given.length(), option.length()) >= 4
+                && (option.startsWith(given) || given.startsWith(option));
     }
 
     /** Levenshtein distance, stopping early on long inputs that cannot be close anyway. */

@@ -6,11 +6,14 @@ import io.datamart.api.Json;
 import io.datamart.auth.ServiceToken;
 import io.datamart.auth.ServiceTokenHashes;
 import io.datamart.auth.ServiceTokenRepository;
+import io.datamart.domain.DatasourceColumn;
+import io.datamart.domain.DatasourceTable;
 import io.datamart.persistence.DatasourceRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -68,7 +71,27 @@ public final class Fixtures {
             }
             """;
 
+    /** A datasource of the demo organization whose schema is known, so schema-aware checks apply. */
+    public static final String WAREHOUSE = "warehouse";
+
+    /**
+     * The warehouse's schema: the tables and columns the documented examples use, plus a
+     * table name found in two schemas.
+     */
+    public static final List<DatasourceTable> CATALOG = List.of(
+            table("public", "orders", "order_id", "customer_id", "order_date", "tenant_id", "quantity",
+                    "unit_price", "status"),
+            table("public", "customers", "id", "first_name", "last_name", "email", "status", "tenant_id"),
+            table("public", "client_mapping", "id", "client_id", "client_name"),
+            table("public", "events", "event_id", "occurred_at"),
+            table("audit", "events", "event_id", "actor"));
+
     private Fixtures() {
+    }
+
+    private static DatasourceTable table(String schemaName, String name, String... columns) {
+        return new DatasourceTable(schemaName, name,
+                java.util.Arrays.stream(columns).map(c -> new DatasourceColumn(c, null)).toList());
     }
 
     /** Empties DynamoDB Local and loads the two organizations with their tokens and datasources. */
@@ -85,6 +108,7 @@ public final class Fixtures {
         DatasourceRepository datasources = new DatasourceRepository(db.client(), db.tables(), clock);
         datasources.save(DEMO_ORG, DATASOURCE);
         datasources.save(OTHER_ORG, DATASOURCE);
+        datasources.save(DEMO_ORG, WAREHOUSE, CATALOG);
         return db;
     }
 

@@ -1,0 +1,86 @@
+package io.datamart.functions.create;
+
+import static io.datamart.testing.HandlerAssertions.assertNothingChanged;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.testing.ApiCall;
+import io.datamart.testing.ApiCall.Payload;
+import io.datamart.testing.ApiResult;
+import io.datamart.testing.Databases;
+import io.datamart.testing.Fixtures;
+import io.datamart.testing.LocalDynamoDb;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Create against a datasource whose schema is known (Fixtures.WAREHOUSE) and one whose schema is not. */
+class CreateDatamartSchemaTest {
+    private LocalDynamoDb db;
+    private CreateDatamartHandler handler;
+
+    @BeforeEach
+    void freshDatabase() {
+        db = Databases.fresh();
+        handler = new CreateDatamartHandler(Fixtures.api(db));
+    }
+
+    private ApiResult create(Payload payload, ObjectNode body) {
+        return ApiCall.to(payload, "POST", "/api/v2/data-app/datamarts").bearer(Fixtures.DEMO_TOKEN)
+                .json(body.toString()).invoke(handler);
+    }
+
+    private static ObjectNode onWarehouse() {
+        ObjectNode body = Fixtures.documentedCreateBody();
+        body.put("datasourceName", Fixtures.WAREHOUSE);
+        return body;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void createsTheDocumentedDatamartOnADatasourceWhoseSchemaHasItsNames(Payload payload) {
+        ApiResult result = create(payload, onWarehouse());
+
+        assertEquals(200, result.status(), result::toString);
+        assertNotNull(db.rawDatamart(Fixtures.DEMO_ORG, "sales-analytics"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void refusesNamesTheSchemaDoesNotHaveListingEveryOneAndStoringNothing(Payload payload) {
+        ObjectNode body = onWarehouse();
+        ObjectNode table = (ObjectNode) body.path("tableList").path(0);
+        table.put("clientColumn", "tenantid");
+        ((ObjectNode) table.path("columns").path(1)).put("name", "customerid");
+        ((ObjectNode) body.path("tenancySettings")).put("tableName", "client_mappings");
+        ((ObjectNode) body.path("relationships").path(0)).put("childColumnName", "ident");
+
+        ApiResult result = assertNothingChanged(db, () -> create(payload, body));
+
+        assertEquals(400, result.status());
+        assertEquals("INVALID_REQUEST_BODY", result.errorCode());
+        assertEquals(Map.of(
+                "tableList[0].clientColumn",
+                "column 'tenantid' does not exist in table 'public.orders' (did you mean 'tenant_id'?)",
+                "tableList[0].columns[1].name",
+                "column 'customerid' does not exist in table 'public.orders' (did you mean 'customer_id'?)",
+                "tenancySettings.tableName",
+                "table 'public.client_mappings' does not exist in datasource 'warehouse' "
+                        + "(did you mean 'public.client_mapping'?)",
+                "relationships[0].childColumnName",
+                "column 'ident' does not exist in table 'public.customers'"), result.details());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void skipsTheSchemaChecksWhenTheDatasourcesSchemaIsUnknown(Payload payload) {
+        ObjectNode body = Fixtures.documentedCreateBody(); // postgres-main: no schema in the fixtures
+        ((ObjectNode) body.path("tableList").path(0)).put("name", "no_such_table");
+
+        ApiResult result = create(payload, body);
+
+        assertEquals(200, result.status(), result::toString);
+    }
+}

@@ -1,0 +1,203 @@
+package io.datamart.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.domain.DatamartDefinition;
+import io.datamart.domain.DatamartUpdate;
+import io.datamart.domain.Datasource;
+import io.datamart.error.Violation;
+import io.datamart.testing.Fixtures;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every schema-aware check, positive and negative, on the demo catalog (Fixtures.CATALOG). */
+class SchemaChecksTest {
+    private static final DatamartValidator VALIDATOR = new DatamartValidator();
+    private static final Datasource WAREHOUSE = new Datasource("demo", "warehouse", Fixtures.CATALOG);
+
+    /** path -> message of every violation of a create body against the demo catalog. */
+    private static Map<String, String> create(ObjectNode body) {
+        DatamartDefinition definition = VALIDATOR.validateCreate(body);
+        return byPath(SchemaChecks.check(WAREHOUSE, definition.tableList(), definition.tenancySettings(),
+                definition.relationships(), definition.tableList()));
+    }
+
+    private static Map<String, String> byPath(List<Violation> violations) {
+        Map<String, String> paths = new LinkedHashMap<>();
+        violations.forEach(v -> paths.merge(v.path(), v.message(), (a, b) -> a + " | " + b));
+        return paths;
+    }
+
+    private static ObjectNode documented() {
+        return Fixtures.documentedCreateBody();
+    }
+
+    private static ObjectNode table(ObjectNode body) {
+        return (ObjectNode) body.path("tableList").path(0);
+    }
+
+    private static ObjectNode column(ObjectNode body, int index) {
+        return (ObjectNode) table(body).path("columns").path(index);
+    }
+
+    @Test
+    void acceptsTheDocumentedExampleAgainstTheDemoSchema() {
+        assertEquals(Map.of(), create(documented()));
+    }
+
+    @Test
+    void reportsATableMissingFromTheDatasourceWithASuggestion() {
+        ObjectNode body = documented();
+        table(body).put("name", "order");
+
+        Map<String, String> violations = create(body);
+
+        assertEquals("table 'public.order' does not exist in datasource 'warehouse' (did you mean 'public.orders'?)",
+                violations.get("tableList[0].name"));
+    }
+
+    @Test
+    void reportsATableInTheWrongSchema() {
+        ObjectNode body = documented();
+        table(body).put("schemaName", "sales");
+        assertTrue(create(body).get("tableList[0].name").startsWith("table 'sales.orders' does not exist"));
+    }
+
+    @Test
+    void matchesTableNamesCaseSensitively() {
+        ObjectNode body = documented();
+        table(body).put("name", "Orders");
+        assertTrue(create(body).get("tableList[0].name").contains("(did you mean 'public.orders'?)"));
+    }
+
+    @Test
+    void allowsLeavingOutTheSchemaWhereTheTableNameIsUnambiguous() {
+        ObjectNode body = documented();
+        table(body).remove("schemaName");
+        assertEquals(Map.of(), create(body));
+    }
+
+    @Test
+    void requiresTheSchemaWhereTheTableNameIsInTwoSchemas() {
+        ObjectNode body = documented();
+        table(body).put("name", "events").remove("schemaName");
+        ((ArrayNode) table(body).path("columns")).removeAll().addObject().put("name", "event_id");
+        table(body).remove("clientColumn");
+        body.remove("relationships");
+
+        Map<String, String> violations = create(body);
+
+        assertEquals("'events' is in more than one schema of datasource 'warehouse' (public.events, audit.events): "
+                + "send schemaName", violations.get("tableList[0].name"));
+        table(body).put("schemaName", "audit");
+        assertEquals(Map.of(), create(body));
+    }
+
+    @Test
+    void reportsEachMissingColumnWithASuggestion() {
+        ObjectNode body = documented();
+        column(body, 0).put("name", "orderid");
+        column(body, 2).put("name", "shipped_at");
+
+        Map<String, String> violations = create(body);
+
+        assertEquals("column 'orderid' does not exist in table 'public.orders' (did you mean 'order_id'?)",
+                violations.get("tableList[0].columns[0].name"));
+        assertEquals("column 'shipped_at' does not exist in table 'public.orders'",
+                violations.get("tableList[0].columns[2].name"));
+        assertEquals(2, violations.size());
+    }
+
+    @Test
+    void doesNotLookUpACustomColumnsNameInTheTable() {
+        ObjectNode body = documented();
+        ((ArrayNode) table(body).path("columns")).addObject().put("name", "total").put("isCustomColumn", true)
+                .put("sql", "quantity * unit_price");
+        assertEquals(Map.of(), create(body));
+    }
+
+    @Test
+    void reportsAClientColumnMissingFromItsTable() {
+        ObjectNode body = documented();
+        table(body).put("clientColumn", "tenant");
+        assertEquals("column 'tenant' does not exist in table 'public.orders' (did you mean 'tenant_id'?)",
+                create(body).get("tableList[0].clientColumn"));
+    }
+
+    @Test
+    void reportsATableTenancyMappingTableThatDoesNotExist() {
+        ObjectNode body = documented();
+        ((ObjectNode) body.path("tenancySettings")).put("tableName", "client_map");
+        assertEquals("table 'public.client_map' does not exist in datasource 'warehouse' "
+                + "(did you mean 'public.client_mapping'?)", create(body).get("tenancySettings.tableName"));
+    }
+
+    @Test
+    void reportsTableTenancyMappingColumnsThatDoNotExist() {
+        ObjectNode body = documented();
+        ((ObjectNode) body.path("tenancySettings")).put("tableClientNameColumn", "clientid")
+                .put("tablePrimaryKeyColumn", "pk");
+
+        Map<String, String> violations = create(body);
+
+        assertEquals("column 'clientid' does not exist in table 'public.client_mapping' (did you mean 'client_id'?)",
+                violations.get("tenancySettings.tableClientNameColumn"));
+        assertTrue(violations.get("tenancySettings.tablePrimaryKeyColumn").startsWith("column 'pk' does not exist"));
+    }
+
+    @Test
+    void doesNotCheckTheMappingTableOfOtherTenancyLevels() {
+        ObjectNode body = documented();
+        ((ObjectNode) body.path("tenancySettings")).put("tenancyLevel", "DATABASE").put("tableName", "nothing");
+        assertEquals(Map.of(), create(body));
+    }
+
+    @Test
+    void reportsEachEndOfARelationshipThatDoesNotExist() {
+        ObjectNode body = documented();
+        ((ObjectNode) body.path("relationships").path(0)).put("parentColumnName", "customer")
+                .put("childTableName", "customer");
+
+        Map<String, String> violations = create(body);
+
+        assertEquals("column 'customer' does not exist in table 'public.orders' (did you mean 'customer_id'?)",
+                violations.get("relationships[0].parentColumnName"));
+        assertEquals("table 'customer' does not exist in datasource 'warehouse' (did you mean 'public.customers'?)",
+                violations.get("relationships[0].childTableName"));
+        assertEquals(2, violations.size(), "the child's column is not checked once its table is missing");
+    }
+
+    @Test
+    void acceptsARelationshipToATableThatIsNotInTheDatamart() {
+        // The documented example's child table, customers, is in the datasource but not in tableList.
+        assertEquals(Map.of(), create(documented()));
+    }
+
+    @Test
+    void checksOnlyThePartsAnUpdateSends() {
+        DatamartUpdate update = VALIDATOR.validateUpdate(Fixtures.object("""
+                {"datamartName": "sales-analytics",
+                 "relationships": [{"parentTableName": "orders", "parentColumnName": "nope",
+                   "childTableName": "customers", "childColumnName": "id", "relationshipName": "r"}]}"""));
+        DatamartDefinition stored = VALIDATOR.validateCreate(documented());
+
+        List<Violation> violations = SchemaChecks.check(WAREHOUSE, update.tableList(), update.tenancySettings(),
+                update.relationships(), stored.tableList());
+
+        assertEquals(List.of(new Violation("relationships[0].parentColumnName",
+                "column 'nope' does not exist in table 'public.orders'")), violations);
+    }
+
+    @Test
+    void refusesToCheckAgainstAnUnknownSchema() {
+        Datasource unknown = new Datasource("demo", "postgres-main", null);
+        assertThrows(IllegalArgumentException.class,
+                () -> SchemaChecks.check(unknown, List.of(), null, null, List.of()));
+    }
+}
