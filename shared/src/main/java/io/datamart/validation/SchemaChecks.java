@@ -138,8 +138,8 @@ public final class SchemaChecks {
         if (candidates.isEmpty()) {
             missingTable(name, path);
         } else {
-            violations.add(new Violation(path, "'" + Strings.quotable(name, 100) + "' is in more than one schema of "
-                    + "datasource '" + datasource.name() + "' (" + candidates.stream()
+            violations.add(new Violation(path, "names '" + Strings.quotable(name, 100) + "', which is in more than "
+                    + "one schema of datasource '" + datasource.name() + "' (" + candidates.stream()
                     .map(t -> display(t.schemaName(), t.name())).collect(Collectors.joining(", "))
                     + "): send schemaName"));
         }
@@ -156,14 +156,14 @@ public final class SchemaChecks {
         }
         String hint = Suggestions.closest(shown, shownByName.keySet())
                 .map(s -> " (did you mean '" + shownByName.get(s) + "'?)").orElse("");
-        violations.add(new Violation(path, "table '" + Strings.quotable(shown, 100) + "' does not exist in datasource '"
-                + datasource.name() + "'" + hint));
+        violations.add(new Violation(path, "names table '" + Strings.quotable(shown, 100)
+                + "', which datasource '" + datasource.name() + "' does not have" + hint));
     }
 
     private void requireColumn(DatasourceTable table, Set<String> columns, String column, String path) {
         if (!columns.contains(column)) {
-            violations.add(new Violation(path, "column '" + Strings.quotable(column, 100) + "' does not exist in table '"
-                    + display(table.schemaName(), table.name()) + "'" + hint(column, columns)));
+            violations.add(new Violation(path, "names '" + Strings.quotable(column, 100) + "', which is not a column of "
+                    + "table '" + display(table.schemaName(), table.name()) + "'" + hint(column, columns)));
         }
     }
 

@@ -58,7 +58,7 @@ class SchemaChecksTest {
 
         Map<String, String> violations = create(body);
 
-        assertEquals("table 'public.order' does not exist in datasource 'warehouse' (did you mean 'public.orders'?)",
+        assertEquals("names table 'public.order', which datasource 'warehouse' does not have (did you mean 'public.orders'?)",
                 violations.get("tableList[0].name"));
     }
 
@@ -66,7 +66,7 @@ class SchemaChecksTest {
     void reportsATableInTheWrongSchema() {
         ObjectNode body = documented();
         table(body).put("schemaName", "sales");
-        assertTrue(create(body).get("tableList[0].name").startsWith("table 'sales.orders' does not exist"));
+        assertTrue(create(body).get("tableList[0].name").startsWith("names table 'sales.orders', which"));
     }
 
     @Test
@@ -93,7 +93,7 @@ class SchemaChecksTest {
 
         Map<String, String> violations = create(body);
 
-        assertEquals("'events' is in more than one schema of datasource 'warehouse' (public.events, audit.events): "
+        assertEquals("names 'events', which is in more than one schema of datasource 'warehouse' (public.events, audit.events): "
                 + "send schemaName", violations.get("tableList[0].name"));
         table(body).put("schemaName", "audit");
         assertEquals(Map.of(), create(body));
@@ -107,9 +107,9 @@ class SchemaChecksTest {
 
         Map<String, String> violations = create(body);
 
-        assertEquals("column 'orderid' does not exist in table 'public.orders' (did you mean 'order_id'?)",
+        assertEquals("names 'orderid', which is not a column of table 'public.orders' (did you mean 'order_id'?)",
                 violations.get("tableList[0].columns[0].name"));
-        assertEquals("column 'shipped_at' does not exist in table 'public.orders'",
+        assertEquals("names 'shipped_at', which is not a column of table 'public.orders'",
                 violations.get("tableList[0].columns[2].name"));
         assertEquals(2, violations.size());
     }
@@ -126,7 +126,7 @@ class SchemaChecksTest {
     void reportsAClientColumnMissingFromItsTable() {
         ObjectNode body = documented();
         table(body).put("clientColumn", "tenant");
-        assertEquals("column 'tenant' does not exist in table 'public.orders' (did you mean 'tenant_id'?)",
+        assertEquals("names 'tenant', which is not a column of table 'public.orders' (did you mean 'tenant_id'?)",
                 create(body).get("tableList[0].clientColumn"));
     }
 
@@ -134,7 +134,7 @@ class SchemaChecksTest {
     void reportsATableTenancyMappingTableThatDoesNotExist() {
         ObjectNode body = documented();
         ((ObjectNode) body.path("tenancySettings")).put("tableName", "client_map");
-        assertEquals("table 'public.client_map' does not exist in datasource 'warehouse' "
+        assertEquals("names table 'public.client_map', which datasource 'warehouse' does not have "
                 + "(did you mean 'public.client_mapping'?)", create(body).get("tenancySettings.tableName"));
     }
 
@@ -146,9 +146,9 @@ class SchemaChecksTest {
 
         Map<String, String> violations = create(body);
 
-        assertEquals("column 'clientid' does not exist in table 'public.client_mapping' (did you mean 'client_id'?)",
+        assertEquals("names 'clientid', which is not a column of table 'public.client_mapping' (did you mean 'client_id'?)",
                 violations.get("tenancySettings.tableClientNameColumn"));
-        assertTrue(violations.get("tenancySettings.tablePrimaryKeyColumn").startsWith("column 'pk' does not exist"));
+        assertTrue(violations.get("tenancySettings.tablePrimaryKeyColumn").startsWith("names 'pk', which is not a column"));
     }
 
     @Test
@@ -166,9 +166,9 @@ class SchemaChecksTest {
 
         Map<String, String> violations = create(body);
 
-        assertEquals("column 'customer' does not exist in table 'public.orders' (did you mean 'customer_id'?)",
+        assertEquals("names 'customer', which is not a column of table 'public.orders' (did you mean 'customer_id'?)",
                 violations.get("relationships[0].parentColumnName"));
-        assertEquals("table 'customer' does not exist in datasource 'warehouse' (did you mean 'public.customers'?)",
+        assertEquals("names table 'customer', which datasource 'warehouse' does not have (did you mean 'public.customers'?)",
                 violations.get("relationships[0].childTableName"));
         assertEquals(2, violations.size(), "the child's column is not checked once its table is missing");
     }
@@ -191,7 +191,7 @@ class SchemaChecksTest {
                 update.relationships(), stored.tableList());
 
         assertEquals(List.of(new Violation("relationships[0].parentColumnName",
-                "column 'nope' does not exist in table 'public.orders'")), violations);
+                "names 'nope', which is not a column of table 'public.orders'")), violations);
     }
 
     @Test

@@ -63,14 +63,14 @@ class CreateDatamartSchemaTest {
         assertEquals("INVALID_REQUEST_BODY", result.errorCode());
         assertEquals(Map.of(
                 "tableList[0].clientColumn",
-                "column 'tenantid' does not exist in table 'public.orders' (did you mean 'tenant_id'?)",
+                "names 'tenantid', which is not a column of table 'public.orders' (did you mean 'tenant_id'?)",
                 "tableList[0].columns[1].name",
-                "column 'customerid' does not exist in table 'public.orders' (did you mean 'customer_id'?)",
+                "names 'customerid', which is not a column of table 'public.orders' (did you mean 'customer_id'?)",
                 "tenancySettings.tableName",
-                "table 'public.client_mappings' does not exist in datasource 'warehouse' "
+                "names table 'public.client_mappings', which datasource 'warehouse' does not have "
                         + "(did you mean 'public.client_mapping'?)",
                 "relationships[0].childColumnName",
-                "column 'ident' does not exist in table 'public.customers'"), result.details());
+                "names 'ident', which is not a column of table 'public.customers'"), result.details());
     }
 
     @ParameterizedTest

@@ -61,9 +61,9 @@ class UpdateDatamartSchemaTest {
         assertEquals("INVALID_REQUEST_BODY", result.errorCode());
         assertEquals(Map.of(
                 "tableList[0].columns[0].name",
-                "column 'order_idd' does not exist in table 'public.orders' (did you mean 'order_id'?)",
+                "names 'order_idd', which is not a column of table 'public.orders' (did you mean 'order_id'?)",
                 "tenancySettings.tablePrimaryKeyColumn",
-                "column 'key' does not exist in table 'public.client_mapping'"), result.details());
+                "names 'key', which is not a column of table 'public.client_mapping'"), result.details());
     }
 
     @ParameterizedTest
@@ -75,7 +75,7 @@ class UpdateDatamartSchemaTest {
                    "childTableName": "customers", "childColumnName": "id", "relationshipName": "r"}]}""");
 
         assertEquals(Map.of("relationships[0].parentColumnName",
-                "column 'customer' does not exist in table 'public.orders' (did you mean 'customer_id'?)"),
+                "names 'customer', which is not a column of table 'public.orders' (did you mean 'customer_id'?)"),
                 result.details());
     }
 
