@@ -243,6 +243,13 @@ public final class DatamartValidator {
         String sql;
         if (Boolean.TRUE.equals(isCustomColumn)) {
             sql = column.requiredString("sql");
+            if (sql != null) {
+                // null: the table's columns are not known here; with a datasource catalog they
+                // would be, and unknown column names would be reported too.
+                for (String problem : CustomColumnSql.problems(sql, null)) {
+                    violations.add(column.path("sql"), problem);
+                }
+            }
         } else {
             sql = null;
             if (column.has("sql")) {

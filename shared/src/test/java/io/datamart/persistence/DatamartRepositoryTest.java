@@ -68,7 +68,7 @@ class DatamartRepositoryTest {
                   "columns": [
                     {"name": "id", "alias": "", "label": "", "isHide": true, "isCustomColumn": false,
                      "isAggregate": false, "isApplyTimezone": true},
-                    {"name": "total", "isCustomColumn": true, "sql": "SUM(amount)\\n  -- 合計", "isAggregate": true,
+                    {"name": "total", "isCustomColumn": true, "sql": "SUM(amount)\\n  || ' 合計'", "isAggregate": true,
                      "isApplyTimezone": false},
                     {"name": "ID", "isHide": false}
                   ]

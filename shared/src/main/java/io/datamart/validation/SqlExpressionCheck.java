@@ -1,0 +1,337 @@
+package io.datamart.validation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.expression.AnyComparisonExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JdbcNamedParameter;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.NextValExpression;
+import net.sf.jsqlparser.expression.NumericBind;
+import net.sf.jsqlparser.expression.TrimFunction;
+import net.sf.jsqlparser.expression.UserVariable;
+import net.sf.jsqlparser.expression.VariableAssignment;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserConstants;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.parser.ParseException;
+import net.sf.jsqlparser.parser.Token;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.piped.FromQuery;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.Select;
+
+/**
+ * JSqlParser's look at a custom column's sql: the whole text must be one expression, and a
+ * walk of its tree finds what a valid expression can still hide. Only this class touches
+ * JSqlParser, so its classes load when a body has a custom column and not before.
+ */
+final class SqlExpressionCheck {
+    /**
+     * Functions that wait, run SQL given as text, reach other servers, read or write server
+     * files, or change server state. A scalar expression has no business with any of them; the
+     * list cannot be complete for every database, which is why it is only one of the checks.
+     */
+    private static final Set<String> FORBIDDEN_FUNCTIONS = Set.of(
+            "pg_sleep", "pg_sleep_for", "pg_sleep_until", "sleep", "benchmark",
+            "dblink", "dblink_exec", "dblink_connect", "dblink_open", "dblink_send_query",
+            "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "cursor_to_xml",
+            "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema", "schema_to_xml",
+            "database_to_xml", "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file",
+            "lo_import", "lo_export", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
+            "set_config", "pg_advisory_lock", "pg_advisory_xact_lock", "get_lock", "nextval", "setval",
+            "load_file", "sys_exec", "sys_eval", "xp_cmdshell", "openrowset", "opendatasource", "openquery");
+
+    /** Names the parser may read as columns that are in fact values every database knows. */
+    private static final Set<String> BUILT_IN_VALUES = Set.of("TRUE", "FALSE", "NULL", "UNKNOWN", "CURRENT_DATE",
+            "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "CURRENT_USER", "SESSION_USER",
+            "SYSTEM_USER", "USER", "CURRENT_ROLE", "CURRENT_SCHEMA", "CURRENT_CATALOG", "SYSDATE", "SYSTIMESTAMP");
+
+    private SqlExpressionCheck() {
+    }
+
+    static List<String> problems(String sql, Set<String> tableColumns) {
+        try {
+            Walk walk = new Walk(tableColumns);
+            parse(sql).accept(walk, null);
+            return walk.problems();
+        } catch (Unreadable e) {
+            return List.of("is not a valid SQL expression: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            // SqlLexicalCheck limits nesting well below this; the catch is the last line of defence.
+            return List.of("is nested too deeply to be checked");
+        }
+    }
+
+    /** The one expression that is the whole text; nothing may follow it. */
+    private static Expression parse(String sql) throws Unreadable {
+        try {
+            return parse(sql, false);
+        } catch (Unreadable fast) {
+            // As CCJSqlParserUtil.parseExpression does: the fast mode gives up on some valid
+            // nestings that the complex mode reads.
+            return parse(sql, true);
+        }
+    }
+
+    private static Expression parse(String sql, boolean complex) throws Unreadable {
+        try {
+            CCJSqlParser parser = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(complex);
+            Expression expression = parser.Expression();
+            Token next = parser.getNextToken();
+            if (next.kind != CCJSqlParserConstants.EOF) {
+                throw new Unreadable(describe(next) + " after a complete expression");
+            }
+            return expression;
+        } catch (ParseException e) {
+            Token failed = e.currentToken == null ? null : e.currentToken.next;
+            throw new Unreadable(failed == null ? firstLine(e.getMessage()) : describe(failed));
+        } catch (RuntimeException e) {
+            // TokenMgrException for a character no SQL token starts with, or a fault of the
+            // parser itself: either way the text is not accepted, and never a 500.
+            throw new Unreadable(e.getMessage() == null ? "the parser cannot read it" : firstLine(e.getMessage()));
+        }
+    }
+
+    private static String describe(Token token) {
+        if (token.kind == CCJSqlParserConstants.EOF) {
+            return "it ends too early";
+        }
+        String where = token.beginLine > 1 ? "line " + token.beginLine + ", column " + token.beginColumn
+                : "column " + token.beginColumn;
+        return "unexpected '" + Strings.quotable(token.image, 40) + "' at " + where;
+    }
+
+    private static String firstLine(String message) {
+        String line = message == null ? "" : message.strip().lines().findFirst().orElse("");
+        return line.isEmpty() ? "the parser cannot read it" : Strings.quotable(line, 120);
+    }
+
+    /** A name as the database compares it: without its quotes, a doubled quote inside made single. */
+    private static String unquote(String name) {
+        if (name.length() >= 2) {
+            char first = name.charAt(0);
+            char last = name.charAt(name.length() - 1);
+            if ((first == '"' || first == '`') && last == first) {
+                String quote = String.valueOf(first);
+                return name.substring(1, name.length() - 1).replace(quote + quote, quote);
+            }
+        }
+        return name;
+    }
+
+    /** A parse failure, its message the parser's reason in a few words. */
+    private static final class Unreadable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unreadable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * Walks every part of the expression. ExpressionVisitorAdapter descends into most nodes; the
+     * overrides add what it leaves out (keyword arguments such as SUBSTRING's FROM, TRIM's FROM)
+     * and stop at what must not be there. A subquery in a node that no walk reaches is still
+     * caught by SqlLexicalCheck, which rejects the word SELECT anywhere.
+     */
+    private static final class Walk extends ExpressionVisitorAdapter<Void> {
+        private final Set<String> tableColumns;
+        private final Set<String> problems = new LinkedHashSet<>();
+        private final Set<String> unknownColumns = new LinkedHashSet<>();
+
+        Walk(Set<String> tableColumns) {
+            this.tableColumns = tableColumns;
+        }
+
+        List<String> problems() {
+            List<String> result = new ArrayList<>(problems);
+            for (String name : unknownColumns) {
+                String hint = Suggestions.closest(name, tableColumns).map(s -> " (did you mean '" + s + "'?)")
+                        .orElse("");
+                result.add("references unknown column '" + Strings.quotable(name, 64) + "'" + hint);
+            }
+            return result;
+        }
+
+        @Override
+        public <S> Void visit(Column column, S context) {
+            String table = column.getTable() == null ? null : column.getTable().getFullyQualifiedName();
+            if (table != null && !table.isEmpty()) {
+                // Even this table's own name: the query the expression lands in decides the aliases.
+                String written = Strings.quotable(column.getFullyQualifiedName(), 64);
+                problems.add("must not reference another table ('" + written + "'): name a column of this table alone");
+            } else {
+                checkColumn(column.getColumnName());
+            }
+            if (column.getArrayConstructor() != null) {
+                column.getArrayConstructor().accept(this, context);
+            }
+            return null;
+        }
+
+        private void checkColumn(String written) {
+            if (tableColumns == null) {
+                return;
+            }
+            String name = unquote(written);
+            boolean quoted = !name.equals(written);
+            if (tableColumns.contains(name)
+                    || (!quoted && BUILT_IN_VALUES.contains(name.toUpperCase(Locale.ROOT)))) {
+                return;
+            }
+            unknownColumns.add(name);
+        }
+
+        @Override
+        public <S> Void visit(AllTableColumns columns, S context) {
+            problems.add("must not reference another table ('" + Strings.quotable(columns.toString(), 64) + "')");
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(Function function, S context) {
+            List<String> name = function.getMultipartName();
+            if (name != null && name.size() > 1) {
+                problems.add("must not call a function of another schema ('"
+                        + Strings.quotable(function.getName(), 64) + "')");
+            }
+            String base = name == null || name.isEmpty() ? "" : unquote(name.get(name.size() - 1));
+            if (FORBIDDEN_FUNCTIONS.contains(base.toLowerCase(Locale.ROOT))) {
+                problems.add("must not call '" + Strings.quotable(base, 64) + "': it can wait, run other SQL, "
+                        + "reach files or other servers, or change the database");
+            }
+            // All parts, not super.visit: the adapter skips keyword arguments such as SUBSTRING's
+            // FROM and FOR, and COUNT(*)'s star is the one '*' that is allowed.
+            ExpressionList<?> parameters = function.getParameters();
+            boolean countAll = base.equalsIgnoreCase("COUNT") && parameters != null && parameters.size() == 1
+                    && parameters.get(0).getClass() == AllColumns.class; // not its subclass AllTableColumns, t.*
+            if (!countAll) {
+                visitAll(parameters, context);
+            }
+            visitAll(function.getChainedParameters(), context);
+            visitAll(function.getNamedParameters(), context);
+            if (function.getKeywordArguments() != null) {
+                for (Function.KeywordArgument argument : function.getKeywordArguments()) {
+                    visitPart(argument.getExpression(), context);
+                }
+            }
+            if (function.getOrderByElements() != null) {
+                for (OrderByElement element : function.getOrderByElements()) {
+                    visitPart(element.getExpression(), context);
+                }
+            }
+            visitPart(function.getKeep(), context);
+            if (function.getHavingClause() != null) {
+                visitPart(function.getHavingClause().getExpression(), context);
+            }
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(AllColumns columns, S context) {
+            problems.add("must not use '*' other than in COUNT(*)");
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(TrimFunction trim, S context) {
+            visitPart(trim.getExpression(), context);
+            visitPart(trim.getFromExpression(), context);
+            return null;
+        }
+
+        private <S> void visitAll(List<? extends Expression> expressions, S context) {
+            if (expressions != null) {
+                for (Expression expression : expressions) {
+                    visitPart(expression, context);
+                }
+            }
+        }
+
+        /** Visits a part that the parser may have left out (null). */
+        private <S> void visitPart(Expression part, S context) {
+            if (part != null) {
+                part.accept(this, context);
+            }
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect select, S context) {
+            return subquery();
+        }
+
+        @Override
+        public <S> Void visit(Select select, S context) {
+            return subquery();
+        }
+
+        @Override
+        public <S> Void visit(FromQuery query, S context) {
+            return subquery();
+        }
+
+        @Override
+        public <S> Void visit(ExistsExpression exists, S context) {
+            return subquery();
+        }
+
+        @Override
+        public <S> Void visit(AnyComparisonExpression any, S context) {
+            return subquery();
+        }
+
+        private Void subquery() {
+            problems.add("must not contain a subquery");
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(JdbcParameter parameter, S context) {
+            return parameter(parameter);
+        }
+
+        @Override
+        public <S> Void visit(JdbcNamedParameter parameter, S context) {
+            return parameter(parameter);
+        }
+
+        @Override
+        public <S> Void visit(NumericBind parameter, S context) {
+            return parameter(parameter);
+        }
+
+        private Void parameter(Expression parameter) {
+            problems.add("must not contain query parameters ('" + Strings.quotable(parameter.toString(), 40) + "')");
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(UserVariable variable, S context) {
+            problems.add("must not contain variables ('" + Strings.quotable(variable.toString(), 40) + "')");
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(VariableAssignment assignment, S context) {
+            problems.add("must not assign variables");
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(NextValExpression next, S context) {
+            problems.add("must not advance a sequence ('" + Strings.quotable(next.toString(), 64) + "')");
+            return null;
+        }
+    }
+}
