@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a datamart's names against its datasource's known schema (the catalog): every
- * table, column, client column, tenancy mapping table and relationship end must exist.
+ * table, column, client column, tenancy mapping table and relationship end must exist,
+ * and a custom column's sql may only reference columns of its own table.
  * Names match case-sensitively, as the documentation says of names. Every miss is
  * reported at its JSON path, with a "did you mean" when a close name exists.
  */
@@ -80,6 +81,11 @@ public final class SchemaChecks {
                 String columnPath = JsonPaths.index(JsonPaths.field(path, "columns"), j);
                 if (!Boolean.TRUE.equals(column.isCustomColumn())) {
                     requireColumn(known, columns, column.name(), JsonPaths.field(columnPath, "name"));
+                } else if (column.sql() != null) {
+                    // The validator has passed this sql as an expression; with the table's columns
+                    // known, what is left to find is a reference to a column the table lacks.
+                    CustomColumnSql.problems(column.sql(), columns).forEach(problem ->
+                            violations.add(new Violation(JsonPaths.field(columnPath, "sql"), problem)));
                 }
             }
         }

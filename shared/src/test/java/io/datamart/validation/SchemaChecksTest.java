@@ -123,6 +123,19 @@ class SchemaChecksTest {
     }
 
     @Test
+    void reportsACustomColumnsSqlThatReferencesAColumnItsTableLacks() {
+        ObjectNode body = documented();
+        ((ArrayNode) table(body).path("columns")).addObject().put("name", "full_name").put("isCustomColumn", true)
+                .put("sql", "CONCAT(first_name, ' ', last_name)");
+
+        Map<String, String> violations = create(body);
+
+        assertEquals(1, violations.size(), violations::toString);
+        String problem = violations.get("tableList[0].columns[3].sql");
+        assertTrue(problem.contains("first_name") && problem.contains("last_name"), problem);
+    }
+
+    @Test
     void reportsAClientColumnMissingFromItsTable() {
         ObjectNode body = documented();
         table(body).put("clientColumn", "tenant");
