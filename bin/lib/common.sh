@@ -3,8 +3,6 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RUNNER="$ROOT/local/runner"
-CLASSPATH_FILE="$RUNNER/target/runtime-classpath.txt"
 
 java_major() {
   "$1" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1
@@ -27,31 +25,62 @@ find_java() {
   exit 2
 }
 
-# Builds (quietly, on stderr) when a jar is missing or a main source or pom is newer than the build.
-ensure_built() {
-  local missing=""
-  [ -f "$CLASSPATH_FILE" ] || missing="local runner"
-  local jar
-  for jar in "$ROOT"/functions/*/pom.xml; do
-    local module; module="$(dirname "$jar")"
-    [ -f "$module/target/$(basename "$module").jar" ] || missing="$module"
-  done
-  if [ -z "$missing" ] && [ -z "$(find "$ROOT/pom.xml" "$ROOT/shared" "$ROOT/functions" "$ROOT/local" \
-      -newer "$CLASSPATH_FILE" \( -path '*/src/main/*' -o -name pom.xml \) -type f \
-      -not -path '*/target/*' -print -quit)" ]; then
-    return 0
-  fi
-  echo "Building (mvn -DskipTests package)..." >&2
-  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
+# Modules bin/ runs from their classes and the runtime classpath their build writes.
+RUN_MODULES=(local/runner local/admin)
+
+classpath_file() {
+  echo "$ROOT/$1/target/runtime-classpath.txt"
 }
 
-# Runs the local runner's command line with the given arguments.
-run_local() {
+# Builds (quietly, on stderr) when a jar or a module's classpath is missing, or a main
+# source or pom is newer than a module's last build. One check for every bin/ command.
+ensure_built() {
+  local missing="" module stamp
+  for module in "${RUN_MODULES[@]}"; do
+    [ -f "$(classpath_file "$module")" ] || missing="$module"
+  done
+  local jar
+  for jar in "$ROOT"/functions/*/pom.xml; do
+    module="$(dirname "$jar")"
+    [ -f "$module/target/$(basename "$module").jar" ] || missing="$module"
+  done
+  if [ -z "$missing" ]; then
+    for module in "${RUN_MODULES[@]}"; do
+      stamp="$(classpath_file "$module")"
+      if [ -n "$(find "$ROOT/pom.xml" "$ROOT/shared" "$ROOT/functions" "$ROOT/local" \
+          -newer "$stamp" \( -path '*/src/main/*' -o -name pom.xml \) -type f \
+          -not -path '*/target/*' -print -quit)" ]; then
+        missing="$module"
+        break
+      fi
+    done
+  fi
+  [ -n "$missing" ] || return 0
+  echo "Building (mvn -DskipTests package)..." >&2
+  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2
+  # The build leaves a classpath file untouched when it did not change: mark this build.
+  for module in "${RUN_MODULES[@]}"; do
+    touch "$(classpath_file "$module")"
+  done
+}
+
+# Runs MAIN_CLASS of the module in MODULE_DIR (relative to the project) with the given
+# arguments, from its classes and runtime classpath, building first if needed.
+#   run_module local/admin io.datamart.admin.AdminCli "$@"
+run_module() {
+  local name="$1" main="$2"
+  local module="$ROOT/$name"
+  shift 2
   local java; java="$(find_java)"
   ensure_built
   exec "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Ddatamart.root="$ROOT" \
-    -Dsqlite4java.library.path="$RUNNER/target/native-libs" \
-    -cp "$RUNNER/target/classes:$(cat "$CLASSPATH_FILE")" \
-    io.datamart.local.runner.LocalCli "$@"
+    -Dsqlite4java.library.path="$module/target/native-libs" \
+    -cp "$module/target/classes:$(cat "$(classpath_file "$name")")" \
+    "$main" "$@"
+}
+
+# Runs the local runner's command line with the given arguments.
+run_local() {
+  run_module local/runner io.datamart.local.runner.LocalCli "$@"
 }

@@ -4,14 +4,28 @@ import io.datamart.persistence.TableNames;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
-/** Service tokens by hash. The functions only read; {@link #save} is for provisioning. */
+/**
+ * Service tokens by hash. The functions only read ({@link #find}); saving, listing and
+ * revoking are for operators (bin/admin), listing and revoking through the
+ * {@code byOrganization} index (organizationId, tokenId).
+ */
 public final class ServiceTokenRepository {
     static final String TOKEN_HASH = "tokenHash";
+    /** The global secondary index template.yaml declares: organizationId (hash), tokenId (range), all attributes. */
+    public static final String BY_ORGANIZATION_INDEX = "byOrganization";
+
+    /** What {@link #revoke} did. {@code revokedAt} is when the token was revoked, by this call or an earlier one. */
+    public record Revocation(Outcome outcome, Instant revokedAt) {
+        public enum Outcome { REVOKED, ALREADY_REVOKED, NOT_FOUND }
+    }
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -59,6 +73,88 @@ public final class ServiceTokenRepository {
             item.put("revokedAt", AttributeValue.fromS(token.revokedAt().toString()));
         }
         dynamoDb.putItem(request -> request.tableName(table).item(item));
+    }
+
+    /**
+     * The organization's tokens in token id order: a Query on the {@code byOrganization}
+     * index, which is eventually consistent (a token saved a moment ago may not be listed
+     * yet) and holds only tokens that have a {@code tokenId}.
+     *
+     * @throws IllegalStateException a stored date does not parse
+     */
+    public List<ServiceToken> listByOrganization(String organizationId) {
+        return dynamoDb.queryPaginator(request -> request
+                        .tableName(table)
+                        .indexName(BY_ORGANIZATION_INDEX)
+                        .keyConditionExpression("organizationId = :organizationId")
+                        .expressionAttributeValues(Map.of(":organizationId", AttributeValue.fromS(organizationId))))
+                .items().stream().map(ServiceTokenRepository::listed).toList();
+    }
+
+    /**
+     * Revokes the organization's token with this id: found through the
+     * {@code byOrganization} index, then one conditional UpdateItem on its hash (still of
+     * this organization, not yet revoked), so an earlier revocation date is never
+     * overwritten and a token of another organization is never touched.
+     */
+    public Revocation revoke(String organizationId, String tokenId, Instant now) {
+        List<Map<String, AttributeValue>> found = dynamoDb.queryPaginator(request -> request
+                        .tableName(table)
+                        .indexName(BY_ORGANIZATION_INDEX)
+                        .keyConditionExpression("organizationId = :organizationId AND tokenId = :tokenId")
+                        .expressionAttributeValues(Map.of(
+                                ":organizationId", AttributeValue.fromS(organizationId),
+                                ":tokenId", AttributeValue.fromS(tokenId))))
+                .items().stream().toList();
+        Revocation result = new Revocation(Revocation.Outcome.NOT_FOUND, null);
+        // A token id is random and unique in practice; should two tokens share one, both go.
+        for (Map<String, AttributeValue> item : found) {
+            Revocation one = revokeHash(item.get(TOKEN_HASH).s(), organizationId, now);
+            if (one.outcome().ordinal() < result.outcome().ordinal()) {
+                result = one;
+            }
+        }
+        return result;
+    }
+
+    private Revocation revokeHash(String tokenHash, String organizationId, Instant now) {
+        try {
+            dynamoDb.updateItem(request -> request
+                    .tableName(table)
+                    .key(Map.of(TOKEN_HASH, AttributeValue.fromS(tokenHash)))
+                    .updateExpression("SET revokedAt = :now")
+                    .conditionExpression("organizationId = :organizationId AND attribute_not_exists(revokedAt)")
+                    .expressionAttributeValues(Map.of(
+                            ":now", AttributeValue.fromS(now.toString()),
+                            ":organizationId", AttributeValue.fromS(organizationId)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Revocation(Revocation.Outcome.REVOKED, now);
+        } catch (ConditionalCheckFailedException refused) {
+            Map<String, AttributeValue> old = refused.hasItem() ? refused.item() : Map.of();
+            if (organizationId.equals(string(old, "organizationId")) && string(old, "revokedAt") != null) {
+                return new Revocation(Revocation.Outcome.ALREADY_REVOKED, lenientInstant(old, "revokedAt"));
+            }
+            return new Revocation(Revocation.Outcome.NOT_FOUND, null);
+        }
+    }
+
+    private static ServiceToken listed(Map<String, AttributeValue> item) {
+        try {
+            return new ServiceToken(string(item, TOKEN_HASH), string(item, "tokenId"), string(item, "organizationId"),
+                    instant(item, "createdAt"), instant(item, "expiresAt"), instant(item, "revokedAt"));
+        } catch (DateTimeParseException malformed) {
+            throw new IllegalStateException("token " + string(item, "tokenId") + " of organization "
+                    + string(item, "organizationId") + " has a malformed date: " + malformed.getParsedString(),
+                    malformed);
+        }
+    }
+
+    private static Instant lenientInstant(Map<String, AttributeValue> item, String name) {
+        try {
+            return instant(item, name);
+        } catch (DateTimeParseException malformed) {
+            return null;
+        }
     }
 
     private static String string(Map<String, AttributeValue> item, String name) {

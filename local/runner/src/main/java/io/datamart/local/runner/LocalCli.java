@@ -57,13 +57,17 @@ public final class LocalCli {
                 description = "Keep DynamoDB Local's data in DIR across restarts (default: in memory).")
         Path dataDir;
 
-        /** DynamoDB Local prints its banner on stdout; stdout belongs to the command's output. */
         LocalEnvironment start(PrintStream out, PrintStream err) {
+            return start(out, err, 0);
+        }
+
+        /** DynamoDB Local prints its banner on stdout; stdout belongs to the command's output. */
+        LocalEnvironment start(PrintStream out, PrintStream err, int dynamoDbPort) {
             PrintStream stdout = System.out;
             System.setOut(err);
             try {
                 return LocalEnvironment.start(orDefault(template, "template.yaml"),
-                        orDefault(seed, "local/seed.json"), dataDir, err);
+                        orDefault(seed, "local/seed.json"), dataDir, dynamoDbPort, err);
             } finally {
                 System.setOut(stdout);
             }
@@ -80,6 +84,14 @@ public final class LocalCli {
                 description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
         int port;
 
+        @Option(names = "--dynamodb-port", paramLabel = "N", defaultValue = "0",
+                description = "Port of DynamoDB Local on 127.0.0.1, e.g. 8000 to use it with "
+                        + "bin/admin --endpoint http://127.0.0.1:8000 (default: a free one).")
+        int dynamoDbPort;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         private PrintStream out = System.out;
         private PrintStream err = System.err;
 
@@ -90,7 +102,11 @@ public final class LocalCli {
 
         @Override
         public Integer call() throws Exception {
-            LocalEnvironment environment = storage.start(out, err);
+            if (dynamoDbPort < 0 || dynamoDbPort > 65_535) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--dynamodb-port must be 0 to 65535, not " + dynamoDbPort);
+            }
+            LocalEnvironment environment = storage.start(out, err, dynamoDbPort);
             LocalApiServer server;
             try {
                 environment.loadAllFunctions();

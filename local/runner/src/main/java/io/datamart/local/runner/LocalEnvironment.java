@@ -36,9 +36,15 @@ public final class LocalEnvironment implements AutoCloseable {
      * @param logs    where the functions' log lines go
      */
     public static LocalEnvironment start(Path templateFile, Path seedFile, Path dataDir, PrintStream logs) {
+        return start(templateFile, seedFile, dataDir, 0, logs);
+    }
+
+    /** The same, with DynamoDB Local on the given port of 127.0.0.1 (0: any free one). */
+    public static LocalEnvironment start(Path templateFile, Path seedFile, Path dataDir, int dynamoDbPort,
+            PrintStream logs) {
         TemplateModel template = TemplateModel.load(templateFile);
         SeedFile seed = SeedFile.load(seedFile); // refuse a broken seed before starting anything
-        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir, 0);
+        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir, dynamoDbPort);
         try {
             dynamoDb.createTables(template.tables().values());
             seed.apply(dynamoDb.client(), tableNames(template), Clock.systemUTC());

@@ -1,0 +1,274 @@
+package io.datamart.admin;
+
+import io.datamart.auth.ServiceTokenRepository;
+import io.datamart.persistence.DatasourceRepository;
+import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.TableNames;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+/**
+ * {@code bin/admin}: what an operator provisions for an organization, written straight
+ * into the tables the functions read: service tokens (only their SHA-256 hash is stored)
+ * and datasources with their known schema. Works on DynamoDB Local ({@code --endpoint})
+ * or on a deployed stack's tables (default credentials chain).
+ *
+ * <p>The connection options are inherited by every command, so they may come before or
+ * after the command's name.
+ */
+@Command(name = "bin/admin",
+        subcommands = {TokenCommands.class, DatasourceCommands.class},
+        description = "Manages the service tokens and datasources of an organization in the Datamart API's "
+                + "DynamoDB tables (DynamoDB Local with --endpoint, else AWS with the default credentials).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "1:the operation failed (no such token or datasource, DynamoDB refused)",
+            "2:usage or configuration error (options, schema file, table, endpoint, credentials)"})
+public final class AdminCli implements Callable<Integer> {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    static final String LOCAL_DATAMARTS_TABLE = "DatamartsTable";
+    static final String LOCAL_DATASOURCES_TABLE = "DatasourcesTable";
+    static final String LOCAL_SERVICE_TOKENS_TABLE = "ServiceTokensTable";
+    static final String DEFAULT_REGION = "us-east-1";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+            description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--endpoint", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "DynamoDB endpoint, e.g. http://127.0.0.1:8000 for DynamoDB Local (dummy credentials "
+                    + "unless AWS_ACCESS_KEY_ID is set). Default: AWS itself.")
+    String endpoint;
+
+    @Option(names = "--region", paramLabel = "REGION", scope = ScopeType.INHERIT,
+            description = "AWS region (default: $AWS_REGION, else $AWS_DEFAULT_REGION, else " + DEFAULT_REGION + ").")
+    String region;
+
+    @Option(names = "--datamarts-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
+            description = "Datamarts table (default: $DATAMARTS_TABLE, else " + LOCAL_DATAMARTS_TABLE + ").")
+    String datamartsTable;
+
+    @Option(names = "--datasources-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
+            description = "Datasources table (default: $DATASOURCES_TABLE, else " + LOCAL_DATASOURCES_TABLE + ").")
+    String datasourcesTable;
+
+    @Option(names = "--tokens-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
+            description = "Service tokens table (default: $SERVICE_TOKENS_TABLE, else "
+                    + LOCAL_SERVICE_TOKENS_TABLE + ").")
+    String tokensTable;
+
+    @Spec
+    CommandSpec spec;
+
+    final PrintStream out;
+    final PrintStream err;
+    final Clock clock;
+    private final Map<String, String> environment;
+    private DynamoDbClient dynamoDb;
+
+    private AdminCli(PrintStream out, PrintStream err, Map<String, String> environment, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.environment = Map.copyOf(environment);
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.getenv(), Clock.systemUTC()));
+    }
+
+    /**
+     * Runs one command line. Only {@code token issue} writes a secret, and only to
+     * {@code out}; everything else an operator needs to read goes to {@code err} or,
+     * for lists, to {@code out}.
+     *
+     * @param environment where the defaults come from (AWS_REGION, SERVICE_TOKENS_TABLE, ...)
+     * @param clock       what "now" is: createdAt, expiresAt, revokedAt and token status
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment, Clock clock) {
+        AdminCli admin = new AdminCli(out, err, environment, clock);
+        CommandLine commandLine = new CommandLine(admin)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setExecutionExceptionHandler((failure, line, parsed) -> {
+                    line.getErr().println("error: " + describe(failure));
+                    return exitCode(failure);
+                });
+        try {
+            return commandLine.execute(args);
+        } finally {
+            admin.close();
+        }
+    }
+
+    /** {@code bin/admin} alone: name a command. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing a command: token or datasource");
+    }
+
+    /** A problem with what the operator gave (a file, an option's value, a table): exit 2. */
+    static final class UsageFailure extends RuntimeException {
+        UsageFailure(String message) {
+            super(message);
+        }
+    }
+
+    ServiceTokenRepository tokens() {
+        return new ServiceTokenRepository(dynamoDb(), tables());
+    }
+
+    DatasourceRepository datasources() {
+        return new DatasourceRepository(dynamoDb(), tables(), clock);
+    }
+
+    String tokensTableName() {
+        return tables().serviceTokens();
+    }
+
+    String datasourcesTableName() {
+        return tables().datasources();
+    }
+
+    /**
+     * Runs a call on one table, turning "no such table" (wrong name, region or endpoint)
+     * and "no such index" (a table from an older template) into a usage failure that
+     * says which table and which option sets it.
+     */
+    <T> T onTable(String table, String option, String variable, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ResourceNotFoundException missing) {
+            throw new UsageFailure("table '" + table + "' does not exist in " + where()
+                    + "; set " + option + " or $" + variable + " (and --region / --endpoint)");
+        } catch (AwsServiceException refused) {
+            String message = refused.awsErrorDetails() == null ? null : refused.awsErrorDetails().errorMessage();
+            if (message != null && message.contains("specified index")) {
+                throw new UsageFailure("table '" + table + "' in " + where() + " has no '"
+                        + ServiceTokenRepository.BY_ORGANIZATION_INDEX
+                        + "' index; deploy the current template.yaml (" + message + ")");
+            }
+            throw refused;
+        }
+    }
+
+    private String where() {
+        return endpoint != null ? endpoint + " (region " + region() + ")" : "region " + region();
+    }
+
+    private TableNames tables() {
+        return new TableNames(
+                table(datamartsTable, "--datamarts-table", TableNames.DATAMARTS_VARIABLE, LOCAL_DATAMARTS_TABLE),
+                table(datasourcesTable, "--datasources-table", TableNames.DATASOURCES_VARIABLE,
+                        LOCAL_DATASOURCES_TABLE),
+                table(tokensTable, "--tokens-table", TableNames.SERVICE_TOKENS_VARIABLE, LOCAL_SERVICE_TOKENS_TABLE));
+    }
+
+    private String table(String given, String option, String variable, String local) {
+        if (given != null) {
+            if (given.isBlank()) {
+                throw new UsageFailure(option + " must not be blank");
+            }
+            return given;
+        }
+        String fromEnvironment = environment.get(variable);
+        return fromEnvironment == null || fromEnvironment.isBlank() ? local : fromEnvironment;
+    }
+
+    String region() {
+        if (region != null) {
+            return region;
+        }
+        for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        return DEFAULT_REGION;
+    }
+
+    /** One client per run, built on first use, configured as the functions configure theirs. */
+    private DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            Map<String, String> configuration = new HashMap<>();
+            if (endpoint != null) {
+                configuration.put(DynamoDbClients.ENDPOINT_VARIABLE, endpointUrl().toString());
+            }
+            String chosen = region();
+            if (chosen.isBlank() || !chosen.matches("[a-z0-9-]+")) {
+                throw new UsageFailure("--region must be a region name such as "
+                        + DEFAULT_REGION + ", not '" + chosen + "'");
+            }
+            configuration.put("AWS_REGION", chosen);
+            // Against an endpoint, real credentials only when the environment holds some (as the functions do).
+            if (environment.containsKey("AWS_ACCESS_KEY_ID")) {
+                configuration.put("AWS_ACCESS_KEY_ID", environment.get("AWS_ACCESS_KEY_ID"));
+            }
+            dynamoDb = DynamoDbClients.fromEnvironment(configuration);
+        }
+        return dynamoDb;
+    }
+
+    private URI endpointUrl() {
+        URI url;
+        try {
+            url = new URI(endpoint);
+        } catch (URISyntaxException malformed) {
+            url = null;
+        }
+        if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                || url.getHost() == null) {
+            throw new UsageFailure("--endpoint must be an http(s) URL such as http://127.0.0.1:8000, not '"
+                    + endpoint + "'");
+        }
+        return url;
+    }
+
+    private void close() {
+        if (dynamoDb != null) {
+            dynamoDb.close();
+        }
+    }
+
+    private static String describe(Exception failure) {
+        if (failure instanceof UsageFailure) {
+            return failure.getMessage();
+        }
+        if (failure instanceof SdkClientException) {
+            return "cannot use DynamoDB (check --endpoint, --region and the AWS credentials): "
+                    + failure.getMessage();
+        }
+        if (failure instanceof AwsServiceException refused && refused.awsErrorDetails() != null) {
+            return "DynamoDB refused: " + refused.awsErrorDetails().errorMessage()
+                    + " (" + refused.awsErrorDetails().errorCode() + ")";
+        }
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+    }
+
+    private static int exitCode(Exception failure) {
+        return failure instanceof UsageFailure || failure instanceof SdkClientException ? USAGE : FAILED;
+    }
+}

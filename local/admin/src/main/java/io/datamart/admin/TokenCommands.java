@@ -1,0 +1,170 @@
+package io.datamart.admin;
+
+import io.datamart.auth.ServiceToken;
+import io.datamart.auth.ServiceTokenHashes;
+import io.datamart.auth.ServiceTokenRepository;
+import io.datamart.auth.ServiceTokenRepository.Revocation;
+import io.datamart.persistence.TableNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bin/admin token issue|list|revoke}. */
+@Command(name = "token",
+        description = "Issues, lists and revokes the service tokens of an organization.",
+        subcommands = {TokenCommands.Issue.class, TokenCommands.ListTokens.class, TokenCommands.Revoke.class})
+final class TokenCommands implements Callable<Integer> {
+    /** Long enough for any real use; a typo such as 3650000 is refused rather than stored. */
+    static final int MAX_EXPIRY_DAYS = 36_500;
+
+    @ParentCommand
+    AdminCli admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing a command: issue, list or revoke");
+    }
+
+    <T> T onTokensTable(Supplier<T> call) {
+        return admin.onTable(admin.tokensTableName(), "--tokens-table", TableNames.SERVICE_TOKENS_VARIABLE, call);
+    }
+
+    @Command(name = "issue",
+            description = "Issues a new service token for the organization: prints the token once on stdout "
+                    + "(its id and expiry on stderr) and stores only its SHA-256 hash.")
+    static final class Issue implements Callable<Integer> {
+        @ParentCommand
+        TokenCommands token;
+
+        @Mixin
+        OrganizationOption organization;
+
+        @Option(names = "--expires-in", paramLabel = "DAYS",
+                description = "Days until the token expires, 1 to " + MAX_EXPIRY_DAYS + " (default: it never expires).")
+        Integer expiresInDays;
+
+        @Override
+        public Integer call() {
+            AdminCli admin = token.admin;
+            String organizationId = organization.id();
+            if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS)) {
+                throw new AdminCli.UsageFailure("--expires-in must be 1 to " + MAX_EXPIRY_DAYS + " days, not "
+                        + expiresInDays);
+            }
+            Instant createdAt = admin.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Instant expiresAt = expiresInDays == null ? null : createdAt.plus(Duration.ofDays(expiresInDays));
+            NewServiceToken issued = NewServiceToken.generate();
+            ServiceTokenRepository tokens = admin.tokens();
+            token.onTokensTable(() -> {
+                tokens.save(new ServiceToken(ServiceTokenHashes.sha256(issued.token()), issued.tokenId(),
+                        organizationId, createdAt, expiresAt, null));
+                return null;
+            });
+            admin.err.println("Issued " + issued.tokenId() + " for organization " + organizationId + ", "
+                    + (expiresAt == null ? "no expiry" : "expires " + expiresAt) + ".");
+            admin.err.println("The token is on stdout and shown only this once: only its SHA-256 hash is stored.");
+            admin.err.flush();
+            admin.out.println(issued.token());
+            admin.out.flush();
+            return AdminCli.OK;
+        }
+    }
+
+    @Command(name = "list",
+            description = "Lists the organization's service tokens: id, status (active, expired, revoked) and "
+                    + "dates; never a token or its hash.")
+    static final class ListTokens implements Callable<Integer> {
+        @ParentCommand
+        TokenCommands token;
+
+        @Mixin
+        OrganizationOption organization;
+
+        @Override
+        public Integer call() {
+            AdminCli admin = token.admin;
+            String organizationId = organization.id();
+            ServiceTokenRepository tokens = admin.tokens();
+            List<ServiceToken> found = token.onTokensTable(() -> tokens.listByOrganization(organizationId));
+            if (found.isEmpty()) {
+                admin.err.println("Organization " + organizationId + " has no service tokens.");
+                return AdminCli.OK;
+            }
+            Instant now = admin.clock.instant();
+            List<List<String>> rows = found.stream()
+                    .sorted(Comparator.comparing(ServiceToken::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+                            .thenComparing(ServiceToken::tokenId))
+                    .map(t -> List.of(t.tokenId(), status(t, now), date(t.createdAt()), date(t.expiresAt()),
+                            date(t.revokedAt())))
+                    .toList();
+            TextTable.print(admin.out, List.of("TOKEN ID", "STATUS", "CREATED", "EXPIRES", "REVOKED"), rows);
+            return AdminCli.OK;
+        }
+
+        static String status(ServiceToken token, Instant now) {
+            if (token.revokedAt() != null) {
+                return "revoked";
+            }
+            return token.isValidAt(now) ? "active" : "expired";
+        }
+
+        private static String date(Instant instant) {
+            return instant == null ? "-" : instant.toString();
+        }
+    }
+
+    @Command(name = "revoke",
+            description = "Revokes one of the organization's service tokens by its id; the API refuses it from "
+                    + "then on. Revoking a revoked token changes nothing and succeeds.")
+    static final class Revoke implements Callable<Integer> {
+        @ParentCommand
+        TokenCommands token;
+
+        @Mixin
+        OrganizationOption organization;
+
+        @Option(names = "--id", paramLabel = "ID", required = true,
+                description = "The token's id, as `token issue` and `token list` show it (tok_...).")
+        String tokenId;
+
+        @Override
+        public Integer call() {
+            AdminCli admin = token.admin;
+            String organizationId = organization.id();
+            if (tokenId.isBlank()) {
+                throw new AdminCli.UsageFailure("--id must not be blank");
+            }
+            ServiceTokenRepository tokens = admin.tokens();
+            Instant now = admin.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            Revocation revocation = token.onTokensTable(() -> tokens.revoke(organizationId, tokenId, now));
+            switch (revocation.outcome()) {
+                case REVOKED -> admin.err.println("Revoked " + tokenId + " of organization " + organizationId
+                        + " at " + revocation.revokedAt() + ". A function that cached it may accept it for up to "
+                        + "TOKEN_CACHE_TTL_SECONDS more (30 s as deployed).");
+                case ALREADY_REVOKED -> admin.err.println(tokenId + " of organization " + organizationId
+                        + " was already revoked" + (revocation.revokedAt() == null ? "" : " at " + revocation.revokedAt())
+                        + "; nothing changed.");
+                case NOT_FOUND -> {
+                    admin.err.println("error: organization " + organizationId + " has no token " + tokenId
+                            + " (bin/admin token list --org " + organizationId + " shows its tokens)");
+                    return AdminCli.FAILED;
+                }
+            }
+            return AdminCli.OK;
+        }
+    }
+}
