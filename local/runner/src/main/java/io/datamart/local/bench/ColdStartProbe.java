@@ -1,0 +1,120 @@
+package io.datamart.local.bench;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Runs in a fresh JVM whose classpath starts with one function's deployment jar: what a
+ * Lambda cold start does. It instantiates the handler through its no-argument constructor
+ * (which reads the environment, as on Lambda), invokes it once with an event file, then
+ * a second time, and prints one line of figures for {@link ColdStartBenchmark}.
+ * Usage: ColdStartProbe HANDLER_CLASS EVENT_FILE
+ */
+public final class ColdStartProbe {
+    private ColdStartProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        long mainStart = System.currentTimeMillis();
+        byte[] event = Files.readAllBytes(Path.of(args[1]));
+
+        long initStart = System.nanoTime();
+        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0])
+                .getConstructor().newInstance();
+        long initNanos = System.nanoTime() - initStart;
+
+        long firstStart = System.nanoTime();
+        String first = invoke(handler, event);
+        long firstNanos = System.nanoTime() - firstStart;
+
+        long secondStart = System.nanoTime();
+        invoke(handler, event);
+        long secondNanos = System.nanoTime() - secondStart;
+
+        String status = first.replaceAll("(?s).*\"statusCode\":(\\d+).*", "$1");
+        System.out.printf("jvm_to_main_ms=%d init_ms=%.1f first_ms=%.1f second_ms=%.1f status=%s%n",
+                mainStart - jvmStart, initNanos / 1e6, firstNanos / 1e6, secondNanos / 1e6, status);
+    }
+
+    private static String invoke(RequestStreamHandler handler, byte[] event) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, new QuietContext());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A context whose logger drops lines: logging is not what is measured. */
+    private static final class QuietContext implements Context {
+        @Override
+        public String getAwsRequestId() {
+            return "bench";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "bench";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "bench";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "bench";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:000000000000:function:bench";
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 10_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return new LambdaLogger() {
+                @Override
+                public void log(String message) {
+                }
+
+                @Override
+                public void log(byte[] message) {
+                }
+            };
+        }
+    }
+}
