@@ -13,6 +13,13 @@ import java.util.Locale;
 
 /** Turns a request's body into JSON, enforcing the contract's Content-Type and syntax rules. */
 public final class RequestBodies {
+    /**
+     * The largest body read: a datamart is stored in one DynamoDB item of at most 400 KB,
+     * and this leaves room for indentation. Anything larger cannot be a storable datamart,
+     * and refusing it before parsing bounds the work (and the error response) per request.
+     */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+
     private RequestBodies() {
     }
 
@@ -23,6 +30,10 @@ public final class RequestBodies {
         if (body == null || body.length == 0) {
             throw InvalidRequestException.of("Request body is required: a JSON object");
         }
+        if (body.length > MAX_BODY_BYTES) {
+            throw InvalidRequestException.of("Request body is " + body.length + " bytes; the limit is 1 MiB ("
+                    + MAX_BODY_BYTES + " bytes), as a datamart is stored in at most 400 KB");
+        }
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(strictUtf8(body));
@@ -30,7 +41,7 @@ public final class RequestBodies {
             JsonLocation where = malformed.getLocation();
             String location = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
             throw InvalidRequestException.of("Request body is not valid JSON" + location + ": "
-                    + malformed.getOriginalMessage());
+                    + io.datamart.validation.Strings.quotable(String.valueOf(malformed.getOriginalMessage()), 300));
         } catch (IOException unreadable) {
             throw InvalidRequestException.of("Request body could not be read as JSON");
         }

@@ -96,6 +96,10 @@ public final class DatamartRepository {
                 if (failedCondition(reasons, 0)) {
                     throw new DatamartAlreadyExistsException();
                 }
+                // DynamoDB reports an item over 400 KB inside a transaction as a cancellation reason.
+                if (reasons.stream().anyMatch(DatamartRepository::isItemTooLarge)) {
+                    throw tooLarge("the datamart");
+                }
                 boolean conflict = reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
                 if (!conflict || attempt == MAX_TRANSACTION_ATTEMPTS) {
                     throw cancelled;
@@ -241,6 +245,11 @@ public final class DatamartRepository {
     private static boolean isItemTooLarge(DynamoDbException exception) {
         String message = exception.awsErrorDetails() == null ? null : exception.awsErrorDetails().errorMessage();
         return exception.statusCode() == 400 && message != null && message.toLowerCase(Locale.ROOT).contains("item size");
+    }
+
+    private static boolean isItemTooLarge(CancellationReason reason) {
+        return "ValidationError".equals(reason.code()) && reason.message() != null
+                && reason.message().toLowerCase(Locale.ROOT).contains("size");
     }
 
     private static void requireFits(long size) {

@@ -243,9 +243,12 @@ public final class DatamartValidator {
         String sql;
         if (Boolean.TRUE.equals(isCustomColumn)) {
             sql = column.requiredString("sql");
-            if (sql != null) {
-                // null: the table's columns are not known here; with a datasource catalog they
-                // would be, and unknown column names would be reported too.
+            if (sql != null && !violations.withinSqlBudget(sql)) {
+                violations.add(column.path("sql"), "goes past the " + Violations.MAX_SQL_CHARACTERS
+                        + " characters of custom-column SQL one datamart may hold in total");
+            } else if (sql != null) {
+                // null: the table's columns are not known here; SchemaChecks looks the names up
+                // when the datasource's schema is known.
                 for (String problem : CustomColumnSql.problems(sql, null)) {
                     violations.add(column.path("sql"), problem);
                 }
@@ -276,7 +279,7 @@ public final class DatamartValidator {
         boolean table = level == TenancyLevel.TABLE;
         ClientColumnType clientColumnType = table
                 ? tenancy.requiredEnum("clientColumnType", ClientColumnType.values())
-                : tenancy.nullableEnum("clientColumnType", ClientColumnType.values());
+                : tenancy.optionalEnum("clientColumnType", ClientColumnType.values());
         String schemaName = tableTenancyString(tenancy, "schemaName", table);
         String tableName = tableTenancyString(tenancy, "tableName", table);
         String clientNameColumn = tableTenancyString(tenancy, "tableClientNameColumn", table);

@@ -103,6 +103,12 @@ final class ObjectFields {
         return enumValue(field, value, values);
     }
 
+    /** An enumerated value that may be absent; null is not accepted in its place. */
+    <E extends Enum<E> & WireValue> E optionalEnum(String field, E[] values) {
+        JsonNode value = node.get(field);
+        return value == null ? null : enumValue(field, value, values);
+    }
+
     /** An enumerated value that may be absent or null. */
     <E extends Enum<E> & WireValue> E nullableEnum(String field, E[] values) {
         JsonNode value = node.get(field);

@@ -5,19 +5,44 @@ import io.datamart.error.Violation;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects every violation of one request, in the order the body was read. */
+/**
+ * Collects every violation of one request, in the order the body was read, listing at
+ * most {@link #MAX_LISTED}: a body of thousands of broken columns gets a useful answer,
+ * not an error response too large for Lambda (6 MB) to return.
+ */
 final class Violations {
+    static final int MAX_LISTED = 100;
+    /** Custom-column SQL one body may hold in total: parsing is the costly part of validation. */
+    static final int MAX_SQL_CHARACTERS = 100_000;
+
     private final List<Violation> found = new ArrayList<>();
+    private int unlisted;
+    private long sqlCharacters;
 
     void add(String path, String message) {
-        found.add(new Violation(path, message));
+        if (found.size() < MAX_LISTED) {
+            found.add(new Violation(path, message));
+        } else {
+            unlisted++;
+        }
     }
 
     boolean isEmpty() {
         return found.isEmpty();
     }
 
+    /** Counts a custom column's sql against the body's budget; false once the budget is spent. */
+    boolean withinSqlBudget(String sql) {
+        sqlCharacters += sql.length();
+        return sqlCharacters <= MAX_SQL_CHARACTERS;
+    }
+
     void throwIfAny() {
+        if (unlisted > 0) {
+            List<Violation> listed = new ArrayList<>(found);
+            listed.add(new Violation("", "and " + unlisted + " more problems, not listed"));
+            throw InvalidRequestException.of(listed);
+        }
         if (!found.isEmpty()) {
             throw InvalidRequestException.of(found);
         }

@@ -140,6 +140,16 @@ class CustomColumnSqlTest {
                 Arguments.of("dbo.xp_cmdshell('dir')", "function of another schema"),
                 // Functions that act on the server
                 Arguments.of("pg_sleep(10)", "must not call 'pg_sleep'"),
+                // Functions that run SQL handed to them as text, or reach beyond the expression:
+                // a denylist missed these, the allowlist refuses anything it does not know.
+                Arguments.of("ts_stat('SELECT to_tsvector(ssn) FROM other_tenant.customers')",
+                        "must not call 'ts_stat'"),
+                Arguments.of("ts_rewrite('a & b'::tsquery, 'SELECT t, s FROM aliases')", "must not call 'ts_rewrite'"),
+                Arguments.of("dblink_connect_u('host=evil')", "must not call 'dblink_connect_u'"),
+                Arguments.of("lo_get(16409)", "must not call 'lo_get'"),
+                Arguments.of("pg_notify('channel', status)", "must not call 'pg_notify'"),
+                Arguments.of("pg_ls_waldir()", "must not call 'pg_ls_waldir'"),
+                Arguments.of("my_custom_udf(quantity)", "must not call 'my_custom_udf'"),
                 Arguments.of("SLEEP(5)", "must not call 'SLEEP'"),
                 Arguments.of("BENCHMARK(1000000, MD5('x'))", "must not call 'BENCHMARK'"),
                 Arguments.of("dblink_exec('host=evil', 'DROP TABLE t')", "must not call 'dblink_exec'"),

@@ -923,8 +923,16 @@ class DatamartValidatorTest {
         @Test
         void doesNotRequireTheTableFieldsForDatabaseTenancy() {
             ObjectNode body = minimal();
-            body.putObject("tenancySettings").put("tenancyLevel", "DATABASE").putNull("clientColumnType");
+            body.putObject("tenancySettings").put("tenancyLevel", "DATABASE");
             assertEquals(TenancyLevel.DATABASE, VALIDATOR.validateCreate(body).tenancySettings().tenancyLevel());
+        }
+
+        @Test
+        void refusesANullClientColumnTypeEvenWhereItIsOptional() {
+            // Only primaryDatabase, cardinality and join take null; elsewhere an optional field is left out.
+            ObjectNode body = minimal();
+            body.putObject("tenancySettings").put("tenancyLevel", "DATABASE").putNull("clientColumnType");
+            assertCreateRejected(body, "tenancySettings.clientColumnType", "must be one of NUMBER, STRING, not null");
         }
 
         @Test
