@@ -50,12 +50,9 @@ public final class ApiEventParser {
             path = withoutStage(text(event, "rawPath"), text(context, "stage"));
         }
         Map<String, String> headers = headers(event.path("headers"), null);
-        String rawQuery = text(event, "rawQueryString");
-        Map<String, List<String>> query = rawQuery != null
-                ? parseQueryString(rawQuery)
-                : singleValued(event.path("queryStringParameters"));
         return new ApiRequest(require(method, "requestContext.http.method"), require(path, "rawPath"), headers,
-                query, pathParameters(event), text(event, "body"), base64(event));
+                text(event, "rawQueryString"), singleValued(event.path("queryStringParameters")),
+                pathParameters(event), text(event, "body"), base64(event));
     }
 
     private static ApiRequest restApi(JsonNode event) {
@@ -68,7 +65,7 @@ public final class ApiEventParser {
         Map<String, List<String>> query = multi.isObject()
                 ? multiValued(multi)
                 : singleValued(event.path("queryStringParameters"));
-        return new ApiRequest(require(method, "httpMethod"), require(path, "path"), headers, query,
+        return new ApiRequest(require(method, "httpMethod"), require(path, "path"), headers, null, query,
                 pathParameters(event), text(event, "body"), base64(event));
     }
 

@@ -16,7 +16,8 @@ public record ApiRequest(
         String method,
         String path,
         Map<String, String> headers,
-        Map<String, List<String>> query,
+        String rawQuery,
+        Map<String, List<String>> queryParameters,
         Map<String, String> pathParameters,
         String rawBody,
         boolean base64Encoded) {
@@ -48,8 +49,18 @@ public record ApiRequest(
         return headers.get(name);
     }
 
+    /**
+     * The query parameters, each with every value in order. Decoded from the raw query
+     * string when the event has one (HTTP API joins repeated parameters with commas in
+     * {@code queryStringParameters}), and only when an operation asks: a malformed query is
+     * reported after the route and the token were checked, like a malformed body.
+     */
+    public Map<String, List<String>> query() {
+        return rawQuery != null ? ApiEventParser.parseQueryString(rawQuery) : queryParameters;
+    }
+
     /** Every value the query string gave this parameter, in order; empty if none. */
     public List<String> queryValues(String name) {
-        return query.getOrDefault(name, List.of());
+        return query().getOrDefault(name, List.of());
     }
 }

@@ -255,8 +255,9 @@ class ApiEventParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"datamartName=%", "datamartName=a%2", "datamartName=%zz", "datamartName=%G1",
             "%=x", "datamartName=100%"})
-    void rejectsMalformedPercentEncoding(String rawQuery) {
-        InvalidRequestException rejected = assertThrows(InvalidRequestException.class, () -> withRawQuery(rawQuery));
+    void rejectsMalformedPercentEncodingWhenTheQueryIsRead(String rawQuery) throws IOException {
+        ApiRequest request = withRawQuery(rawQuery); // the route and the token are checked first
+        InvalidRequestException rejected = assertThrows(InvalidRequestException.class, request::query);
         assertTrue(rejected.getMessage().contains("percent-encoding"), rejected::getMessage);
     }
 

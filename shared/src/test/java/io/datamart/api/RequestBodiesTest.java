@@ -31,7 +31,7 @@ class RequestBodiesTest {
             headers.put("Content-Type", contentType);
         }
         // Base64 carries any bytes, UTF-8 or not, as API Gateway does for a binary body.
-        return new ApiRequest("POST", PATH, headers, Map.of(), Map.of(),
+        return new ApiRequest("POST", PATH, headers, null, Map.of(), Map.of(),
                 body == null ? null : java.util.Base64.getEncoder().encodeToString(body), true);
     }
 

@@ -25,7 +25,7 @@ class RequestLimitsTest {
     private static ApiRequest post(byte[] body) {
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.put("Content-Type", "application/json");
-        return new ApiRequest("POST", "/api/v2/data-app/datamarts", headers, Map.of(), Map.of(),
+        return new ApiRequest("POST", "/api/v2/data-app/datamarts", headers, null, Map.of(), Map.of(),
                 Base64.getEncoder().encodeToString(body), true);
     }
 

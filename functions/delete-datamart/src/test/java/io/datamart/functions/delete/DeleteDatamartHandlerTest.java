@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -223,5 +224,19 @@ class DeleteDatamartHandlerTest {
                 "{\"datamartName\": \"sales-analytics\"}");
 
         assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+    }
+
+    @Test
+    void checksTheTokenBeforeReadingAMalformedQuery() {
+        ApiResult anonymous = ApiCall.httpApi("DELETE", "/api/v2/data-app/datamarts")
+                .query("datamartName", "x").invoke(handler);
+        String malformed = ApiCall.httpApi("DELETE", "/api/v2/data-app/datamarts").query("datamartName", "x")
+                .event().replace("datamartName=x", "datamartName=%zz");
+
+        ApiResult result = ApiCall.invokeEvent(handler, malformed);
+
+        assertEquals(401, anonymous.status());
+        assertEquals(401, result.status(), result::toString);
+        assertEquals("AUTH_ERROR", result.errorCode());
     }
 }
