@@ -120,6 +120,17 @@ public final class DatamartRepository {
      * requires the datamart to exist: an update can never create (or resurrect) one.
      */
     public void update(String organizationId, DatamartUpdate update) {
+        update(organizationId, update, null);
+    }
+
+    /**
+     * The same, applied only to the incarnation of the datamart created at
+     * {@code createdAt} (null: any): an update validated against what was read cannot
+     * land on a datamart deleted and created again in between.
+     *
+     * @throws DatamartReplacedException when the datamart exists but is another incarnation
+     */
+    public void update(String organizationId, DatamartUpdate update, Instant createdAt) {
         if (!Keys.isStorableName(update.datamartName())) {
             throw new DatamartNotFoundException();
         }
@@ -143,15 +154,25 @@ public final class DatamartRepository {
         }
         Map<String, AttributeValue> key = Keys.of(organizationId, update.datamartName());
         requireFits(ItemSize.of(key) + ItemSize.of(values));
+        String condition = EXISTS;
+        if (createdAt != null) {
+            condition = EXISTS + " AND #createdAt = :createdAt";
+            names.put("#createdAt", DatamartItems.CREATED_AT);
+            values.put(":createdAt", AttributeValues.string(createdAt.toString()));
+        }
+        String conditionExpression = condition;
         try {
             dynamoDb.updateItem(request -> request
                     .tableName(tables.datamarts())
                     .key(key)
                     .updateExpression(set.toString())
-                    .conditionExpression(EXISTS)
+                    .conditionExpression(conditionExpression)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException missing) {
+        } catch (ConditionalCheckFailedException failed) {
+            if (createdAt != null && find(organizationId, update.datamartName()).isPresent()) {
+                throw new DatamartReplacedException();
+            }
             throw new DatamartNotFoundException();
         } catch (DynamoDbException rejected) {
             // The new parts fit on their own but not beside the parts the update keeps.

@@ -13,6 +13,7 @@ import io.datamart.domain.TenancySettings;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.error.Violation;
+import io.datamart.persistence.DatamartReplacedException;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.validation.DatamartValidator;
@@ -24,6 +25,9 @@ import java.util.List;
  * write validates first, then makes one conditional write, and returns the name.
  */
 public final class DatamartService {
+    /** How often an update re-reads a datamart that was deleted and created again under it. */
+    static final int MAX_UPDATE_ATTEMPTS = 3;
+
     private final DatamartValidator validator;
     private final DatamartRepository datamarts;
     private final DatasourceRepository datasources;
@@ -57,14 +61,23 @@ public final class DatamartService {
      */
     public String update(String organizationId, JsonNode body) {
         DatamartUpdate update = validator.validateUpdate(body);
-        Datamart current = datamarts.find(organizationId, update.datamartName())
-                .orElseThrow(DatamartNotFoundException::new);
-        DatamartDefinition stored = current.definition();
-        datasources.find(organizationId, stored.datasourceName()).ifPresent(datasource ->
-                requireKnownNames(datasource, update.tableList(), update.tenancySettings(), update.relationships(),
-                        update.tableList() != null ? update.tableList() : stored.tableList()));
-        datamarts.update(organizationId, update);
-        return update.datamartName();
+        for (int attempt = 1; ; attempt++) {
+            Datamart current = datamarts.find(organizationId, update.datamartName())
+                    .orElseThrow(DatamartNotFoundException::new);
+            DatamartDefinition stored = current.definition();
+            datasources.find(organizationId, stored.datasourceName()).ifPresent(datasource ->
+                    requireKnownNames(datasource, update.tableList(), update.tenancySettings(),
+                            update.relationships(), update.tableList() != null ? update.tableList() : stored.tableList()));
+            try {
+                // Conditional on the incarnation just validated against.
+                datamarts.update(organizationId, update, current.createdAt());
+                return update.datamartName();
+            } catch (DatamartReplacedException replaced) {
+                if (attempt == MAX_UPDATE_ATTEMPTS) {
+                    throw replaced;
+                }
+            }
+        }
     }
 
     private static void requireKnownNames(Datasource datasource, List<Table> tableList, TenancySettings tenancy,

@@ -8,6 +8,7 @@ import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.Databases;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.StoredDatamarts;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Update checks what it sends against the schema of the datamart's datasource, when that schema is known. */
 class UpdateDatamartSchemaTest {
@@ -86,5 +88,44 @@ class UpdateDatamartSchemaTest {
                 {"datamartName": "on-postgres",
                  "tableList": [{"name": "anything", "columns": [{"name": "at_all"}]}]}""");
         assertEquals(200, result.status(), result::toString);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void validatesAgainAgainstADatamartDeletedAndCreatedAgainUnderTheUpdate(Payload payload) {
+        // The update is valid for on-postgres as read (schema unknown), but right after that
+        // read the datamart is deleted and created again on the warehouse, whose schema lacks
+        // the table: the write must not land on the new datamart unchecked.
+        FaultInjectingDynamoDbClient racing = new FaultInjectingDynamoDbClient(db.client());
+        racing.afterCall(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 2, () -> {
+            db.client().deleteItem(r -> r.tableName(db.tables().datamarts()).key(Map.of(
+                    "organizationId", AttributeValue.fromS(Fixtures.DEMO_ORG),
+                    "name", AttributeValue.fromS("on-postgres"))));
+            sleepAMillisecond(); // a new incarnation has a later createdAt
+            ObjectNode again = Fixtures.createBody("on-postgres");
+            again.put("datasourceName", Fixtures.WAREHOUSE);
+            StoredDatamarts.seed(db, Fixtures.DEMO_ORG, again);
+        });
+        UpdateDatamartHandler raced = new UpdateDatamartHandler(Fixtures.api(db, racing));
+
+        ApiResult result = ApiCall.to(payload, "PUT", "/api/v2/data-app/datamarts").bearer(Fixtures.DEMO_TOKEN)
+                .json("""
+                        {"datamartName": "on-postgres",
+                         "tableList": [{"name": "no_such_table", "columns": [{"name": "x"}]}]}""")
+                .invoke(raced);
+
+        assertEquals(400, result.status(), result::toString);
+        assertEquals("names table 'no_such_table', which datasource 'warehouse' does not have",
+                result.details().get("tableList[0].name"));
+        assertEquals("orders", StoredDatamarts.stored(db, Fixtures.DEMO_ORG, "on-postgres").definition()
+                .tableList().get(0).name(), "the new datamart is as it was created");
+    }
+
+    private static void sleepAMillisecond() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
