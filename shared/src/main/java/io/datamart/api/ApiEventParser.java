@@ -3,12 +3,10 @@ package io.datamart.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.validation.Strings;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -142,14 +140,11 @@ public final class ApiEventParser {
                 bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException notUtf8) {
+        String decoded = Strings.strictUtf8(bytes.toByteArray());
+        if (decoded == null) {
             throw InvalidRequestException.of("The query string is not percent-encoded UTF-8");
         }
+        return decoded;
     }
 
     private static Map<String, List<String>> singleValued(JsonNode parameters) {

@@ -5,10 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.error.InvalidRequestException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** Turns a request's body into JSON, enforcing the contract's Content-Type and syntax rules. */
@@ -36,7 +32,11 @@ public final class RequestBodies {
         }
         JsonNode json;
         try {
-            json = Json.MAPPER.readTree(strictUtf8(body));
+            String text = io.datamart.validation.Strings.strictUtf8(body);
+            if (text == null) {
+                throw InvalidRequestException.of("Request body is not valid JSON: it is not valid UTF-8");
+            }
+            json = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException malformed) {
             JsonLocation where = malformed.getLocation();
             String location = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
@@ -49,22 +49,6 @@ public final class RequestBodies {
             throw InvalidRequestException.of("Request body is required: a JSON object");
         }
         return json;
-    }
-
-    /**
-     * The body as text, refusing bytes that are not UTF-8 (overlong forms, encoded
-     * surrogates, truncated sequences), which a lenient decoder would turn into other
-     * characters than the client meant.
-     */
-    private static String strictUtf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException notUtf8) {
-            throw InvalidRequestException.of("Request body is not valid JSON: it is not valid UTF-8");
-        }
     }
 
     /** {@code application/json}, optionally with {@code charset=utf-8}: JSON is UTF-8 (RFC 8259). */

@@ -1,5 +1,10 @@
 package io.datamart.validation;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 /** String checks the contract needs and the JDK lacks. */
 public final class Strings {
     private Strings() {
@@ -32,6 +37,22 @@ public final class Strings {
      */
     public static boolean isBlank(String text) {
         return text.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+    }
+
+    /**
+     * The bytes as UTF-8 text, or null when they are not strictly UTF-8 (overlong forms,
+     * encoded surrogates, stray or truncated sequences), which a lenient decoder would
+     * silently turn into other characters.
+     */
+    public static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            return null;
+        }
     }
 
     public static boolean hasControlCharacter(String text) {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.datamart.api.Json;
 import io.datamart.local.TemplateModel.RouteDefinition;
+import io.datamart.validation.Strings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -13,9 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -168,7 +166,7 @@ public final class LocalApiServer implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         if (body.length > 0) {
             // Like API Gateway: text bodies as they are, anything that is not UTF-8 in base64.
-            String text = utf8(body);
+            String text = Strings.strictUtf8(body);
             event.put("body", text != null ? text : Base64.getEncoder().encodeToString(body));
             event.put("isBase64Encoded", text == null);
         } else {
@@ -201,17 +199,6 @@ public final class LocalApiServer implements AutoCloseable {
             return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {
             return segment;
-        }
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException notText) {
-            return null;
         }
     }
 
