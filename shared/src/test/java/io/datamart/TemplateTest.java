@@ -9,7 +9,7 @@ import io.datamart.api.DatamartApi;
 import io.datamart.api.Operation;
 import io.datamart.api.Route;
 import io.datamart.persistence.TableNames;
-import io.datamart.testing.ProjectFiles;
+import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import io.datamart.testing.Template;
 import java.util.EnumSet;

@@ -1,5 +1,7 @@
 package io.datamart.testing;
 
+import io.datamart.local.ProjectFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.datamart.testing;
 
+import io.datamart.local.ProjectFiles;
+
 import io.datamart.local.TemplateModel;
 
 /** This checkout's template.yaml, read as data. */

@@ -5,6 +5,7 @@ import io.datamart.api.DatamartApi;
 import io.datamart.api.Json;
 import io.datamart.functions.create.CreateDatamartHandler;
 import io.datamart.local.EmbeddedDynamoDb;
+import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import io.datamart.testing.TestContext;
 import java.io.ByteArrayInputStream;
@@ -39,7 +40,7 @@ final class LocalAdmin implements AutoCloseable {
 
     static LocalAdmin start() {
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(null, 0);
-        dynamoDb.createTables(TemplateModel.load(Project.template()).tables().values());
+        dynamoDb.createTables(TemplateModel.load(ProjectFiles.template()).tables().values());
         return new LocalAdmin(dynamoDb);
     }
 

@@ -1,9 +1,12 @@
-package io.datamart.testing;
+package io.datamart.local;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Files of the checkout the tests run in: template.yaml, events/. */
+/**
+ * Files of the checkout the tests run in: template.yaml, events/, local/seed.json. The
+ * build passes the checkout's folder as {@code datamart.project.root}.
+ */
 public final class ProjectFiles {
     private ProjectFiles() {
     }
@@ -28,5 +31,9 @@ public final class ProjectFiles {
 
     public static Path events() {
         return root().resolve("events");
+    }
+
+    public static Path seed() {
+        return root().resolve("local/seed.json");
     }
 }

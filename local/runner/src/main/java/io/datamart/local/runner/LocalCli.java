@@ -33,14 +33,28 @@ public final class LocalCli {
                     err.println("error: " + failure.getMessage());
                     return CONFIGURATION_ERROR;
                 });
-        ((Serve) commandLine.getSubcommands().get("serve").getCommand()).streams(out, err);
-        ((Invoke) commandLine.getSubcommands().get("invoke").getCommand()).streams(out, err);
+        commandLine.getSubcommands().values()
+                .forEach(command -> ((Streamed) command.getCommand()).streams(out, err));
         return commandLine.execute(args);
     }
 
     /** The project's folder, which bin/ scripts pass; relative defaults resolve against it. */
     static Path orDefault(Path given, String relative) {
         return given != null ? given : Path.of(System.getProperty("datamart.root", ".")).resolve(relative);
+    }
+
+    /**
+     * A command that writes to the streams it is given: the process's own from {@link #main},
+     * captured ones from tests. stdout is the command's output, stderr everything else.
+     */
+    abstract static class Streamed {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+
+        void streams(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
     }
 
     /** Options both commands share: where the template, the seed and the data are. */
@@ -76,7 +90,7 @@ public final class LocalCli {
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Serves the API on http://127.0.0.1:PORT until Ctrl-C or SIGTERM.")
-    static final class Serve implements Callable<Integer> {
+    static final class Serve extends Streamed implements Callable<Integer> {
         @CommandLine.Mixin
         Storage storage = new Storage();
 
@@ -91,14 +105,6 @@ public final class LocalCli {
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
-
-        private PrintStream out = System.out;
-        private PrintStream err = System.err;
-
-        void streams(PrintStream out, PrintStream err) {
-            this.out = out;
-            this.err = err;
-        }
 
         @Override
         public Integer call() throws Exception {
@@ -136,7 +142,7 @@ public final class LocalCli {
     @Command(name = "invoke", mixinStandardHelpOptions = true,
             description = "Runs one event through one function, like `sam local invoke`: "
                     + "the response on stdout, logs on stderr.")
-    static final class Invoke implements Callable<Integer> {
+    static final class Invoke extends Streamed implements Callable<Integer> {
         @CommandLine.Mixin
         Storage storage = new Storage();
 
@@ -145,14 +151,6 @@ public final class LocalCli {
 
         @Parameters(index = "1", paramLabel = "EVENT_FILE", description = "The event, e.g. events/create/http-api.json.")
         Path eventFile;
-
-        private PrintStream out = System.out;
-        private PrintStream err = System.err;
-
-        void streams(PrintStream out, PrintStream err) {
-            this.out = out;
-            this.err = err;
-        }
 
         @Override
         public Integer call() throws Exception {

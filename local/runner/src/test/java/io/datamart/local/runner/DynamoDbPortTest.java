@@ -3,6 +3,7 @@ package io.datamart.local.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.datamart.local.ProjectFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +22,7 @@ class DynamoDbPortTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        try (LocalEnvironment environment = LocalEnvironment.start(Project.template(), Project.seed(), null, port,
+        try (LocalEnvironment environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), null, port,
                 new PrintStream(new ByteArrayOutputStream(), true))) {
             assertEquals(URI.create("http://127.0.0.1:" + port), environment.dynamoDb().endpoint());
             assertEquals(3, environment.dynamoDb().client().listTables().tableNames().size());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.Json;
+import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,8 +44,8 @@ class InvokeCommandTest {
 
     /** Every sample event with the function whose route it targets, read from the template. */
     static Stream<String[]> sampleEvents() throws IOException {
-        TemplateModel template = TemplateModel.load(Project.template());
-        try (Stream<Path> files = Files.walk(Project.events())) {
+        TemplateModel template = TemplateModel.load(ProjectFiles.template());
+        try (Stream<Path> files = Files.walk(ProjectFiles.events())) {
             return files.filter(f -> f.toString().endsWith(".json")).sorted().map(file -> {
                 JsonNode event = read(file);
                 String routeKey = event.has("routeKey") ? event.path("routeKey").asText()
@@ -52,7 +53,7 @@ class InvokeCommandTest {
                 String function = template.routes().stream().filter(r -> r.routeKey().equals(routeKey))
                         .findFirst().orElseThrow(() -> new AssertionError(file + ": no route " + routeKey))
                         .functionId();
-                return new String[] {function, Project.root().relativize(file).toString()};
+                return new String[] {function, ProjectFiles.root().relativize(file).toString()};
             }).toList().stream();
         }
     }
@@ -64,11 +65,11 @@ class InvokeCommandTest {
         boolean needsTheDatamart = !eventFile.startsWith("events/create/");
         if (needsTheDatamart) {
             Run created = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--data-dir", dataDir.toString(),
-                    "--template", Project.template().toString(), "--seed", Project.seed().toString());
+                    "--template", ProjectFiles.template().toString(), "--seed", ProjectFiles.seed().toString());
             assertEquals(0, created.exitCode(), created.stderr());
         }
         Run run = invoke(function, path(eventFile), "--data-dir", dataDir.toString(),
-                "--template", Project.template().toString(), "--seed", Project.seed().toString());
+                "--template", ProjectFiles.template().toString(), "--seed", ProjectFiles.seed().toString());
 
         assertEquals(0, run.exitCode(), run.stderr());
         JsonNode response = run.response();
@@ -87,13 +88,13 @@ class InvokeCommandTest {
     @Test
     void failsLikeLambdaWhenTheTemplateNamesAMissingHandler(@TempDir Path dir) throws IOException {
         Path template = dir.resolve("template.yaml");
-        String broken = Files.readString(Project.template()).replace(
+        String broken = Files.readString(ProjectFiles.template()).replace(
                 "io.datamart.functions.create.CreateDatamartHandler::handleRequest",
                 "io.datamart.functions.create.CreateDatamartHandlr::handleRequest");
-        Files.writeString(template, broken.replace("CodeUri: functions/", "CodeUri: " + Project.root() + "/functions/"));
+        Files.writeString(template, broken.replace("CodeUri: functions/", "CodeUri: " + ProjectFiles.root() + "/functions/"));
 
         Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", template.toString(),
-                "--seed", Project.seed().toString());
+                "--seed", ProjectFiles.seed().toString());
 
         assertEquals(LocalCli.CONFIGURATION_ERROR, run.exitCode());
         assertTrue(run.stderr().contains("CreateDatamartHandlr"), run.stderr());
@@ -103,12 +104,12 @@ class InvokeCommandTest {
     @Test
     void failsWhenTheTemplateNamesAMissingMethod(@TempDir Path dir) throws IOException {
         Path template = dir.resolve("template.yaml");
-        String broken = Files.readString(Project.template()).replace(
+        String broken = Files.readString(ProjectFiles.template()).replace(
                 "CreateDatamartHandler::handleRequest", "CreateDatamartHandler::handle");
-        Files.writeString(template, broken.replace("CodeUri: functions/", "CodeUri: " + Project.root() + "/functions/"));
+        Files.writeString(template, broken.replace("CodeUri: functions/", "CodeUri: " + ProjectFiles.root() + "/functions/"));
 
         Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", template.toString(),
-                "--seed", Project.seed().toString());
+                "--seed", ProjectFiles.seed().toString());
 
         assertEquals(LocalCli.CONFIGURATION_ERROR, run.exitCode());
         assertTrue(run.stderr().contains("no public handle(InputStream, OutputStream, Context)"), run.stderr());
@@ -117,10 +118,10 @@ class InvokeCommandTest {
     @Test
     void failsWhenCodeUriPointsAtNothing(@TempDir Path dir) throws IOException {
         Path template = dir.resolve("template.yaml");
-        Files.writeString(template, Files.readString(Project.template()));
+        Files.writeString(template, Files.readString(ProjectFiles.template()));
 
         Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", template.toString(),
-                "--seed", Project.seed().toString());
+                "--seed", ProjectFiles.seed().toString());
 
         assertEquals(LocalCli.CONFIGURATION_ERROR, run.exitCode());
         assertTrue(run.stderr().contains("CodeUri") && run.stderr().contains("does not exist"), run.stderr());
@@ -128,8 +129,8 @@ class InvokeCommandTest {
 
     @Test
     void refusesAnUnknownFunction() {
-        Run run = invoke("NoSuchFunction", path(CREATE_EVENT), "--template", Project.template().toString(),
-                "--seed", Project.seed().toString());
+        Run run = invoke("NoSuchFunction", path(CREATE_EVENT), "--template", ProjectFiles.template().toString(),
+                "--seed", ProjectFiles.seed().toString());
 
         assertEquals(LocalCli.CONFIGURATION_ERROR, run.exitCode());
         assertTrue(run.stderr().contains("NoSuchFunction is not a function"), run.stderr());
@@ -143,7 +144,7 @@ class InvokeCommandTest {
                 {"organizations": [{"id": "demo", "serviceTokens": ["t"],
                   "datasources": [{"name": "postgres-main", "tables": [{"name": "orders", "colums": []}]}]}]}""");
 
-        Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", Project.template().toString(),
+        Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", ProjectFiles.template().toString(),
                 "--seed", seed.toString());
 
         assertEquals(LocalCli.CONFIGURATION_ERROR, run.exitCode());
@@ -153,7 +154,7 @@ class InvokeCommandTest {
     }
 
     private static String path(String relative) {
-        return Project.root().resolve(relative).toString();
+        return ProjectFiles.root().resolve(relative).toString();
     }
 
     private static JsonNode read(Path file) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.Json;
+import io.datamart.local.ProjectFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +42,7 @@ class LocalApiServerTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        environment = LocalEnvironment.start(Project.template(), Project.seed(), null, new PrintStream(LOGS, true));
+        environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), null, new PrintStream(LOGS, true));
         environment.loadAllFunctions();
         server = LocalApiServer.start(environment, 0, new PrintStream(LOGS, true));
     }
@@ -197,13 +198,13 @@ class LocalApiServerTest {
     @Test
     @Order(9)
     void keepsDataInADataDirAcrossRestarts(@TempDir Path dataDir) throws Exception {
-        try (LocalEnvironment first = LocalEnvironment.start(Project.template(), Project.seed(), dataDir,
+        try (LocalEnvironment first = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), dataDir,
                 new PrintStream(LOGS, true));
              LocalApiServer api = LocalApiServer.start(first, 0, new PrintStream(LOGS, true))) {
             assertEquals(200, send(api.url(), "POST", "/api/v2/data-app/datamarts", DOCUMENTED_CREATE).status());
         }
         assertTrue(Files.list(dataDir).findAny().isPresent(), "DynamoDB Local wrote its file");
-        try (LocalEnvironment second = LocalEnvironment.start(Project.template(), Project.seed(), dataDir,
+        try (LocalEnvironment second = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), dataDir,
                 new PrintStream(LOGS, true));
              LocalApiServer api = LocalApiServer.start(second, 0, new PrintStream(LOGS, true))) {
             Response got = send(api.url(), "GET", "/api/v2/data-app/datamarts/sales-analytics", null);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.datamart.auth.ServiceTokenHashes;
 import io.datamart.local.EmbeddedDynamoDb;
+import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class SeedFileTest {
 
     @Test
     void theShippedSeedHoldsEveryTableAndColumnTheDocumentedExamplesUse() {
-        SeedFile seed = SeedFile.load(Project.seed());
+        SeedFile seed = SeedFile.load(ProjectFiles.seed());
         SeedFile.Organization demo = seed.organizations().get(0);
         assertEquals("demo", demo.id());
         assertEquals(List.of("dbn_live_local_demo_token"), demo.serviceTokens());
@@ -38,9 +39,9 @@ class SeedFileTest {
     @Test
     void storesTokenHashesNeverTokens() {
         try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(null, 0)) {
-            TemplateModel template = TemplateModel.load(Project.template());
+            TemplateModel template = TemplateModel.load(ProjectFiles.template());
             dynamoDb.createTables(template.tables().values());
-            SeedFile.load(Project.seed()).apply(dynamoDb.client(), LocalEnvironment.tableNames(template),
+            SeedFile.load(ProjectFiles.seed()).apply(dynamoDb.client(), LocalEnvironment.tableNames(template),
                     Clock.systemUTC());
 
             var items = dynamoDb.client().scan(r -> r.tableName("ServiceTokensTable")).items();
