@@ -1,20 +1,18 @@
 package io.datamart.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.auth.ServiceTokenAuthenticator;
+import io.datamart.aws.LambdaLogs;
 import io.datamart.error.DatamartException;
 import io.datamart.error.RouteNotFoundException;
 import io.datamart.service.DatamartService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -48,7 +46,7 @@ public final class ApiGatewayHandler {
         } catch (DatamartException outcome) {
             response = ErrorResponses.of(outcome, operation(route));
         } catch (RuntimeException unexpected) {
-            log(context, LogLevel.ERROR, describe(unexpected));
+            log(context, LogLevel.ERROR, LambdaLogs.describe("Unexpected failure", unexpected));
             response = ErrorResponses.unexpected(context.getAwsRequestId());
         }
         if (route != null && route.legacy()) {
@@ -118,15 +116,6 @@ public final class ApiGatewayHandler {
     }
 
     private static void log(Context context, LogLevel level, String message) {
-        LambdaLogger logger = context == null ? null : context.getLogger();
-        if (logger != null) {
-            logger.log(message, level);
-        }
-    }
-
-    private static String describe(Throwable failure) {
-        StringWriter trace = new StringWriter();
-        failure.printStackTrace(new PrintWriter(trace));
-        return "Unexpected failure: " + trace;
+        LambdaLogs.log(context, level, message);
     }
 }
