@@ -6,6 +6,8 @@ import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.DynamoDbClients;
 import io.datamart.persistence.TableNames;
+import io.datamart.events.EventBridgePublisher;
+import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.service.DatamartService;
 import io.datamart.validation.DatamartValidator;
 import java.time.Clock;
@@ -24,10 +26,13 @@ public final class DatamartApi {
 
     private final ServiceTokenAuthenticator authenticator;
     private final DatamartService service;
+    private final Map<String, String> environment;
 
-    private DatamartApi(ServiceTokenAuthenticator authenticator, DatamartService service) {
+    private DatamartApi(ServiceTokenAuthenticator authenticator, DatamartService service,
+            Map<String, String> environment) {
         this.authenticator = authenticator;
         this.service = service;
+        this.environment = Map.copyOf(environment);
     }
 
     /** The wiring Lambda uses: everything from the function's environment variables. */
@@ -46,12 +51,21 @@ public final class DatamartApi {
                 new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));
         DatamartService service = new DatamartService(new DatamartValidator(),
                 new DatamartRepository(dynamoDb, tables, clock), new DatasourceRepository(dynamoDb, tables, clock));
-        return new DatamartApi(authenticator, service);
+        return new DatamartApi(authenticator, service, environment);
     }
 
     /** The request pipeline of a function serving these operations. */
     public ApiGatewayHandler handler(Operation first, Operation... more) {
         return new ApiGatewayHandler(java.util.EnumSet.of(first, more), authenticator, service);
+    }
+
+    /**
+     * The pipeline of the provisioning function: the same service as the API's, its
+     * outcomes published to the bus the environment names.
+     */
+    public ProvisioningPipeline provisioning() {
+        return new ProvisioningPipeline(service, EventBridgePublisher.fromEnvironment(environment),
+                ProvisioningPipeline.maxReceiveCount(environment));
     }
 
     public DatamartService service() {

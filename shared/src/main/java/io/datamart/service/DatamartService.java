@@ -10,6 +10,7 @@ import io.datamart.domain.Datasource;
 import io.datamart.domain.Relationship;
 import io.datamart.domain.Table;
 import io.datamart.domain.TenancySettings;
+import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.error.Violation;
@@ -45,13 +46,41 @@ public final class DatamartService {
      * atomically, so a datasource removed meanwhile is still caught).
      */
     public String create(String organizationId, JsonNode body) {
+        DatamartDefinition definition = validCreate(organizationId, body);
+        datamarts.create(organizationId, definition);
+        return definition.name();
+    }
+
+    /**
+     * Create for a request that may be delivered more than once: a datamart of that name
+     * stored with exactly this definition counts as this request already applied.
+     *
+     * @return true if this call created it, false if it was already there as requested
+     * @throws DatamartAlreadyExistsException when the name is taken by another definition
+     */
+    public boolean createIfAbsent(String organizationId, JsonNode body) {
+        DatamartDefinition definition = validCreate(organizationId, body);
+        try {
+            datamarts.create(organizationId, definition);
+            return true;
+        } catch (DatamartAlreadyExistsException exists) {
+            boolean same = datamarts.find(organizationId, definition.name())
+                    .map(stored -> stored.definition().equals(definition))
+                    .orElse(false);
+            if (same) {
+                return false;
+            }
+            throw exists;
+        }
+    }
+
+    private DatamartDefinition validCreate(String organizationId, JsonNode body) {
         DatamartDefinition definition = validator.validateCreate(body);
         Datasource datasource = datasources.find(organizationId, definition.datasourceName())
                 .orElseThrow(DatasourceNotFoundException::new);
         requireKnownNames(datasource, definition.tableList(), definition.tenancySettings(),
                 definition.relationships(), definition.tableList());
-        datamarts.create(organizationId, definition);
-        return definition.name();
+        return definition;
     }
 
     /**
@@ -60,24 +89,49 @@ public final class DatamartService {
      * the write itself still fails if the datamart is gone by then.
      */
     public String update(String organizationId, JsonNode body) {
+        return apply(validator.validateUpdate(body), organizationId, false).datamartName();
+    }
+
+    /**
+     * Update for a request that may be delivered more than once: when every part it
+     * carries is already stored as it says, nothing is written (no new version, no
+     * change event), and the request counts as already applied.
+     *
+     * @return true if this call changed the datamart, false if it already matched
+     */
+    public boolean updateIfChanged(String organizationId, JsonNode body) {
         DatamartUpdate update = validator.validateUpdate(body);
+        return apply(update, organizationId, true) == update;
+    }
+
+    /** Returns the update when written; null when {@code skipIfStored} found it already stored. */
+    private DatamartUpdate apply(DatamartUpdate update, String organizationId, boolean skipIfStored) {
         for (int attempt = 1; ; attempt++) {
             Datamart current = datamarts.find(organizationId, update.datamartName())
                     .orElseThrow(DatamartNotFoundException::new);
             DatamartDefinition stored = current.definition();
+            if (skipIfStored && isStored(update, stored)) {
+                return null;
+            }
             datasources.find(organizationId, stored.datasourceName()).ifPresent(datasource ->
                     requireKnownNames(datasource, update.tableList(), update.tenancySettings(),
                             update.relationships(), update.tableList() != null ? update.tableList() : stored.tableList()));
             try {
                 // Conditional on the incarnation just validated against.
                 datamarts.update(organizationId, update, current.createdAt());
-                return update.datamartName();
+                return update;
             } catch (DatamartReplacedException replaced) {
                 if (attempt == MAX_UPDATE_ATTEMPTS) {
                     throw replaced;
                 }
             }
         }
+    }
+
+    private static boolean isStored(DatamartUpdate update, DatamartDefinition stored) {
+        return (update.tableList() == null || update.tableList().equals(stored.tableList()))
+                && (update.tenancySettings() == null || update.tenancySettings().equals(stored.tenancySettings()))
+                && (update.relationships() == null || update.relationships().equals(stored.relationships()));
     }
 
     private static void requireKnownNames(Datasource datasource, List<Table> tableList, TenancySettings tenancy,
@@ -94,6 +148,21 @@ public final class DatamartService {
     public String delete(String organizationId, String name) {
         datamarts.delete(organizationId, name);
         return name;
+    }
+
+    /**
+     * Delete for a request that may be delivered more than once: a datamart already gone
+     * counts as this request already applied.
+     *
+     * @return true if this call deleted it, false if there was nothing to delete
+     */
+    public boolean deleteIfPresent(String organizationId, String name) {
+        try {
+            datamarts.delete(organizationId, name);
+            return true;
+        } catch (DatamartNotFoundException alreadyGone) {
+            return false;
+        }
     }
 
     /** The datamart, or {@link DatamartNotFoundException}. */

@@ -1,0 +1,78 @@
+package io.datamart.events;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.api.Json;
+import io.datamart.aws.LambdaLogs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the change-publishing function does with a batch of stream records: one change
+ * event per record, published in stream order. When a record cannot be published (the
+ * bus refused it, or it is not a datamart change), that record and every later one are
+ * reported back through {@code batchItemFailures}: Lambda then retries the shard from
+ * that record, so no change is skipped and order is kept. Records before it are not
+ * published again.
+ */
+public final class DatamartChangesPipeline {
+    private final EventPublisher publisher;
+
+    public DatamartChangesPipeline(EventPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    public void handle(InputStream input, OutputStream output, Context context) throws IOException {
+        long started = System.nanoTime();
+        JsonNode records = Json.MAPPER.readTree(input).path("Records");
+        if (!records.isArray()) {
+            throw new IllegalArgumentException("not a DynamoDB stream event: no Records list");
+        }
+        List<OutboundEvent> events = new ArrayList<>();
+        String unconvertible = null;
+        for (JsonNode record : records) {
+            try {
+                events.add(DatamartChangeEvents.fromStreamRecord(record));
+            } catch (RuntimeException notAChange) {
+                unconvertible = sequenceNumber(record);
+                LambdaLogs.log(context, LogLevel.ERROR, "Stream record " + unconvertible + " is not a datamart change: "
+                        + notAChange.getMessage());
+                break;
+            }
+        }
+        int published = events.isEmpty() ? 0 : publish(events, context);
+        String failedAt = published < events.size() ? sequenceNumber(records.get(published)) : unconvertible;
+
+        ObjectNode response = Json.MAPPER.createObjectNode();
+        var failures = response.putArray("batchItemFailures");
+        if (failedAt != null) {
+            failures.addObject().put("itemIdentifier", failedAt);
+        }
+        Json.MAPPER.writeValue(output, response);
+        ObjectNode line = Json.MAPPER.createObjectNode()
+                .put("records", records.size())
+                .put("published", published)
+                .put("retryFrom", failedAt)
+                .put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
+        LambdaLogs.log(context, failedAt == null ? LogLevel.INFO : LogLevel.WARN, line.toString());
+    }
+
+    /** How many were published; a failure of the bus itself counts as none of the rest. */
+    private int publish(List<OutboundEvent> events, Context context) {
+        try {
+            return publisher.publish(events);
+        } catch (RuntimeException busFailure) {
+            LambdaLogs.log(context, LogLevel.WARN, "Publishing change events failed, to be retried: " + busFailure);
+            return 0;
+        }
+    }
+
+    private static String sequenceNumber(JsonNode record) {
+        return record.path("dynamodb").path("SequenceNumber").asText();
+    }
+}

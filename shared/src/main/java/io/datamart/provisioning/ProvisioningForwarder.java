@@ -1,0 +1,78 @@
+package io.datamart.provisioning;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.api.Json;
+import io.datamart.aws.AwsClients;
+import io.datamart.aws.LambdaLogs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/**
+ * Moves a provisioning request from the bus to the FIFO queue, so that it is processed
+ * exactly as a queue message is: in order per datamart, with the same retries and
+ * dead-letter queue. An EventBridge rule could target the queue itself, but only with
+ * one fixed message group, which would make every datamart wait for every other.
+ *
+ * <p>The whole event is forwarded unchanged and checked by the processing function, so
+ * every rule lives in one place and a bad event still gets its Failed outcome. Its
+ * group is its datamart's; its deduplication id is the event id, so EventBridge's own
+ * redeliveries collapse into one message (within SQS's five-minute window). A failure
+ * to send is thrown, and Lambda's asynchronous retries, then the failure destination,
+ * take over.
+ */
+public final class ProvisioningForwarder {
+    public static final String QUEUE_URL_VARIABLE = "PROVISIONING_QUEUE_URL";
+    /** Points the client at another SQS, such as the local event bus's queue. */
+    public static final String ENDPOINT_VARIABLE = "SQS_ENDPOINT";
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    public ProvisioningForwarder(SqsClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    public static ProvisioningForwarder fromEnvironment(Map<String, String> environment) {
+        String queueUrl = environment.get(QUEUE_URL_VARIABLE);
+        if (queueUrl == null || queueUrl.isBlank()) {
+            throw new IllegalStateException("environment variable " + QUEUE_URL_VARIABLE + " is not set");
+        }
+        return new ProvisioningForwarder(AwsClients.build(SqsClient.builder(), environment, ENDPOINT_VARIABLE),
+                queueUrl);
+    }
+
+    public void handle(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = Json.MAPPER.readTree(input);
+        if (event == null || !event.isObject() || !event.path("detail-type").isTextual()) {
+            throw new IllegalArgumentException("not an EventBridge event: no detail-type");
+        }
+        String text = event.toString();
+        ProvisioningRequest request = ProvisioningMessages.parse(text, null);
+        String group = MessageGroups.groupId(request.organizationId(), request.datamartName());
+        String eventId = event.path("id").asText("");
+        String deduplicationId = MessageGroups.deduplicationId(eventId.isEmpty() ? text : eventId);
+        SendMessageResponse sent = sqs.sendMessage(message -> message
+                .queueUrl(queueUrl)
+                .messageBody(text)
+                .messageGroupId(group)
+                .messageDeduplicationId(deduplicationId));
+        ObjectNode result = Json.MAPPER.createObjectNode()
+                .put("messageId", sent.messageId())
+                .put("messageGroupId", group)
+                .put("messageDeduplicationId", deduplicationId);
+        Json.MAPPER.writeValue(output, result);
+        LambdaLogs.log(context, LogLevel.INFO, result.deepCopy()
+                .put("eventId", eventId)
+                .put("detailType", event.path("detail-type").asText())
+                .put("correlationId", request.correlationId())
+                .toString());
+    }
+}

@@ -1,0 +1,74 @@
+package io.datamart.provisioning;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.api.Json;
+import io.datamart.error.Violation;
+import io.datamart.events.OutboundEvent;
+import java.util.List;
+
+/**
+ * The outcome events a producer learns its result from, on the datamart bus:
+ *
+ * <pre>
+ * "Datamart Provisioning Succeeded"
+ *   {"correlationId", "messageId", "operation", "organizationId", "name", "result"}
+ * "Datamart Provisioning Failed"
+ *   {"correlationId", "messageId", "operation", "organizationId", "name",
+ *    "error": {"code", "message", "details"?}}
+ * </pre>
+ *
+ * Fields the request did not make readable are null.
+ */
+public final class ProvisioningOutcomes {
+    public static final String SUCCEEDED = "Datamart Provisioning Succeeded";
+    public static final String FAILED = "Datamart Provisioning Failed";
+    /** The message does not have the provisioning request format. */
+    public static final String INVALID_MESSAGE = "INVALID_PROVISIONING_MESSAGE";
+    /** A transient failure outlasted every delivery; the message goes to the dead-letter queue. */
+    public static final String RETRIES_EXHAUSTED = "RETRIES_EXHAUSTED";
+
+    /** What a successful request did; {@code UNCHANGED} is a request already in effect (a redelivery). */
+    public enum Result {
+        CREATED, UPDATED, DELETED, UNCHANGED;
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private ProvisioningOutcomes() {
+    }
+
+    static OutboundEvent succeeded(ProvisioningRequest request, String messageId, Result result) {
+        return new OutboundEvent(OutboundEvent.PROVISIONING_SOURCE, SUCCEEDED,
+                identity(request, messageId).put("result", result.wire()));
+    }
+
+    /** @param error {@code {"code", "message", "details"?}}, as the HTTP API reports it */
+    static OutboundEvent failed(ProvisioningRequest request, String messageId, JsonNode error) {
+        ObjectNode detail = identity(request, messageId);
+        detail.set("error", error);
+        return new OutboundEvent(OutboundEvent.PROVISIONING_SOURCE, FAILED, detail);
+    }
+
+    static ObjectNode error(String code, String message, List<Violation> details) {
+        ObjectNode error = Json.MAPPER.createObjectNode().put("code", code).put("message", message);
+        if (!details.isEmpty()) {
+            var list = error.putArray("details");
+            details.forEach(violation -> list.addObject()
+                    .put("path", violation.path())
+                    .put("message", violation.message()));
+        }
+        return error;
+    }
+
+    private static ObjectNode identity(ProvisioningRequest request, String messageId) {
+        return Json.MAPPER.createObjectNode()
+                .put("correlationId", request.correlationId())
+                .put("messageId", messageId)
+                .put("operation", request.operation() == null ? null : request.operation().wire())
+                .put("organizationId", request.organizationId())
+                .put("name", request.datamartName());
+    }
+}

@@ -1,0 +1,190 @@
+package io.datamart.provisioning;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.api.ErrorResponses;
+import io.datamart.api.Json;
+import io.datamart.aws.LambdaLogs;
+import io.datamart.error.DatamartException;
+import io.datamart.events.EventPublisher;
+import io.datamart.events.OutboundEvent;
+import io.datamart.provisioning.ProvisioningOutcomes.Result;
+import io.datamart.service.DatamartService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the provisioning function does with a batch from the FIFO queue.
+ *
+ * <ul>
+ * <li>Messages are applied in batch order, which is send order within a message group.
+ * <li>A request that cannot succeed (bad format, invalid body, unknown datasource, a
+ *     name taken by another definition, ...) is a permanent failure: its Failed outcome
+ *     is published and the message is consumed, never retried.
+ * <li>Anything else (DynamoDB errors, throttling, a bus that refuses the outcome) is
+ *     transient: the message is listed in {@code batchItemFailures} and stays on the
+ *     queue; so is every later message of its group in this batch, unprocessed, so the
+ *     group's order holds. Messages that succeeded are not listed, so not redone. On its
+ *     last allowed receive, a Failed outcome ({@code RETRIES_EXHAUSTED}) is published
+ *     before the queue moves it to the dead-letter queue.
+ * <li>Redelivery is safe: create, update and delete count a request already in effect
+ *     as success ({@code "result": "unchanged"}).
+ * </ul>
+ */
+public final class ProvisioningPipeline {
+    /** The queue's maxReceiveCount, as the template sets it for both. */
+    public static final String MAX_RECEIVE_COUNT_VARIABLE = "PROVISIONING_MAX_RECEIVE_COUNT";
+    static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+    private final DatamartService service;
+    private final EventPublisher publisher;
+    private final int maxReceiveCount;
+
+    public ProvisioningPipeline(DatamartService service, EventPublisher publisher, int maxReceiveCount) {
+        if (maxReceiveCount < 1) {
+            throw new IllegalArgumentException("maxReceiveCount must be at least 1");
+        }
+        this.service = service;
+        this.publisher = publisher;
+        this.maxReceiveCount = maxReceiveCount;
+    }
+
+    public static int maxReceiveCount(Map<String, String> environment) {
+        String value = environment.get(MAX_RECEIVE_COUNT_VARIABLE);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_MAX_RECEIVE_COUNT;
+        }
+        try {
+            int count = Integer.parseInt(value.strip());
+            if (count < 1) {
+                throw new NumberFormatException("below 1");
+            }
+            return count;
+        } catch (NumberFormatException invalid) {
+            throw new IllegalStateException(MAX_RECEIVE_COUNT_VARIABLE + " must be a whole number of at least 1, not '"
+                    + value + "'", invalid);
+        }
+    }
+
+    public void handle(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode records = Json.MAPPER.readTree(input).path("Records");
+        if (!records.isArray()) {
+            throw new IllegalArgumentException("not an SQS event: no Records list");
+        }
+        ObjectNode response = Json.MAPPER.createObjectNode();
+        ArrayNode failures = response.putArray("batchItemFailures");
+        Set<String> heldGroups = new HashSet<>();
+        for (JsonNode record : records) {
+            String messageId = record.path("messageId").asText();
+            String group = record.path("attributes").path("MessageGroupId").asText(messageId);
+            boolean retry;
+            if (heldGroups.contains(group)) {
+                log(context, LogLevel.INFO, line(messageId, null).put("outcome", "held")
+                        .put("reason", "an earlier message of its group is being retried"));
+                retry = true;
+            } else {
+                retry = process(record, messageId, context);
+            }
+            if (retry) {
+                failures.addObject().put("itemIdentifier", messageId);
+                heldGroups.add(group);
+            }
+        }
+        Json.MAPPER.writeValue(output, response);
+    }
+
+    /** Applies one message and publishes its outcome; true if it must be delivered again. */
+    private boolean process(JsonNode record, String messageId, Context context) {
+        long started = System.nanoTime();
+        int receiveCount = record.path("attributes").path("ApproximateReceiveCount").asInt(1);
+        ProvisioningRequest request = ProvisioningMessages.parse(record.path("body").asText(null), messageId);
+        OutboundEvent outcome;
+        boolean retry = false;
+        RuntimeException transientFailure = null;
+        try {
+            outcome = request.isValid()
+                    ? ProvisioningOutcomes.succeeded(request, messageId, apply(request))
+                    : ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
+                            ProvisioningOutcomes.INVALID_MESSAGE, "Invalid provisioning message: "
+                                    + request.violations().get(0).describe(), request.violations()));
+        } catch (DatamartException permanent) {
+            outcome = ProvisioningOutcomes.failed(request, messageId,
+                    ErrorResponses.of(permanent, request.operation().apiOperation()).body().path("error"));
+        } catch (RuntimeException failure) {
+            transientFailure = failure;
+            retry = true;
+            outcome = receiveCount < maxReceiveCount ? null : ProvisioningOutcomes.failed(request, messageId,
+                    ProvisioningOutcomes.error(ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after "
+                            + receiveCount + " deliveries; the message goes to the dead-letter queue. Last failure: "
+                            + failure.getClass().getSimpleName(), List.of()));
+        }
+        if (outcome != null && !publish(outcome, context)) {
+            retry = true;
+        }
+        ObjectNode line = line(messageId, request).put("receiveCount", receiveCount);
+        if (transientFailure != null) {
+            line.put("outcome", "retry").put("failure", transientFailure.toString());
+        } else if (outcome != null) {
+            line.put("outcome", outcome.detailType().equals(ProvisioningOutcomes.SUCCEEDED) ? "succeeded" : "failed");
+            line.put("result", outcome.detail().path("result").asText(null))
+                    .put("errorCode", outcome.detail().path("error").path("code").asText(null));
+            if (retry) {
+                line.put("outcome", "retry").put("failure", "the outcome event was not published");
+            }
+        }
+        line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
+        log(context, retry ? LogLevel.WARN : LogLevel.INFO, line.toString());
+        return retry;
+    }
+
+    private Result apply(ProvisioningRequest request) {
+        String organizationId = request.organizationId();
+        JsonNode body = request.body();
+        return switch (request.operation()) {
+            case CREATE -> service.createIfAbsent(organizationId, body) ? Result.CREATED : Result.UNCHANGED;
+            case UPDATE -> service.updateIfChanged(organizationId, body) ? Result.UPDATED : Result.UNCHANGED;
+            case DELETE -> service.deleteIfPresent(organizationId, service.validator().validateDeleteBody(body))
+                    ? Result.DELETED : Result.UNCHANGED;
+        };
+    }
+
+    private boolean publish(OutboundEvent outcome, Context context) {
+        try {
+            if (publisher.publish(List.of(outcome)) == 1) {
+                return true;
+            }
+            log(context, LogLevel.WARN, "The bus refused the outcome event");
+        } catch (RuntimeException busFailure) {
+            log(context, LogLevel.WARN, "Publishing the outcome event failed: " + busFailure);
+        }
+        return false;
+    }
+
+    /** One log line per message: never the body, which may hold customers' SQL. */
+    private static ObjectNode line(String messageId, ProvisioningRequest request) {
+        ObjectNode line = Json.MAPPER.createObjectNode().put("messageId", messageId);
+        if (request != null) {
+            line.put("correlationId", request.correlationId())
+                    .put("operation", request.operation() == null ? null : request.operation().wire())
+                    .put("organizationId", request.organizationId())
+                    .put("name", request.datamartName());
+        }
+        return line;
+    }
+
+    private static void log(Context context, LogLevel level, ObjectNode line) {
+        LambdaLogs.log(context, level, line.toString());
+    }
+
+    private static void log(Context context, LogLevel level, String message) {
+        LambdaLogs.log(context, level, message);
+    }
+}
