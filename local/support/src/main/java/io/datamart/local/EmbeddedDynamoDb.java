@@ -16,6 +16,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
@@ -31,11 +32,18 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     private final DynamoDBProxyServer server;
     private final URI endpoint;
     private final DynamoDbClient client;
+    private final DynamoDbStreamsClient streamsClient;
 
     private EmbeddedDynamoDb(DynamoDBProxyServer server, URI endpoint) {
         this.server = server;
         this.endpoint = endpoint;
         this.client = DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        this.streamsClient = DynamoDbStreamsClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
@@ -92,15 +100,30 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
         return client;
     }
 
-    /** Creates each table that does not exist yet (a kept data folder already has them). */
+    public DynamoDbStreamsClient streamsClient() {
+        return streamsClient;
+    }
+
+    /**
+     * Creates each table that does not exist yet (a kept data folder already has them),
+     * and turns on the stream of a kept table that was made before it had one.
+     */
     public void createTables(Collection<CreateTableRequest> tables) {
         Set<String> existing = new HashSet<>(client.listTablesPaginator(r -> { }).tableNames().stream().toList());
-        tables.stream().filter(table -> !existing.contains(table.tableName())).forEach(client::createTable);
+        for (CreateTableRequest table : tables) {
+            if (!existing.contains(table.tableName())) {
+                client.createTable(table);
+            } else if (table.streamSpecification() != null && client.describeTable(r -> r.tableName(table.tableName()))
+                    .table().streamSpecification() == null) {
+                client.updateTable(r -> r.tableName(table.tableName()).streamSpecification(table.streamSpecification()));
+            }
+        }
     }
 
     @Override
     public void close() {
         client.close();
+        streamsClient.close();
         try {
             server.stop();
         } catch (Exception e) {

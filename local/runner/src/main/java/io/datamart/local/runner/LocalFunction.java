@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -73,10 +72,7 @@ public final class LocalFunction implements AutoCloseable {
                 throw new IllegalStateException(id + ": handler class " + className + " is not public");
             }
             handlerClass.getConstructor(); // Lambda instantiates it with this one
-            Class<?> apiClass = Class.forName(API, true, loader);
-            Object api = apiClass.getMethod("fromEnvironment", Map.class).invoke(null, Map.copyOf(environment));
-            Constructor<?> seam = handlerClass.getConstructor(apiClass);
-            return new LocalFunction(definition, loader, seam.newInstance(api), method, logs);
+            return new LocalFunction(definition, loader, construct(handlerClass, loader, environment), method, logs);
         } catch (ClassNotFoundException e) {
             close(loader);
             throw new IllegalStateException(id + ": handler " + definition.handler() + ": class " + e.getMessage()
@@ -85,13 +81,28 @@ public final class LocalFunction implements AutoCloseable {
             close(loader);
             throw new IllegalStateException(id + ": handler " + definition.handler()
                     + ": no public " + methodName + "(InputStream, OutputStream, Context) and no-argument "
-                    + "constructor, or no constructor taking " + API + " to run it locally", e);
+                    + "constructor, or no constructor taking a Map (the environment) or " + API + " to run it locally", e);
         } catch (InvocationTargetException e) {
             close(loader);
             throw new IllegalStateException(id + ": initialisation failed: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
             close(loader);
             throw new IllegalStateException(id + ": cannot instantiate " + className + ": " + e, e);
+        }
+    }
+
+    /**
+     * Through the handler's seam: a constructor taking the environment, for functions that
+     * need no DynamoDB, or one taking the DatamartApi built from it.
+     */
+    private static Object construct(Class<?> handlerClass, ClassLoader loader, Map<String, String> environment)
+            throws ReflectiveOperationException {
+        try {
+            return handlerClass.getConstructor(Map.class).newInstance(Map.copyOf(environment));
+        } catch (NoSuchMethodException noEnvironmentSeam) {
+            Class<?> apiClass = Class.forName(API, true, loader);
+            Object api = apiClass.getMethod("fromEnvironment", Map.class).invoke(null, Map.copyOf(environment));
+            return handlerClass.getConstructor(apiClass).newInstance(api);
         }
     }
 

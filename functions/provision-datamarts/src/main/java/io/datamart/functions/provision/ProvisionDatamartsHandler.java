@@ -1,0 +1,29 @@
+package io.datamart.functions.provision;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.datamart.api.DatamartApi;
+import io.datamart.provisioning.ProvisioningPipeline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** The provisioning function: SQS FIFO batches in, an SQSBatchResponse (batchItemFailures) out. */
+public final class ProvisionDatamartsHandler implements RequestStreamHandler {
+    private final ProvisioningPipeline pipeline;
+
+    /** What Lambda calls, once per execution environment, during init. */
+    public ProvisionDatamartsHandler() {
+        this(DatamartApi.fromEnvironment());
+    }
+
+    /** The seam tests and the local runner use to pass the environment in. */
+    public ProvisionDatamartsHandler(DatamartApi api) {
+        this.pipeline = api.provisioning();
+    }
+
+    @Override
+    public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+        pipeline.handle(event, response, context);
+    }
+}
