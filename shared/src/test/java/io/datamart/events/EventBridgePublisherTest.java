@@ -1,0 +1,79 @@
+package io.datamart.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.datamart.api.Json;
+import io.datamart.local.LocalMessaging;
+import io.datamart.local.LocalMessaging.PutEventsMode;
+import io.datamart.local.LocalMessaging.ReceivedEvent;
+import io.datamart.testing.LocalBus;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The real EventBridge client, against the loopback bus that speaks PutEvents. */
+class EventBridgePublisherTest {
+    private LocalMessaging bus;
+    private EventPublisher publisher;
+
+    @BeforeEach
+    void freshBus() {
+        bus = LocalBus.fresh();
+        publisher = EventBridgePublisher.fromEnvironment(Map.of(
+                EventBridgePublisher.BUS_VARIABLE, "datamarts-bus",
+                EventBridgePublisher.ENDPOINT_VARIABLE, bus.endpoint().toString()));
+    }
+
+    private static OutboundEvent event(int n) {
+        return new OutboundEvent("datamart.changes", "Datamart Created",
+                Json.MAPPER.createObjectNode().put("name", "dm" + n).put("version", 1));
+    }
+
+    @Test
+    void putsEachEventOnTheNamedBusWithItsSourceTypeAndDetail() {
+        assertEquals(1, publisher.publish(List.of(event(1))));
+        ReceivedEvent received = bus.events().get(0);
+        assertEquals("datamarts-bus", received.busName());
+        assertEquals("datamart.changes", received.source());
+        assertEquals("Datamart Created", received.detailType());
+        assertEquals(event(1).detail(), received.detail());
+    }
+
+    @Test
+    void publishesMoreThanOneCallsWorthInOrder() {
+        List<OutboundEvent> events = IntStream.range(0, 23).mapToObj(EventBridgePublisherTest::event).toList();
+        assertEquals(23, publisher.publish(events));
+        assertEquals(events.stream().map(OutboundEvent::detail).toList(),
+                bus.events().stream().map(ReceivedEvent::detail).toList());
+    }
+
+    @Test
+    void countsNoneWhenTheBusRefusesTheEntries() {
+        bus.putEvents(PutEventsMode.REFUSE_ENTRIES);
+        assertEquals(0, publisher.publish(List.of(event(1), event(2))));
+        assertEquals(List.of(), bus.events());
+    }
+
+    @Test
+    void throwsWhenTheFirstCallFails() {
+        bus.putEvents(PutEventsMode.FAIL);
+        assertThrows(RuntimeException.class, () -> publisher.publish(List.of(event(1))));
+    }
+
+    @Test
+    void countsTheEventsOfTheCallsThatWentThroughBeforeAFailure() {
+        AtomicInteger received = new AtomicInteger();
+        bus.onEvent(event -> {
+            if (received.incrementAndGet() == 10) {
+                bus.putEvents(PutEventsMode.FAIL); // from the second call on
+            }
+        });
+        List<OutboundEvent> events = IntStream.range(0, 15).mapToObj(EventBridgePublisherTest::event).toList();
+        assertEquals(10, publisher.publish(events));
+        assertEquals(10, bus.events().size());
+    }
+}
