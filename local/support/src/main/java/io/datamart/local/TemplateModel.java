@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 
 /**
  * template.yaml read as data: the functions (handler, code, routes, environment) and
@@ -36,13 +37,23 @@ public final class TemplateModel {
     /**
      * A function as deployed: {@code Class::method} handler, the code it runs (resolved
      * against the template's folder), its routes, and its environment with every
-     * {@code Ref} to a table resolved to that table's local name.
+     * {@code Ref} resolved locally: to a table's or an event bus's local name (its logical
+     * id), to a queue's URL (see {@link #LOCAL_QUEUE_URL_PREFIX}).
      */
     public record FunctionDefinition(String logicalId, String handler, Path code, List<RouteDefinition> routes,
             Map<String, String> environment) {
     }
 
+    /**
+     * What a {@code Ref} to a queue resolves to locally, followed by the queue's logical id:
+     * a well-formed queue URL (Ref of a queue is its URL), whose endpoint the local runner
+     * overrides.
+     */
+    public static final String LOCAL_QUEUE_URL_PREFIX = "https://sqs.us-east-1.amazonaws.com/000000000000/";
+
     private static final String TABLE_TYPE = "AWS::DynamoDB::Table";
+    private static final String EVENT_BUS_TYPE = "AWS::Events::EventBus";
+    private static final String QUEUE_TYPE = "AWS::SQS::Queue";
     private static final String FUNCTION_TYPE = "AWS::Serverless::Function";
 
     private final Path file;
@@ -92,7 +103,10 @@ public final class TemplateModel {
         return ids;
     }
 
-    /** Each DynamoDB table as a CreateTableRequest; locally a table is named by its logical id. */
+    /**
+     * Each DynamoDB table as a CreateTableRequest; locally a table is named by its logical id.
+     * A table the template gives a stream gets the same stream (DynamoDB Local has streams).
+     */
     public Map<String, CreateTableRequest> tables() {
         Map<String, CreateTableRequest> tables = new LinkedHashMap<>();
         for (String id : resourcesOfType(TABLE_TYPE)) {
@@ -113,6 +127,11 @@ public final class TemplateModel {
                     .attributeDefinitions(attributes).keySchema(keys).billingMode(BillingMode.PAY_PER_REQUEST);
             if (!indexes.isEmpty()) {
                 table.globalSecondaryIndexes(indexes);
+            }
+            JsonNode stream = properties.path("StreamSpecification");
+            if (stream.isObject()) {
+                table.streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                        .streamViewType(stream.path("StreamViewType").asText()).build());
             }
             tables.put(id, table.build());
         }
@@ -181,17 +200,27 @@ public final class TemplateModel {
                 resolve(variable.getKey(), variable.getValue())));
     }
 
-    /** A plain value, or a Ref to a table (whose local name is its logical id). */
+    /**
+     * A plain value, or a Ref to a table or an event bus (whose local name is its logical id)
+     * or to a queue (whose URL is {@link #LOCAL_QUEUE_URL_PREFIX} and its logical id).
+     */
     private String resolve(String name, JsonNode value) {
         if (value.isValueNode()) {
             return value.asText();
         }
         JsonNode ref = value.get("Ref");
-        if (ref != null && TABLE_TYPE.equals(root.path("Resources").path(ref.asText()).path("Type").asText())) {
-            return ref.asText();
+        if (ref != null) {
+            String id = ref.asText();
+            String type = root.path("Resources").path(id).path("Type").asText();
+            if (TABLE_TYPE.equals(type) || EVENT_BUS_TYPE.equals(type)) {
+                return id;
+            }
+            if (QUEUE_TYPE.equals(type)) {
+                return LOCAL_QUEUE_URL_PREFIX + id;
+            }
         }
         throw new IllegalArgumentException("environment variable " + name + " is " + value
-                + ": locally only plain values and Refs to tables can be resolved");
+                + ": locally only plain values and Refs to tables, event buses and queues can be resolved");
     }
 
     private static String text(JsonNode properties, JsonNode globals, String field) {

@@ -71,9 +71,14 @@ public final class LocalEnvironment implements AutoCloseable {
         });
     }
 
-    /** Loads every function now, so a broken handler or jar stops startup rather than a request. */
+    /**
+     * Loads every function the HTTP API routes to now, so a broken handler or jar stops
+     * startup rather than a request. The queue-, bus- and stream-driven functions are not
+     * served locally, so they are left out.
+     */
     public void loadAllFunctions() {
-        template.functions().keySet().forEach(this::function);
+        template.functions().values().stream().filter(function -> !function.routes().isEmpty())
+                .forEach(function -> function(function.logicalId()));
     }
 
     private Map<String, String> environment(FunctionDefinition definition) {
