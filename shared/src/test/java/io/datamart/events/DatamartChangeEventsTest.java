@@ -31,7 +31,7 @@ class DatamartChangeEventsTest {
         assertEquals("Datamart Created", event.detailType());
         assertEquals(Fixtures.object("""
                 {"organizationId": "demo", "name": "sales", "version": 1, "datasourceName": "postgres-main",
-                 "changedAt": "2026-11-22T05:00:00Z"}"""), event.detail());
+                 "changedAt": "2026-11-22T05:00:00Z"}"""), Fixtures.object(event.detail().toString()));
     }
 
     @Test
@@ -49,7 +49,7 @@ class DatamartChangeEventsTest {
                 record("REMOVE", IMAGE.formatted("2026-11-22T06:30:00Z", 3), null));
         assertEquals("Datamart Deleted", event.detailType());
         assertEquals(3, event.detail().path("version").asLong());
-        assertEquals("2026-11-22T05:00:00.250Z", event.detail().path("changedAt").asText());
+        assertEquals("2026-11-22T07:00:00.250Z", event.detail().path("changedAt").asText());
     }
 
     @Test

@@ -1,0 +1,389 @@
+package io.datamart.functions.provision;
+
+import static io.datamart.testing.SqsEvents.batch;
+import static io.datamart.testing.SqsEvents.failedIds;
+import static io.datamart.testing.SqsEvents.message;
+import static io.datamart.testing.SqsEvents.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.api.DatamartApi;
+import io.datamart.local.LocalMessaging;
+import io.datamart.local.LocalMessaging.PutEventsMode;
+import io.datamart.local.LocalMessaging.ReceivedEvent;
+import io.datamart.testing.Databases;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
+import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
+import io.datamart.testing.Fixtures;
+import io.datamart.testing.LocalBus;
+import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.StoredDatamarts;
+import io.datamart.testing.StreamHandlers;
+import io.datamart.testing.TestContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+
+/** The provisioning function, through its real handler, on DynamoDB Local and the loopback bus. */
+class ProvisionDatamartsHandlerTest {
+    static final String FUNCTION = "ProvisionDatamartsFunction";
+    private static final String ORG = Fixtures.DEMO_ORG;
+    private static final String NAME = "sales-analytics";
+
+    private LocalDynamoDb db;
+    private LocalMessaging bus;
+    private FaultInjectingDynamoDbClient dynamoDb;
+    private ProvisionDatamartsHandler handler;
+    private TestContext context;
+
+    @BeforeEach
+    void freshState() {
+        db = Databases.fresh();
+        bus = LocalBus.fresh();
+        dynamoDb = new FaultInjectingDynamoDbClient(db.client());
+        handler = new ProvisionDatamartsHandler(
+                DatamartApi.create(dynamoDb, LocalBus.environment(db, FUNCTION), Clock.systemUTC()));
+        context = new TestContext();
+    }
+
+    private JsonNode run(ObjectNode event) {
+        return StreamHandlers.invoke(handler::handleRequest, event, context);
+    }
+
+    private JsonNode runOne(String id, String body) {
+        return run(batch(List.of(message(id, ORG + "/" + NAME, 1, body))));
+    }
+
+    private static String create(ObjectNode body) {
+        return request("create", ORG, "corr-create", body);
+    }
+
+    private static ObjectNode updateBody() {
+        return Fixtures.object("""
+                {"datamartName": "sales-analytics", "relationships": []}""");
+    }
+
+    private static String delete(String name) {
+        return request("delete", ORG, "corr-delete", Fixtures.object("{\"datamartName\": \"" + name + "\"}"));
+    }
+
+    private static ProvisionedThroughputExceededException throttled() {
+        return ProvisionedThroughputExceededException.builder().message("Rate exceeded").statusCode(400).build();
+    }
+
+    private static ReceivedEvent only(List<ReceivedEvent> events) {
+        assertEquals(1, events.size(), () -> "events: " + events);
+        return events.get(0);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Each operation, and its outcome event
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void createsTheDatamartAndPublishesWhoAskedAndWhatHappened() {
+        JsonNode response = runOne("m-1", create(Fixtures.documentedCreateBody()));
+
+        assertEquals(List.of(), failedIds(response));
+        assertEquals(StoredDatamarts.accepted(Fixtures.documentedCreateBody()),
+                StoredDatamarts.stored(db, ORG, NAME).definition());
+        ReceivedEvent outcome = only(bus.events());
+        assertEquals("DatamartEventBus", outcome.busName());
+        assertEquals("datamart.provisioning", outcome.source());
+        assertEquals("Datamart Provisioning Succeeded", outcome.detailType());
+        assertEquals(Fixtures.object("""
+                {"correlationId": "corr-create", "messageId": "m-1", "operation": "create",
+                 "organizationId": "demo", "name": "sales-analytics", "result": "created"}"""), outcome.detail());
+    }
+
+    @Test
+    void updatesAndDeletesTheDatamart() {
+        StoredDatamarts.seedDocumented(db);
+
+        assertEquals(List.of(), failedIds(runOne("m-1", request("update", ORG, "corr-update", updateBody()))));
+        assertEquals(List.of(), StoredDatamarts.stored(db, ORG, NAME).definition().relationships());
+        assertEquals(2, StoredDatamarts.stored(db, ORG, NAME).version());
+
+        assertEquals(List.of(), failedIds(runOne("m-2", delete(NAME))));
+        assertNull(db.rawDatamart(ORG, NAME));
+
+        List<ReceivedEvent> outcomes = bus.events();
+        assertEquals(List.of("updated", "deleted"),
+                outcomes.stream().map(event -> event.detail().path("result").asText()).toList());
+        assertEquals(List.of("corr-update", "corr-delete"),
+                outcomes.stream().map(event -> event.detail().path("correlationId").asText()).toList());
+    }
+
+    @Test
+    void usesTheMessageIdAsCorrelationIdWhenTheRequestHasNone() {
+        runOne("m-77", request("create", ORG, null, Fixtures.documentedCreateBody()));
+        assertEquals("m-77", only(bus.events()).detail().path("correlationId").asText());
+    }
+
+    @Test
+    void appliesARequestForwardedFromTheBusLikeAQueueRequest() {
+        ObjectNode busEvent = Fixtures.object("""
+                {"version": "0", "id": "ev-1", "detail-type": "Create Datamart", "source": "com.example.tenants",
+                 "account": "123456789012", "time": "2026-11-22T05:15:00Z", "region": "us-east-1", "resources": [],
+                 "detail": {"organizationId": "demo"}}""");
+        ((ObjectNode) busEvent.get("detail")).set("body", Fixtures.documentedCreateBody());
+
+        assertEquals(List.of(), failedIds(runOne("m-1", busEvent.toString())));
+        assertNotNull(db.rawDatamart(ORG, NAME));
+        ReceivedEvent outcome = only(bus.events());
+        assertEquals("ev-1", outcome.detail().path("correlationId").asText());
+        assertEquals("create", outcome.detail().path("operation").asText());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // At-least-once delivery: a redelivery ends in the same state
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void aRedeliveredCreateWithTheSameBodySucceedsWithoutWritingAgain() {
+        runOne("m-1", create(Fixtures.documentedCreateBody()));
+        Map<String, AttributeValue> afterFirst = db.rawDatamart(ORG, NAME);
+
+        JsonNode again = run(batch(List.of(message("m-1", ORG + "/" + NAME, 2, create(Fixtures.documentedCreateBody())))));
+
+        assertEquals(List.of(), failedIds(again));
+        assertEquals(afterFirst, db.rawDatamart(ORG, NAME), "version and timestamps untouched");
+        assertEquals(List.of("created", "unchanged"), results());
+    }
+
+    @Test
+    void aRedeliveredUpdateIsAppliedOnce() {
+        StoredDatamarts.seedDocumented(db);
+        String update = request("update", ORG, "corr-update", updateBody());
+        runOne("m-1", update);
+        Map<String, AttributeValue> afterFirst = db.rawDatamart(ORG, NAME);
+
+        assertEquals(List.of(), failedIds(runOne("m-1", update)));
+
+        assertEquals(afterFirst, db.rawDatamart(ORG, NAME), "no second version");
+        assertEquals("2", afterFirst.get("version").n());
+        assertEquals(List.of("updated", "unchanged"), results());
+    }
+
+    @Test
+    void aRedeliveredDeleteSucceedsAsAlreadyDone() {
+        StoredDatamarts.seedDocumented(db);
+        runOne("m-1", delete(NAME));
+        assertEquals(List.of(), failedIds(runOne("m-1", delete(NAME))));
+        assertNull(db.rawDatamart(ORG, NAME));
+        assertEquals(List.of("deleted", "unchanged"), results());
+    }
+
+    @Test
+    void anUpdateThatChangesOnlySomePartsIsStillAppliedWhenTheOthersAlreadyMatch() {
+        StoredDatamarts.seedDocumented(db);
+        ObjectNode body = updateBody();
+        body.set("tenancySettings", Fixtures.documentedCreateBody().get("tenancySettings")); // as stored
+        runOne("m-1", request("update", ORG, "c", body));
+        assertEquals(List.of("updated"), results());
+        assertEquals(2, StoredDatamarts.stored(db, ORG, NAME).version());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Permanent failures: reported at once, never retried, nothing written
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void aCreateOfATakenNameWithAnotherBodyFailsForGood() {
+        StoredDatamarts.seedDocumented(db);
+        Map<String, Object> before = db.snapshot();
+        ObjectNode other = Fixtures.documentedCreateBody();
+        other.remove("relationships");
+
+        JsonNode response = runOne("m-1", create(other));
+
+        assertEquals(List.of(), failedIds(response), "not retried");
+        assertEquals(before, db.snapshot());
+        ReceivedEvent outcome = only(bus.events());
+        assertEquals("Datamart Provisioning Failed", outcome.detailType());
+        assertEquals(Fixtures.object("""
+                {"correlationId": "corr-create", "messageId": "m-1", "operation": "create",
+                 "organizationId": "demo", "name": "sales-analytics",
+                 "error": {"code": "INVALID_REQUEST_BODY", "message": "Datamart name already exists"}}"""),
+                outcome.detail());
+    }
+
+    @Test
+    void anInvalidBodyFailsForGoodWithTheApisCodeAndDetails() {
+        Map<String, Object> before = db.snapshot();
+        ObjectNode body = Fixtures.documentedCreateBody();
+        body.remove("tableList");
+
+        assertEquals(List.of(), failedIds(runOne("m-1", create(body))));
+
+        assertEquals(before, db.snapshot());
+        JsonNode error = only(bus.events()).detail().path("error");
+        assertEquals("INVALID_REQUEST_BODY", error.path("code").asText());
+        assertEquals("tableList", error.path("details").get(0).path("path").asText());
+    }
+
+    @Test
+    void anUnknownDatasourceOrAMissingDatamartFailsWithTheApisCodes() {
+        ObjectNode body = Fixtures.documentedCreateBody();
+        body.put("datasourceName", "nowhere");
+        runOne("m-1", create(body));
+        runOne("m-2", request("update", ORG, "c", updateBody()));
+
+        assertEquals(List.of("DATASOURCE_NAME_ERROR", "INVALID_DATAMART"), bus.events().stream()
+                .map(event -> event.detail().path("error").path("code").asText()).toList());
+        assertNull(db.rawDatamart(ORG, NAME));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "not json",
+        "{\"operation\": \"upsert\", \"organizationId\": \"demo\", \"body\": {\"name\": \"x\"}}",
+        "{\"operation\": \"create\", \"body\": {\"name\": \"x\"}}",
+        "{\"operation\": \"create\", \"organizationId\": \"demo\", \"body\": {\"name\": \"x\"}, \"retries\": 3}",
+    })
+    void aMessageOutsideTheFormatFailsForGoodAndSaysWhy(String body) {
+        Map<String, Object> before = db.snapshot();
+        assertEquals(List.of(), failedIds(runOne("m-1", body)));
+        assertEquals(before, db.snapshot());
+        ReceivedEvent outcome = only(bus.events());
+        assertEquals("Datamart Provisioning Failed", outcome.detailType());
+        assertEquals("INVALID_PROVISIONING_MESSAGE", outcome.detail().path("error").path("code").asText());
+        assertFalse(outcome.detail().path("error").path("details").isEmpty());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Order and partial batch failure
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void appliesOneDatamartsRequestsInTheOrderSent() {
+        ObjectNode second = Fixtures.documentedCreateBody();
+        second.remove("relationships");
+        String group = ORG + "/" + NAME;
+        JsonNode response = run(batch(List.of(
+                message("m-1", group, 1, create(Fixtures.documentedCreateBody())),
+                message("m-2", group, 1, delete(NAME)),
+                message("m-3", group, 1, create(second)),
+                message("m-4", group, 1, request("update", ORG, "c", Fixtures.object(
+                        "{\"datamartName\": \"sales-analytics\", \"relationships\": []}"))))));
+
+        assertEquals(List.of(), failedIds(response));
+        assertEquals(List.of("created", "deleted", "created", "updated"), results());
+        var stored = StoredDatamarts.stored(db, ORG, NAME);
+        assertEquals(List.of(), stored.definition().relationships(), "the last request is the last applied");
+        assertEquals(2, stored.version(), "created again, then updated once");
+    }
+
+    @Test
+    void listsExactlyTheTransientlyFailedMessagesOfAMixedBatch() {
+        dynamoDb.fail(Operation.DELETE_ITEM, 1, ProvisionDatamartsHandlerTest::throttled);
+        ObjectNode invalid = Fixtures.object("{\"name\": \"broken mart\", \"datasourceName\": \"postgres-main\", "
+                + "\"tableList\": []}");
+        JsonNode response = run(batch(List.of(
+                message("valid", ORG + "/" + NAME, 1, create(Fixtures.documentedCreateBody())),
+                message("invalid", ORG + "/broken mart", 1, create(invalid)),
+                message("transient", ORG + "/legacy-kpis", 1, delete("legacy-kpis")))));
+
+        assertEquals(List.of("transient"), failedIds(response));
+        assertNotNull(db.rawDatamart(ORG, NAME), "the valid one is applied");
+        assertEquals(List.of("valid", "invalid"), bus.events().stream()
+                .map(event -> event.detail().path("messageId").asText()).toList(), "no outcome for a retry");
+        assertEquals(List.of("Datamart Provisioning Succeeded", "Datamart Provisioning Failed"),
+                bus.events().stream().map(ReceivedEvent::detailType).toList());
+    }
+
+    @Test
+    void holdsTheLaterMessagesOfAFailedMessagesGroupButNotOtherGroups() {
+        StoredDatamarts.seed(db, ORG, Fixtures.createBody("other"));
+        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        String group = ORG + "/" + NAME;
+        JsonNode response = run(batch(List.of(
+                message("a-1", group, 1, create(Fixtures.documentedCreateBody())),
+                message("b-1", ORG + "/other", 1, delete("other")),
+                message("a-2", group, 1, delete(NAME)))));
+
+        assertEquals(List.of("a-1", "a-2"), failedIds(response));
+        assertNull(db.rawDatamart(ORG, "other"), "another datamart's request does not wait");
+        assertEquals(List.of("b-1"), bus.events().stream()
+                .map(event -> event.detail().path("messageId").asText()).toList());
+        assertTrue(context.logs().stream().anyMatch(line -> line.contains("\"messageId\":\"a-2\"")
+                && line.contains("\"outcome\":\"held\"")), () -> "logs: " + context.logs());
+
+        // The queue delivers them again, in order; this time DynamoDB answers.
+        JsonNode retried = run(batch(List.of(message("a-1", group, 2, create(Fixtures.documentedCreateBody())),
+                message("a-2", group, 2, delete(NAME)))));
+        assertEquals(List.of(), failedIds(retried));
+        assertNull(db.rawDatamart(ORG, NAME), "created, then deleted, in that order");
+        assertEquals(List.of("deleted", "created", "deleted"), results());
+    }
+
+    @Test
+    void publishesAFinalFailureOnTheLastAllowedReceiveAndStillLeavesTheMessageToTheDeadLetterQueue() {
+        int last = Integer.parseInt(LocalBus.environment(db, FUNCTION).get("PROVISIONING_MAX_RECEIVE_COUNT"));
+        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 2, ProvisionDatamartsHandlerTest::throttled);
+        String group = ORG + "/" + NAME;
+
+        assertEquals(List.of("m-1"), failedIds(run(batch(List.of(
+                message("m-1", group, last - 1, create(Fixtures.documentedCreateBody())))))));
+        assertEquals(List.of(), bus.events(), "not the last receive: no outcome yet");
+
+        assertEquals(List.of("m-1"), failedIds(run(batch(List.of(
+                message("m-1", group, last, create(Fixtures.documentedCreateBody())))))));
+        JsonNode error = only(bus.events()).detail().path("error");
+        assertEquals("RETRIES_EXHAUSTED", error.path("code").asText());
+        assertTrue(error.path("message").asText().contains("ProvisionedThroughputExceededException"),
+                error::toString);
+        assertNull(db.rawDatamart(ORG, NAME));
+    }
+
+    @Test
+    void retriesAMessageWhoseOutcomeCouldNotBePublishedAndTheRetryReportsItDone() {
+        bus.putEvents(PutEventsMode.REFUSE_ENTRIES);
+        assertEquals(List.of("m-1"), failedIds(runOne("m-1", create(Fixtures.documentedCreateBody()))));
+        assertNotNull(db.rawDatamart(ORG, NAME), "the create itself went through");
+
+        bus.putEvents(PutEventsMode.ACCEPT);
+        assertEquals(List.of(), failedIds(runOne("m-1", create(Fixtures.documentedCreateBody()))));
+        assertEquals(List.of("unchanged"), results());
+        assertEquals("1", db.rawDatamart(ORG, NAME).get("version").n());
+    }
+
+    @Test
+    void retriesAPermanentFailureOnlyUntilItsOutcomeIsPublished() {
+        bus.putEvents(PutEventsMode.FAIL);
+        assertEquals(List.of("m-1"), failedIds(runOne("m-1", "not json")));
+        bus.putEvents(PutEventsMode.ACCEPT);
+        assertEquals(List.of(), failedIds(runOne("m-1", "not json")));
+        assertEquals("INVALID_PROVISIONING_MESSAGE", only(bus.events()).detail().path("error").path("code").asText());
+    }
+
+    @Test
+    void refusesAnEventThatIsNotAnSqsBatch() {
+        assertThrows(IllegalArgumentException.class,
+                () -> StreamHandlers.invoke(handler::handleRequest, "{\"detail-type\": \"Create Datamart\"}", context));
+    }
+
+    @Test
+    void neverLogsTheBody() {
+        ObjectNode body = Fixtures.documentedCreateBody();
+        runOne("m-1", create(body));
+        assertFalse(context.logs().isEmpty());
+        context.logs().forEach(line -> assertFalse(line.contains("order_date") || line.contains("tableList"), line));
+    }
+
+    private List<String> results() {
+        return bus.events().stream().map(event -> event.detail().path("result").asText()).toList();
+    }
+}
