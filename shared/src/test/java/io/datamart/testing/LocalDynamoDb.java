@@ -80,6 +80,11 @@ public final class LocalDynamoDb {
         return item == null || item.isEmpty() ? null : item;
     }
 
+    /** A reader of the datamarts table's stream, from its oldest record on, as Lambda would deliver it. */
+    public io.datamart.local.DynamoDbStreamEvents datamartsStream() {
+        return io.datamart.local.DynamoDbStreamEvents.of(dynamoDb, tables.datamarts());
+    }
+
     /** Every item of every table, for "nothing changed" assertions. */
     public Map<String, Object> snapshot() {
         Map<String, Object> all = new HashMap<>();
