@@ -31,7 +31,8 @@ public final class DynamoDbStreamEvents {
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
-    private final Map<String, String> positions = new HashMap<>();
+    /** Per shard, the sequence number of the last record returned. */
+    private final Map<String, String> lastRead = new HashMap<>();
     /** Shards read to their end: closed, so nothing more will come from them. */
     private final Set<String> finished = new HashSet<>();
 
@@ -49,31 +50,39 @@ public final class DynamoDbStreamEvents {
         return new DynamoDbStreamEvents(dynamoDb.streamsClient(), arn);
     }
 
-    /** Every record written since the last call (the first call: since the stream began), oldest first. */
+    /**
+     * Every record written since the last call (the first call: since the stream began),
+     * oldest first. Each call asks for fresh iterators after the last record it returned,
+     * so no iterator is kept long enough to expire.
+     */
     public synchronized List<JsonNode> poll() {
         List<JsonNode> records = new ArrayList<>();
         for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
             if (finished.contains(shard.shardId())) {
                 continue;
             }
-            String iterator = positions.get(shard.shardId());
-            if (iterator == null) {
-                iterator = streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shard.shardId())
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-            }
+            String after = lastRead.get(shard.shardId());
+            String iterator = streams.getShardIterator(r -> {
+                r.streamArn(streamArn).shardId(shard.shardId());
+                if (after == null) {
+                    r.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+                } else {
+                    r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
+                }
+            }).shardIterator();
             while (iterator != null) {
                 String current = iterator;
                 GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(current));
-                response.records().forEach(record -> records.add(lambdaRecord(record)));
+                for (Record record : response.records()) {
+                    records.add(lambdaRecord(record));
+                    lastRead.put(shard.shardId(), record.dynamodb().sequenceNumber());
+                }
                 iterator = response.nextShardIterator();
                 if (response.records().isEmpty()) {
                     break;
                 }
             }
-            if (iterator != null) {
-                positions.put(shard.shardId(), iterator);
-            } else {
-                positions.remove(shard.shardId());
+            if (iterator == null) {
                 finished.add(shard.shardId());
             }
         }

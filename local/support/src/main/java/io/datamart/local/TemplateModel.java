@@ -51,6 +51,13 @@ public final class TemplateModel {
      */
     public static final String LOCAL_QUEUE_URL_PREFIX = "https://sqs.us-east-1.amazonaws.com/000000000000/";
 
+    /**
+     * An event source mapping: which function Lambda feeds from which queue or table
+     * stream, in batches of at most {@code batchSize}.
+     */
+    public record EventSourceDefinition(String sourceId, String functionId, int batchSize) {
+    }
+
     private static final String TABLE_TYPE = "AWS::DynamoDB::Table";
     private static final String EVENT_BUS_TYPE = "AWS::Events::EventBus";
     private static final String QUEUE_TYPE = "AWS::SQS::Queue";
@@ -144,6 +151,33 @@ public final class TemplateModel {
                 .attributeName(k.path("AttributeName").asText())
                 .keyType(k.path("KeyType").asText()).build()));
         return keys;
+    }
+
+    /** Every AWS::Lambda::EventSourceMapping whose source and function are resources of this template. */
+    public List<EventSourceDefinition> eventSources() {
+        List<EventSourceDefinition> sources = new ArrayList<>();
+        for (String id : resourcesOfType("AWS::Lambda::EventSourceMapping")) {
+            JsonNode properties = resource(id).path("Properties");
+            JsonNode source = properties.path("EventSourceArn").path("Fn::GetAtt");
+            String function = properties.path("FunctionName").path("Ref").asText();
+            if (!source.isArray() || function.isEmpty()) {
+                continue;
+            }
+            // A function's alias (Function.Alias) feeds the function itself.
+            String functionId = function.endsWith(".Alias") ? function.substring(0, function.length() - 6) : function;
+            sources.add(new EventSourceDefinition(source.get(0).asText(), functionId,
+                    properties.path("BatchSize").asInt(10)));
+        }
+        return sources;
+    }
+
+    /** How often a queue delivers a message before its redrive policy moves it to the dead-letter queue. */
+    public int maxReceiveCount(String queueId) {
+        JsonNode count = resource(queueId).path("Properties").path("RedrivePolicy").path("maxReceiveCount");
+        if (!count.canConvertToInt() && !count.isTextual()) {
+            throw new IllegalArgumentException(queueId + " has no RedrivePolicy.maxReceiveCount");
+        }
+        return Integer.parseInt(count.asText());
     }
 
     /** Every function, in template order. */

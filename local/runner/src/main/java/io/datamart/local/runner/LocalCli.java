@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -121,8 +124,22 @@ public final class LocalCli {
                 environment.close();
                 throw e;
             }
+            // Stream records (every change the API makes) and queued messages, delivered as they come.
+            ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "local-events");
+                thread.setDaemon(true);
+                return thread;
+            });
+            events.scheduleWithFixedDelay(() -> {
+                try {
+                    environment.deliverPendingEvents();
+                } catch (RuntimeException failure) {
+                    err.println("local events: " + failure);
+                }
+            }, 250, 250, TimeUnit.MILLISECONDS);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread shutdown = new Thread(() -> {
+                events.shutdownNow();
                 server.close();
                 environment.close();
                 stopped.countDown();
@@ -167,6 +184,8 @@ public final class LocalCli {
                 }
                 out.println(new String(response, StandardCharsets.UTF_8));
                 out.flush();
+                // What the invocation set going: queued messages, stream records, bus events (on stderr).
+                environment.deliverPendingEvents();
                 return 0;
             }
         }

@@ -1,9 +1,13 @@
 package io.datamart.local.runner;
 
+import io.datamart.events.EventBridgePublisher;
+import io.datamart.local.DynamoDbStreamEvents;
 import io.datamart.local.EmbeddedDynamoDb;
+import io.datamart.local.LocalMessaging;
 import io.datamart.local.TemplateModel;
 import io.datamart.local.TemplateModel.FunctionDefinition;
 import io.datamart.persistence.DynamoDbClients;
+import io.datamart.provisioning.ProvisioningForwarder;
 import io.datamart.persistence.TableNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -21,12 +25,18 @@ public final class LocalEnvironment implements AutoCloseable {
     private final TemplateModel template;
     private final EmbeddedDynamoDb dynamoDb;
     private final PrintStream logs;
+    private final LocalMessaging messaging;
+    private final LocalEventFlow events;
     private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
 
-    private LocalEnvironment(TemplateModel template, EmbeddedDynamoDb dynamoDb, PrintStream logs) {
+    private LocalEnvironment(TemplateModel template, EmbeddedDynamoDb dynamoDb, LocalMessaging messaging,
+            PrintStream logs) {
         this.template = template;
         this.dynamoDb = dynamoDb;
+        this.messaging = messaging;
         this.logs = logs;
+        this.events = new LocalEventFlow(template, messaging, table -> DynamoDbStreamEvents.of(dynamoDb, table),
+                this::function, logs);
     }
 
     /**
@@ -45,11 +55,13 @@ public final class LocalEnvironment implements AutoCloseable {
         TemplateModel template = TemplateModel.load(templateFile);
         SeedFile seed = SeedFile.load(seedFile); // refuse a broken seed before starting anything
         EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir, dynamoDbPort);
+        LocalMessaging messaging = LocalMessaging.start();
         try {
             dynamoDb.createTables(template.tables().values());
             seed.apply(dynamoDb.client(), tableNames(template), Clock.systemUTC());
-            return new LocalEnvironment(template, dynamoDb, logs);
+            return new LocalEnvironment(template, dynamoDb, messaging, logs);
         } catch (RuntimeException e) {
+            messaging.close();
             dynamoDb.close();
             throw e;
         }
@@ -71,19 +83,29 @@ public final class LocalEnvironment implements AutoCloseable {
         });
     }
 
-    /**
-     * Loads every function the HTTP API routes to now, so a broken handler or jar stops
-     * startup rather than a request. The queue-, bus- and stream-driven functions are not
-     * served locally, so they are left out.
-     */
+    /** Loads every function now, so a broken handler or jar stops startup rather than a request. */
     public void loadAllFunctions() {
-        template.functions().values().stream().filter(function -> !function.routes().isEmpty())
-                .forEach(function -> function(function.logicalId()));
+        template.functions().keySet().forEach(this::function);
+    }
+
+    /** The local bus and queue the event-driven functions talk to. */
+    public LocalMessaging messaging() {
+        return messaging;
+    }
+
+    /**
+     * Delivers what is pending on the local queues and the table streams to the functions
+     * that consume them, and what that causes in turn, until nothing is left.
+     */
+    public void deliverPendingEvents() {
+        events.drain();
     }
 
     private Map<String, String> environment(FunctionDefinition definition) {
         Map<String, String> environment = new LinkedHashMap<>(definition.environment());
         environment.put(DynamoDbClients.ENDPOINT_VARIABLE, dynamoDb.endpoint().toString());
+        environment.put(EventBridgePublisher.ENDPOINT_VARIABLE, messaging.endpoint().toString());
+        environment.put(ProvisioningForwarder.ENDPOINT_VARIABLE, messaging.endpoint().toString());
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_LAMBDA_FUNCTION_NAME", definition.logicalId());
         return environment;
@@ -99,6 +121,7 @@ public final class LocalEnvironment implements AutoCloseable {
     @Override
     public void close() {
         functions.values().forEach(LocalFunction::close);
+        messaging.close();
         dynamoDb.close();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.Json;
+import io.datamart.local.LocalMessaging;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import java.io.ByteArrayOutputStream;
@@ -13,11 +14,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * bin/invoke: `sam local invoke` without a container. Every file in events/ runs
@@ -25,6 +28,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * response is the only thing on stdout.
  */
 class InvokeCommandTest {
+    /** The ids an SQSBatchResponse lists. */
+    static final class SqsEventsView {
+        static List<String> failedIds(JsonNode response) {
+            List<String> ids = new java.util.ArrayList<>();
+            response.path("batchItemFailures").forEach(failure -> ids.add(failure.path("itemIdentifier").asText()));
+            return ids;
+        }
+    }
+
     private static final String CREATE_EVENT = "events/create/http-api.json";
 
     record Run(int exitCode, String stdout, String stderr) {
@@ -42,19 +54,147 @@ class InvokeCommandTest {
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Every sample event with the function whose route it targets, read from the template. */
+    /** Every sample API Gateway event with the function whose route it targets, read from the template. */
     static Stream<String[]> sampleEvents() throws IOException {
         TemplateModel template = TemplateModel.load(ProjectFiles.template());
-        try (Stream<Path> files = Files.walk(ProjectFiles.events())) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().map(file -> {
-                JsonNode event = read(file);
-                String routeKey = event.has("routeKey") ? event.path("routeKey").asText()
-                        : event.path("httpMethod").asText() + " " + event.path("resource").asText();
-                String function = template.routes().stream().filter(r -> r.routeKey().equals(routeKey))
-                        .findFirst().orElseThrow(() -> new AssertionError(file + ": no route " + routeKey))
+        return samples().filter(file -> read(file).has("requestContext")).map(file -> {
+            JsonNode event = read(file);
+            String routeKey = event.has("routeKey") ? event.path("routeKey").asText()
+                    : event.path("httpMethod").asText() + " " + event.path("resource").asText();
+            String function = template.routes().stream().filter(r -> r.routeKey().equals(routeKey))
+                    .findFirst().orElseThrow(() -> new AssertionError(file + ": no route " + routeKey))
+                    .functionId();
+            return new String[] {function, ProjectFiles.root().relativize(file).toString()};
+        });
+    }
+
+    /**
+     * Every other sample (SQS batches, EventBridge events, stream records) with the function
+     * template.yaml feeds such events to: through an event source mapping from a queue or
+     * a table's stream, or through an EventBridge rule.
+     */
+    static Stream<String[]> eventDrivenSamples() throws IOException {
+        TemplateModel template = TemplateModel.load(ProjectFiles.template());
+        return samples().filter(file -> !read(file).has("requestContext")).map(file -> {
+            JsonNode event = read(file);
+            String function;
+            if (event.has("detail-type")) {
+                function = template.functions().keySet().stream().filter(id -> {
+                    JsonNode events = template.resource(id).path("Properties").path("Events");
+                    return events.toString().contains("\"EventBridgeRule\"")
+                            && events.toString().contains(event.path("detail-type").asText());
+                }).findFirst().orElseThrow(() -> new AssertionError(file + ": no rule for its detail-type"));
+            } else {
+                String source = event.path("Records").get(0).path("eventSource").asText();
+                String type = source.equals("aws:sqs") ? "AWS::SQS::Queue" : "AWS::DynamoDB::Table";
+                function = template.eventSources().stream()
+                        .filter(mapping -> template.resource(mapping.sourceId()).path("Type").asText().equals(type))
+                        .findFirst().orElseThrow(() -> new AssertionError(file + ": nothing consumes " + source))
                         .functionId();
-                return new String[] {function, ProjectFiles.root().relativize(file).toString()};
-            }).toList().stream();
+            }
+            return new String[] {function, ProjectFiles.root().relativize(file).toString()};
+        });
+    }
+
+    private static Stream<Path> samples() throws IOException {
+        try (Stream<Path> files = Files.walk(ProjectFiles.events())) {
+            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
+
+    private static Run invokeOn(Path dataDir, String function, String eventFile) {
+        return invoke(function, path(eventFile), "--data-dir", dataDir.toString(),
+                "--template", ProjectFiles.template().toString(), "--seed", ProjectFiles.seed().toString());
+    }
+
+    /** The events the local bus printed, in order: detail-type and detail. */
+    private static List<JsonNode> busEvents(Run run) {
+        return run.stderr().lines().filter(line -> line.startsWith("{\"localEventBus\""))
+                .map(line -> {
+                    try {
+                        return Json.MAPPER.readTree(line).path("localEventBus");
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("eventDrivenSamples")
+    void runsEveryEventDrivenSampleThroughItsFunctionAndWhatItSetsGoing(String function, String eventFile,
+            @TempDir Path dataDir) throws IOException {
+        if (eventFile.matches(".*(update|delete)\\.json")) {
+            assertEquals(0, invokeOn(dataDir, "CreateDatamartFunction", CREATE_EVENT).exitCode());
+        }
+        Run run = invokeOn(dataDir, function, eventFile);
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        JsonNode response = run.response();
+        List<String> detailTypes = busEvents(run).stream().map(event -> event.path("detail-type").asText()).toList();
+        if (eventFile.startsWith("events/forward/")) {
+            assertEquals("demo/sales-analytics", response.path("messageGroupId").asText(), run.stdout());
+            // Forwarded to the local FIFO queue, provisioned from there, its change published.
+            assertEquals("Datamart Provisioning Succeeded", detailTypes.get(0), run.stderr());
+            assertTrue(detailTypes.size() == 2 && detailTypes.get(1).startsWith("Datamart "), run.stderr());
+        } else {
+            assertEquals(List.of(), SqsEventsView.failedIds(response), run.stdout());
+            int records = read(ProjectFiles.root().resolve(eventFile)).path("Records").size();
+            long published = detailTypes.stream().filter(type -> type.startsWith(
+                    function.equals("ProvisionDatamartsFunction") ? "Datamart Provisioning" : "Datamart ")).count();
+            assertEquals(records, published, run.stderr());
+        }
+        assertTrue(run.stderr().contains("\"AWSRequestId\""), "the function's logs go to stderr");
+    }
+
+    @Test
+    void runsABusRequestThroughTheQueueAndTheStreamToItsOutcomeAndChangeEvents(@TempDir Path dataDir)
+            throws IOException {
+        Run run = invokeOn(dataDir, "ForwardProvisioningEventsFunction", "events/forward/eventbridge-create.json");
+
+        assertEquals(0, run.exitCode(), run.stderr());
+        List<JsonNode> events = busEvents(run);
+        assertEquals(List.of("Datamart Provisioning Succeeded", "Datamart Created"),
+                events.stream().map(event -> event.path("detail-type").asText()).toList());
+        assertEquals("signup-2026-11-22-0002", events.get(0).path("detail").path("correlationId").asText());
+        assertEquals("created", events.get(0).path("detail").path("result").asText());
+        assertEquals(1, events.get(1).path("detail").path("version").asInt());
+        assertEquals("DatamartEventBus", events.get(1).path("bus").asText());
+    }
+
+    @Test
+    void runsTheMixedBatchLocallyAsValidInvalidAndAlreadyDone(@TempDir Path dataDir) throws IOException {
+        // Its third message fails transiently only where the tests inject a DynamoDB fault.
+        Run run = invokeOn(dataDir, "ProvisionDatamartsFunction", "events/provision/sqs-mixed-batch.json");
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertEquals(List.of(), SqsEventsView.failedIds(run.response()));
+        assertEquals(List.of("created", "", "unchanged"), busEvents(run).stream()
+                .filter(event -> event.path("source").asText().equals("datamart.provisioning"))
+                .map(event -> event.path("detail").path("result").asText()).toList());
+        assertEquals("INVALID_REQUEST_BODY",
+                busEvents(run).get(1).path("detail").path("error").path("code").asText());
+    }
+
+    @Test
+    void redeliversAMessageTheFunctionListsAsFailedUntilTheQueuesMaxReceiveCountThenDeadLettersIt(
+            @TempDir Path dataDir) throws Exception {
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
+        try (LocalEnvironment environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(),
+                dataDir, new PrintStream(logs, true, StandardCharsets.UTF_8))) {
+            environment.messaging().putEvents(LocalMessaging.PutEventsMode.REFUSE_ENTRIES); // no outcome can be told
+            environment.function("ForwardProvisioningEventsFunction")
+                    .invoke(Files.readAllBytes(ProjectFiles.events().resolve("forward/eventbridge-create.json")));
+
+            environment.deliverPendingEvents();
+
+            List<String> deliveries = logs.toString(StandardCharsets.UTF_8).lines()
+                    .filter(line -> line.startsWith("{\"localQueue\"") && line.contains("\"delivered\"")).toList();
+            int maxReceiveCount = environment.template().maxReceiveCount("ProvisioningQueue");
+            assertEquals(maxReceiveCount, deliveries.size(), String.join("\n", deliveries));
+            assertTrue(deliveries.get(deliveries.size() - 1).contains("\"deadLettered\""), deliveries.toString());
+            String created = environment.dynamoDb().client().getItem(r -> r.tableName("DatamartsTable")
+                    .key(java.util.Map.of("organizationId", AttributeValue.fromS("demo"),
+                            "name", AttributeValue.fromS("sales-analytics")))).item().get("version").n();
+            assertEquals("1", created, "applied once, however often delivered");
         }
     }
 
