@@ -516,6 +516,48 @@ class EventDrivenTemplateTest {
 
     @ParameterizedTest
     @EnumSource(EventFn.class)
+    void pointsAtAModuleThatBuildsThatJarWithThatHandler(EventFn fn) throws java.io.IOException {
+        java.nio.file.Path module = io.datamart.local.ProjectFiles.root().resolve("functions/" + fn.module);
+        String pom = java.nio.file.Files.readString(module.resolve("pom.xml"));
+        assertTrue(pom.contains("<finalName>" + fn.module + "</finalName>"), fn.module);
+        String root = java.nio.file.Files.readString(io.datamart.local.ProjectFiles.root().resolve("pom.xml"));
+        assertTrue(root.contains("<module>functions/" + fn.module + "</module>"), "the build includes " + fn.module);
+        String className = fn.handler.substring(0, fn.handler.indexOf("::"));
+        java.nio.file.Path source = module.resolve("src/main/java/" + className.replace('.', '/') + ".java");
+        String code = java.nio.file.Files.readString(source);
+        assertTrue(code.contains("implements RequestStreamHandler") && code.contains("void handleRequest("), className);
+    }
+
+    @Test
+    void namesTheVariablesTheCodeReads() {
+        assertTrue(environment(EventFn.PROVISION).containsKey(io.datamart.events.EventBridgePublisher.BUS_VARIABLE));
+        assertTrue(environment(EventFn.PUBLISH).containsKey(io.datamart.events.EventBridgePublisher.BUS_VARIABLE));
+        assertTrue(environment(EventFn.PROVISION)
+                .containsKey(io.datamart.provisioning.ProvisioningPipeline.MAX_RECEIVE_COUNT_VARIABLE));
+        assertTrue(environment(EventFn.FORWARD)
+                .containsKey(io.datamart.provisioning.ProvisioningForwarder.QUEUE_URL_VARIABLE));
+        assertEquals(TEMPLATE.maxReceiveCount(QUEUE), Integer.parseInt(
+                TEMPLATE.function(EventFn.PROVISION.id, true).orElseThrow().environment()
+                        .get(io.datamart.provisioning.ProvisioningPipeline.MAX_RECEIVE_COUNT_VARIABLE)));
+    }
+
+    @Test
+    void routesTheDetailTypesTheCodeReadsAndFeedsTheFunctionsTheCodeExpects() {
+        Set<String> detailTypes = new java.util.HashSet<>();
+        for (var operation : io.datamart.provisioning.ProvisioningOperation.values()) {
+            detailTypes.add(operation.detailType());
+        }
+        Set<String> routed = new java.util.HashSet<>();
+        function(EventFn.FORWARD).path("Properties").path("Events").forEach(event ->
+                event.path("Properties").path("Pattern").path("detail-type").forEach(t -> routed.add(t.asText())));
+        assertEquals(detailTypes, routed);
+        assertEquals(Set.of(QUEUE + "->" + EventFn.PROVISION.id, "DatamartsTable->" + EventFn.PUBLISH.id),
+                TEMPLATE.eventSources().stream().map(source -> source.sourceId() + "->" + source.functionId())
+                        .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventFn.class)
     void runsOnJava25WithSnapStartOnAnAutoPublishedAlias(EventFn fn) {
         assertEquals("java25", property(fn, "Runtime").asText());
         assertEquals("PublishedVersions", property(fn, "SnapStart").path("ApplyOn").asText());
