@@ -36,11 +36,26 @@ class SampleEventsTest {
             "delete", EnumSet.of(Operation.DELETE),
             "read", EnumSet.of(Operation.LIST, Operation.GET));
 
+    /** The folders of the queue-, bus- and stream-driven functions, whose own tests check their samples. */
+    private static final Set<String> EVENT_DRIVEN_FOLDERS = Set.of("provision", "forward", "changes");
+
     static Stream<Path> sampleEvents() throws IOException {
         try (Stream<Path> folders = Files.list(ProjectFiles.events())) {
             List<Path> all = folders.filter(Files::isDirectory).sorted()
+                    .filter(folder -> !EVENT_DRIVEN_FOLDERS.contains(folder.getFileName().toString()))
                     .flatMap(folder -> EventFiles.in(folder.getFileName().toString()).stream()).toList();
             return all.stream();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyFolderOfEventsBelongsToAFunction() throws IOException {
+        try (Stream<Path> folders = Files.list(ProjectFiles.events())) {
+            Set<String> names = folders.filter(Files::isDirectory).map(f -> f.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toSet());
+            Set<String> known = new java.util.HashSet<>(FUNCTION_FOLDERS.keySet());
+            known.addAll(EVENT_DRIVEN_FOLDERS);
+            assertEquals(known, names);
         }
     }
 
