@@ -186,7 +186,8 @@ class EventDrivenTemplateTest {
         JsonNode queue = properties(QUEUE);
         assertEquals("AWS::SQS::Queue", TEMPLATE.resource(QUEUE).path("Type").asText());
         assertTrue(queue.path("FifoQueue").asBoolean(), "FIFO");
-        assertTrue(queue.path("ContentBasedDeduplication").asBoolean(), "producers need no deduplication id");
+        assertFalse(queue.path("ContentBasedDeduplication").asBoolean(),
+                "a request repeated on purpose is not dropped as a duplicate of an earlier one");
         assertEquals("messageGroup", queue.path("DeduplicationScope").asText());
         assertEquals("perMessageGroupId", queue.path("FifoThroughputLimit").asText());
         assertTrue(queue.path("SqsManagedSseEnabled").asBoolean(), "encrypted at rest");

@@ -13,10 +13,12 @@ import java.time.Instant;
  *
  * <pre>
  * INSERT -&gt; "Datamart Created", MODIFY -&gt; "Datamart Updated", REMOVE -&gt; "Datamart Deleted"
- * detail: {"organizationId", "name", "version", "datasourceName", "changedAt"}
+ * detail: {"organizationId", "name", "version", "datasourceName", "createdAt", "changedAt"}
  * </pre>
  *
- * A Deleted event carries the version the datamart had when it was deleted.
+ * A Deleted event carries the version the datamart had when it was deleted. A datamart
+ * deleted and created again starts at version 1 again; its {@code createdAt} tells the
+ * two apart, so organization, name, createdAt, version and detail-type identify a change.
  */
 public final class DatamartChangeEvents {
     public static final String CREATED = "Datamart Created";
@@ -55,6 +57,7 @@ public final class DatamartChangeEvents {
                 .put("name", string(image, "name"))
                 .put("version", Long.parseLong(attribute(image, "version", "N")))
                 .put("datasourceName", string(image, "datasourceName"))
+                .put("createdAt", string(image, "createdAt"))
                 .put("changedAt", detailType.equals(DELETED) ? removedAt(stream) : string(image, "updatedAt"));
         return new OutboundEvent(OutboundEvent.CHANGES_SOURCE, detailType, detail);
     }

@@ -33,8 +33,9 @@ public final class MessageGroups {
         return isValidId(id) ? id : sha256(id);
     }
 
-    static boolean isValidId(String id) {
-        return !id.isEmpty() && id.length() <= MAX_ID_LENGTH && id.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
+    /** Whether SQS accepts this as a message group or deduplication id. */
+    public static boolean isValidId(String id) {
+        return id != null && !id.isEmpty() && id.length() <= MAX_ID_LENGTH && id.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
     }
 
     private static String sha256(String text) {

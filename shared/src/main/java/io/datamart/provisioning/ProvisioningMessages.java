@@ -26,6 +26,7 @@ import java.util.Set;
  */
 public final class ProvisioningMessages {
     static final int MAX_ID_LENGTH = 256;
+    static final int MAX_UNKNOWN_FIELDS_LISTED = 10;
     private static final Set<String> FIELDS = Set.of("operation", "organizationId", "correlationId", "body");
 
     private ProvisioningMessages() {
@@ -60,7 +61,7 @@ public final class ProvisioningMessages {
                 ? ProvisioningOperation.fromDetailType(detailType.textValue()).orElse(null) : null;
         if (operation == null) {
             violations.add(new Violation("detail-type", "must be one of 'Create Datamart', 'Update Datamart', "
-                    + "'Delete Datamart', not " + detailType));
+                    + "'Delete Datamart', not " + echo(detailType)));
         }
         JsonNode eventId = event.get("id");
         String fallback = eventId != null && eventId.isTextual() ? eventId.textValue() : messageId;
@@ -74,12 +75,19 @@ public final class ProvisioningMessages {
 
     private static ProvisioningRequest parseEnvelope(JsonNode envelope, String prefix, ProvisioningOperation fromType,
             String fallbackCorrelationId, List<Violation> violations) {
+        List<String> unknown = new ArrayList<>();
         envelope.fieldNames().forEachRemaining(field -> {
             if (!FIELDS.contains(field)) {
-                violations.add(new Violation(prefix + field, "is not a field of a provisioning request (fields: "
-                        + "operation, organizationId, correlationId, body)"));
+                unknown.add(field);
             }
         });
+        unknown.stream().limit(MAX_UNKNOWN_FIELDS_LISTED).forEach(field -> violations.add(new Violation(
+                prefix + Strings.quotable(field, 64), "is not a field of a provisioning request (fields: "
+                        + "operation, organizationId, correlationId, body)")));
+        if (unknown.size() > MAX_UNKNOWN_FIELDS_LISTED) {
+            violations.add(new Violation(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1),
+                    "has " + (unknown.size() - MAX_UNKNOWN_FIELDS_LISTED) + " more unknown fields"));
+        }
         ProvisioningOperation operation = fromType;
         JsonNode named = envelope.get("operation");
         if (named != null || fromType == null && prefix.isEmpty()) {
@@ -87,7 +95,7 @@ public final class ProvisioningMessages {
                     ? ProvisioningOperation.fromWire(named.textValue()).orElse(null) : null;
             if (stated == null) {
                 violations.add(new Violation(prefix + "operation", named == null ? "is required"
-                        : "must be 'create', 'update' or 'delete', not " + named));
+                        : "must be 'create', 'update' or 'delete', not " + echo(named)));
             } else if (fromType != null && stated != fromType) {
                 violations.add(new Violation(prefix + "operation", "'" + stated.wire()
                         + "' contradicts the detail-type '" + fromType.detailType() + "'"));
@@ -104,6 +112,11 @@ public final class ProvisioningMessages {
         }
         return new ProvisioningRequest(operation, organizationId,
                 correlationId != null ? correlationId : fallbackCorrelationId, body, violations);
+    }
+
+    /** A value from the message, cut short enough to repeat in an outcome. */
+    private static String echo(JsonNode value) {
+        return Strings.quotable(value.toString(), 64);
     }
 
     private static String identifier(JsonNode envelope, String prefix, String field, boolean required,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.Json;
 import io.datamart.error.Violation;
 import io.datamart.events.OutboundEvent;
+import io.datamart.validation.Strings;
 import java.util.List;
 
 /**
@@ -37,6 +38,11 @@ public final class ProvisioningOutcomes {
         }
     }
 
+    /** The most of a request's text (a name, say) an outcome repeats. */
+    static final int MAX_ECHO_CODE_POINTS = 1024;
+    /** Above this, an error's {@code details} are left out (their count is kept). */
+    static final int MAX_ERROR_CHARS = 64 * 1024;
+
     private ProvisioningOutcomes() {
     }
 
@@ -48,8 +54,19 @@ public final class ProvisioningOutcomes {
     /** @param error {@code {"code", "message", "details"?}}, as the HTTP API reports it */
     static OutboundEvent failed(ProvisioningRequest request, String messageId, JsonNode error) {
         ObjectNode detail = identity(request, messageId);
-        detail.set("error", error);
+        ObjectNode bounded = error.deepCopy();
+        // EventBridge takes at most 256 KB per event: never let the echo of a request stop its outcome.
+        if (bounded.toString().length() > MAX_ERROR_CHARS && bounded.has("details")) {
+            bounded.put("detailsOmitted", bounded.remove("details").size());
+        }
+        bounded.put("message", bounded(bounded.path("message").asText()));
+        detail.set("error", bounded);
         return new OutboundEvent(OutboundEvent.PROVISIONING_SOURCE, FAILED, detail);
+    }
+
+    /** Text from a request, cut to a length any outcome or log line can carry. */
+    static String bounded(String text) {
+        return text == null ? null : Strings.quotable(text, MAX_ECHO_CODE_POINTS);
     }
 
     static ObjectNode error(String code, String message, List<Violation> details) {
@@ -69,6 +86,6 @@ public final class ProvisioningOutcomes {
                 .put("messageId", messageId)
                 .put("operation", request.operation() == null ? null : request.operation().wire())
                 .put("organizationId", request.organizationId())
-                .put("name", request.datamartName());
+                .put("name", bounded(request.datamartName()));
     }
 }

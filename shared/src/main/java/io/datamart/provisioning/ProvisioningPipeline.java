@@ -16,9 +16,11 @@ import io.datamart.service.DatamartService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -32,9 +34,13 @@ import java.util.Set;
  * <li>Anything else (DynamoDB errors, throttling, a bus that refuses the outcome) is
  *     transient: the message is listed in {@code batchItemFailures} and stays on the
  *     queue; so is every later message of its group in this batch, unprocessed, so the
- *     group's order holds. Messages that succeeded are not listed, so not redone. On its
- *     last allowed receive, a Failed outcome ({@code RETRIES_EXHAUSTED}) is published
- *     before the queue moves it to the dead-letter queue.
+ *     group's order holds (a group is the message's own, and its datamart's, so a
+ *     producer's group format cannot break one datamart's order). Messages that succeeded
+ *     are not listed, so not redone. A message is not started with less than
+ *     {@value #RESERVED_MILLIS} ms of the invocation left; it and the rest are listed. On
+ *     a message's last allowed receive, a Failed outcome ({@code RETRIES_EXHAUSTED}) is
+ *     published before the queue moves it to the dead-letter queue, whether it failed or
+ *     was held.
  * <li>Redelivery is safe: create, update and delete count a request already in effect
  *     as success ({@code "result": "unchanged"}).
  * </ul>
@@ -43,6 +49,12 @@ public final class ProvisioningPipeline {
     /** The queue's maxReceiveCount, as the template sets it for both. */
     public static final String MAX_RECEIVE_COUNT_VARIABLE = "PROVISIONING_MAX_RECEIVE_COUNT";
     static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
+    /**
+     * A message is only started with this much of the invocation left: one message can take
+     * several DynamoDB calls and a PutEvents, each allowed 8 s. The rest of the batch is
+     * listed for redelivery instead, so a timeout never returns messages already applied.
+     */
+    static final int RESERVED_MILLIS = 20_000;
 
     private final DatamartService service;
     private final EventPublisher publisher;
@@ -81,31 +93,71 @@ public final class ProvisioningPipeline {
         }
         ObjectNode response = Json.MAPPER.createObjectNode();
         ArrayNode failures = response.putArray("batchItemFailures");
-        Set<String> heldGroups = new HashSet<>();
+        // Ordering keys (the queue's message group, and the datamart's own group) held by a
+        // failed message, with that message's id.
+        Map<String, String> held = new HashMap<>();
         for (JsonNode record : records) {
+            long started = System.nanoTime();
             String messageId = record.path("messageId").asText();
-            String group = record.path("attributes").path("MessageGroupId").asText(messageId);
+            int receiveCount = record.path("attributes").path("ApproximateReceiveCount").asInt(1);
+            ProvisioningRequest request = ProvisioningMessages.parse(record.path("body").asText(null), messageId);
+            Set<String> keys = orderingKeys(record, messageId, request);
+            String heldBy = keys.stream().map(held::get).filter(Objects::nonNull).findFirst().orElse(null);
             boolean retry;
-            if (heldGroups.contains(group)) {
-                log(context, LogLevel.INFO, line(messageId, null).put("outcome", "held")
-                        .put("reason", "an earlier message of its group is being retried"));
-                retry = true;
+            if (heldBy != null) {
+                retry = notProcessed(request, messageId, receiveCount, "held behind message " + heldBy
+                        + " of the same datamart, which failed", context, started);
+            } else if (context != null && context.getRemainingTimeInMillis() < RESERVED_MILLIS) {
+                retry = notProcessed(request, messageId, receiveCount, "not started: the invocation was running "
+                        + "out of time", context, started);
             } else {
-                retry = process(record, messageId, context);
+                retry = process(request, messageId, receiveCount, context, started);
             }
             if (retry) {
                 failures.addObject().put("itemIdentifier", messageId);
-                heldGroups.add(group);
+                keys.forEach(key -> held.putIfAbsent(key, messageId));
             }
         }
         Json.MAPPER.writeValue(output, response);
     }
 
+    /**
+     * The keys a message is ordered by: its message group, and the group of the datamart it
+     * names, so that a producer's own group format and the forwarder's still keep one
+     * datamart's requests in order within a batch.
+     */
+    private static Set<String> orderingKeys(JsonNode record, String messageId, ProvisioningRequest request) {
+        Set<String> keys = new HashSet<>();
+        keys.add("queue:" + record.path("attributes").path("MessageGroupId").asText(messageId));
+        if (request.organizationId() != null && request.datamartName() != null) {
+            keys.add("datamart:" + MessageGroups.groupId(request.organizationId(), request.datamartName()));
+        }
+        return keys;
+    }
+
+    /**
+     * A message left for a later delivery without being applied. On its last receive the
+     * queue will dead-letter it, so its producer is told now.
+     */
+    private boolean notProcessed(ProvisioningRequest request, String messageId, int receiveCount, String reason,
+            Context context, long started) {
+        ObjectNode line = line(messageId, request).put("receiveCount", receiveCount).put("outcome", "held")
+                .put("reason", reason);
+        if (receiveCount >= maxReceiveCount) {
+            publish(ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
+                    ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + receiveCount
+                            + " deliveries; the message goes to the dead-letter queue. It was " + reason,
+                    List.of())), context);
+            line.put("errorCode", ProvisioningOutcomes.RETRIES_EXHAUSTED);
+        }
+        line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
+        log(context, LogLevel.WARN, line);
+        return true;
+    }
+
     /** Applies one message and publishes its outcome; true if it must be delivered again. */
-    private boolean process(JsonNode record, String messageId, Context context) {
-        long started = System.nanoTime();
-        int receiveCount = record.path("attributes").path("ApproximateReceiveCount").asInt(1);
-        ProvisioningRequest request = ProvisioningMessages.parse(record.path("body").asText(null), messageId);
+    private boolean process(ProvisioningRequest request, String messageId, int receiveCount, Context context,
+            long started) {
         OutboundEvent outcome;
         boolean retry = false;
         RuntimeException transientFailure = null;
@@ -141,7 +193,7 @@ public final class ProvisioningPipeline {
             }
         }
         line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        log(context, retry ? LogLevel.WARN : LogLevel.INFO, line.toString());
+        log(context, retry ? LogLevel.WARN : LogLevel.INFO, line);
         return retry;
     }
 
@@ -175,7 +227,7 @@ public final class ProvisioningPipeline {
             line.put("correlationId", request.correlationId())
                     .put("operation", request.operation() == null ? null : request.operation().wire())
                     .put("organizationId", request.organizationId())
-                    .put("name", request.datamartName());
+                    .put("name", ProvisioningOutcomes.bounded(request.datamartName()));
         }
         return line;
     }

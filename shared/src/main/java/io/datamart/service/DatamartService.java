@@ -20,13 +20,17 @@ import io.datamart.persistence.DatasourceRepository;
 import io.datamart.validation.DatamartValidator;
 import io.datamart.validation.SchemaChecks;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The operations on an organization's datamarts, whatever carried the request. A
  * write validates first, then makes one conditional write, and returns the name.
  */
 public final class DatamartService {
-    /** How often an update re-reads a datamart that was deleted and created again under it. */
+    /**
+     * How often an update re-reads a datamart that was deleted and created again under it,
+     * and how often an idempotent create tries again when the datamart in its way vanishes.
+     */
     static final int MAX_UPDATE_ATTEMPTS = 3;
 
     private final DatamartValidator validator;
@@ -60,17 +64,23 @@ public final class DatamartService {
      */
     public boolean createIfAbsent(String organizationId, JsonNode body) {
         DatamartDefinition definition = validCreate(organizationId, body);
-        try {
-            datamarts.create(organizationId, definition);
-            return true;
-        } catch (DatamartAlreadyExistsException exists) {
-            boolean same = datamarts.find(organizationId, definition.name())
-                    .map(stored -> stored.definition().equals(definition))
-                    .orElse(false);
-            if (same) {
-                return false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                datamarts.create(organizationId, definition);
+                return true;
+            } catch (DatamartAlreadyExistsException exists) {
+                Optional<Datamart> stored = datamarts.find(organizationId, definition.name());
+                if (stored.isPresent()) {
+                    if (stored.get().definition().equals(definition)) {
+                        return false;
+                    }
+                    throw exists;
+                }
+                // Deleted between the two calls: the name is free again, so try once more.
+                if (attempt == MAX_UPDATE_ATTEMPTS) {
+                    throw exists;
+                }
             }
-            throw exists;
         }
     }
 

@@ -31,7 +31,7 @@ class DatamartChangeEventsTest {
         assertEquals("Datamart Created", event.detailType());
         assertEquals(Fixtures.object("""
                 {"organizationId": "demo", "name": "sales", "version": 1, "datasourceName": "postgres-main",
-                 "changedAt": "2026-11-22T05:00:00Z"}"""), Fixtures.object(event.detail().toString()));
+                 "createdAt": "2026-11-22T05:00:00Z", "changedAt": "2026-11-22T05:00:00Z"}"""), Fixtures.object(event.detail().toString()));
     }
 
     @Test

@@ -32,6 +32,7 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     private final Map<Operation, Fault> faults = new ConcurrentHashMap<>();
     private final Map<Operation, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Map<Operation, Map.Entry<Integer, Runnable>> afterCalls = new ConcurrentHashMap<>();
+    private final Map<Operation, Map.Entry<Integer, Runnable>> beforeCalls = new ConcurrentHashMap<>();
 
     public FaultInjectingDynamoDbClient(DynamoDbClient delegate) {
         this.delegate = delegate;
@@ -65,8 +66,21 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
         return calls.getOrDefault(operation, new AtomicInteger()).get();
     }
 
+    /**
+     * Runs {@code action} right before the {@code nth} call of {@code operation} goes out:
+     * another request slipping in just ahead of it.
+     */
+    public FaultInjectingDynamoDbClient beforeCall(Operation operation, int nth, Runnable action) {
+        beforeCalls.put(operation, Map.entry(nth, action));
+        return this;
+    }
+
     private void before(Operation operation) {
-        calls.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+        int call = calls.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+        Map.Entry<Integer, Runnable> hook = beforeCalls.get(operation);
+        if (hook != null && call == hook.getKey()) {
+            hook.getValue().run();
+        }
         Fault fault = faults.get(operation);
         if (fault != null && fault.remaining().getAndDecrement() > 0) {
             throw fault.failure().get();

@@ -16,6 +16,8 @@ public final class TestContext implements Context {
     public static final List<String> ALL_LOGS = new CopyOnWriteArrayList<>();
 
     private final String requestId = UUID.randomUUID().toString();
+    /** The template's longest function timeout: a test's invocation never runs out of time unless it says so. */
+    private volatile int remainingTimeMillis = 60_000;
     private final List<String> logs = new CopyOnWriteArrayList<>();
     private final LambdaLogger logger = new LambdaLogger() {
         @Override
@@ -81,7 +83,13 @@ public final class TestContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return 10_000;
+        return remainingTimeMillis;
+    }
+
+    /** What {@link #getRemainingTimeInMillis()} answers from now on (a function about to time out, say). */
+    public TestContext remainingTimeMillis(int millis) {
+        this.remainingTimeMillis = millis;
+        return this;
     }
 
     @Override

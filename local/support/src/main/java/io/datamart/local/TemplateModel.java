@@ -41,7 +41,7 @@ public final class TemplateModel {
      * id), to a queue's URL (see {@link #LOCAL_QUEUE_URL_PREFIX}).
      */
     public record FunctionDefinition(String logicalId, String handler, Path code, List<RouteDefinition> routes,
-            Map<String, String> environment) {
+            Map<String, String> environment, int timeoutSeconds) {
     }
 
     /**
@@ -226,7 +226,8 @@ public final class TemplateModel {
         putVariables(environment, globals.path("Environment").path("Variables"));
         putVariables(environment, properties.path("Environment").path("Variables"));
         return new FunctionDefinition(id, handler, file.getParent().resolve(codeUri).normalize(), List.copyOf(routes),
-                environment);
+                environment,
+                timeout(properties, globals));
     }
 
     private void putVariables(Map<String, String> environment, JsonNode variables) {
@@ -255,6 +256,12 @@ public final class TemplateModel {
         }
         throw new IllegalArgumentException("environment variable " + name + " is " + value
                 + ": locally only plain values and Refs to tables, event buses and queues can be resolved");
+    }
+
+    /** The function's Timeout in seconds; Lambda's default, 3, when neither it nor Globals sets one. */
+    private static int timeout(JsonNode properties, JsonNode globals) {
+        JsonNode value = properties.has("Timeout") ? properties.get("Timeout") : globals.get("Timeout");
+        return value == null ? 3 : value.asInt(3);
     }
 
     private static String text(JsonNode properties, JsonNode globals, String field) {

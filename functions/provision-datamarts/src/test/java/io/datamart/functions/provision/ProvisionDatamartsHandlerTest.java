@@ -17,6 +17,7 @@ import io.datamart.api.DatamartApi;
 import io.datamart.local.LocalMessaging;
 import io.datamart.local.LocalMessaging.PutEventsMode;
 import io.datamart.local.LocalMessaging.ReceivedEvent;
+import io.datamart.provisioning.MessageGroups;
 import io.datamart.testing.Databases;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
@@ -293,7 +294,7 @@ class ProvisionDatamartsHandlerTest {
                 + "\"tableList\": []}");
         JsonNode response = run(batch(List.of(
                 message("valid", ORG + "/" + NAME, 1, create(Fixtures.documentedCreateBody())),
-                message("invalid", ORG + "/broken mart", 1, create(invalid)),
+                message("invalid", MessageGroups.groupId(ORG, "broken mart"), 1, create(invalid)),
                 message("transient", ORG + "/legacy-kpis", 1, delete("legacy-kpis")))));
 
         assertEquals(List.of("transient"), failedIds(response));
@@ -367,6 +368,79 @@ class ProvisionDatamartsHandlerTest {
         bus.putEvents(PutEventsMode.ACCEPT);
         assertEquals(List.of(), failedIds(runOne("m-1", "not json")));
         assertEquals("INVALID_PROVISIONING_MESSAGE", only(bus.events()).detail().path("error").path("code").asText());
+    }
+
+    @Test
+    void tellsTheProducerOfAMessageHeldOnItsLastReceiveBeforeItIsDeadLettered() {
+        int last = Integer.parseInt(LocalBus.environment(db, FUNCTION).get("PROVISIONING_MAX_RECEIVE_COUNT"));
+        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        String group = ORG + "/" + NAME;
+        JsonNode response = run(batch(List.of(
+                message("a-1", group, last, create(Fixtures.documentedCreateBody())),
+                message("a-2", group, last, delete(NAME)))));
+
+        assertEquals(List.of("a-1", "a-2"), failedIds(response));
+        assertEquals(List.of("a-1", "a-2"), bus.events().stream()
+                .map(event -> event.detail().path("messageId").asText()).toList());
+        bus.events().forEach(event -> assertEquals("RETRIES_EXHAUSTED",
+                event.detail().path("error").path("code").asText()));
+        assertTrue(bus.events().get(1).detail().path("error").path("message").asText().contains("held behind message a-1"),
+                bus.events().get(1).detail()::toString);
+    }
+
+    @Test
+    void holdsOneDatamartsLaterRequestEvenUnderAnotherMessageGroup() {
+        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        JsonNode response = run(batch(List.of(
+                message("a-1", "producer-format:" + NAME, 1, create(Fixtures.documentedCreateBody())),
+                message("a-2", ORG + "/" + NAME, 1, delete(NAME)))));
+        assertEquals(List.of("a-1", "a-2"), failedIds(response));
+        assertEquals(List.of(), bus.events(), "the delete did not overtake the create");
+    }
+
+    @Test
+    void leavesTheRestOfTheBatchForRedeliveryWhenTheInvocationRunsShortOfTime() {
+        context.remainingTimeMillis(5_000);
+        JsonNode response = run(batch(List.of(
+                message("m-1", ORG + "/" + NAME, 1, create(Fixtures.documentedCreateBody())),
+                message("m-2", ORG + "/other", 1, delete("other")))));
+
+        assertEquals(List.of("m-1", "m-2"), failedIds(response));
+        assertNull(db.rawDatamart(ORG, NAME), "nothing started");
+        assertEquals(List.of(), bus.events());
+    }
+
+    @Test
+    void keepsTheOutcomeOfAHugeRequestSmallEnoughToPublish() {
+        ObjectNode body = Fixtures.documentedCreateBody();
+        body.put("name", "n".repeat(300_000));
+        ObjectNode message = Fixtures.object(create(body));
+        for (int i = 0; i < 5_000; i++) {
+            message.put("unknown" + i, i);
+        }
+
+        assertEquals(List.of(), failedIds(runOne("m-1", message.toString())));
+
+        JsonNode detail = only(bus.events()).detail();
+        assertEquals("INVALID_PROVISIONING_MESSAGE", detail.path("error").path("code").asText());
+        assertTrue(detail.toString().length() < 64 * 1024, () -> "outcome of " + detail.toString().length() + " chars");
+        assertTrue(detail.path("name").asText().startsWith("nnn") && detail.path("name").asText().endsWith("..."));
+    }
+
+    @Test
+    void createsAfterAllWhenTheDatamartInTheWayIsDeletedBeforeItCanBeCompared() {
+        StoredDatamarts.seedDocumented(db);
+        // Reads: the datasource, then (after the create is refused) the datamart in the way.
+        dynamoDb.beforeCall(Operation.GET_ITEM, 2, () -> db.client().deleteItem(r -> r
+                .tableName(db.tables().datamarts())
+                .key(Map.of("organizationId", AttributeValue.fromS(ORG), "name", AttributeValue.fromS(NAME)))));
+        ObjectNode other = Fixtures.documentedCreateBody();
+        other.remove("relationships");
+
+        assertEquals(List.of(), failedIds(runOne("m-1", create(other))));
+
+        assertEquals(List.of("created"), results());
+        assertNull(StoredDatamarts.stored(db, ORG, NAME).definition().relationships());
     }
 
     @Test

@@ -63,7 +63,9 @@ class ProvisionDatamartsSampleEventsTest {
         SQSEvent event = EventLoader.loadSQSEvent(file.toString());
         assertFalse(event.getRecords().isEmpty(), file::toString);
         event.getRecords().forEach(record -> {
-            assertNotNull(record.getAttributes().get("MessageGroupId"), file::toString);
+            assertTrue(io.datamart.provisioning.MessageGroups.isValidId(record.getAttributes().get("MessageGroupId")),
+                    () -> file + ": a group id SQS accepts");
+            assertNotNull(record.getAttributes().get("MessageDeduplicationId"), file::toString);
             assertTrue(record.getEventSourceArn().endsWith(".fifo"), file::toString);
         });
     }
@@ -78,6 +80,11 @@ class ProvisionDatamartsSampleEventsTest {
         assertEquals(List.of(), failedIds(response), file::toString);
         int messages = EventLoader.loadSQSEvent(file.toString()).getRecords().size();
         assertEquals(messages, bus.events().size(), file::toString);
+        // Only the mixed batch holds a request that cannot succeed.
+        long failed = bus.events().stream()
+                .filter(event -> event.detailType().equals("Datamart Provisioning Failed")).count();
+        assertEquals(file.getFileName().toString().equals("sqs-mixed-batch.json") ? 1 : 0, failed,
+                () -> file + ": " + bus.events());
     }
 
     @Test

@@ -113,12 +113,13 @@ public final class LocalFunction implements AutoCloseable {
     /** Runs one invocation; the handler's exception, if any, is rethrown as is. */
     public byte[] invoke(byte[] event) throws Exception {
         String requestId = UUID.randomUUID().toString();
+        long deadline = System.currentTimeMillis() + definition.timeoutSeconds() * 1000L;
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
         try {
-            method.invoke(handler, new ByteArrayInputStream(event), response, context(requestId));
+            method.invoke(handler, new ByteArrayInputStream(event), response, context(requestId, deadline));
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception exception ? exception : e;
         } finally {
@@ -132,7 +133,7 @@ public final class LocalFunction implements AutoCloseable {
         close(loader);
     }
 
-    private Object context(String requestId) throws ClassNotFoundException {
+    private Object context(String requestId, long deadline) throws ClassNotFoundException {
         Class<?> contextClass = Class.forName(CONTEXT, false, loader);
         Class<?> loggerClass = Class.forName(LOGGER, false, loader);
         Object logger = proxy(loggerClass, (proxy, m, args) -> {
@@ -153,7 +154,7 @@ public final class LocalFunction implements AutoCloseable {
             case "getFunctionName" -> id;
             case "getFunctionVersion" -> "$LATEST";
             case "getInvokedFunctionArn" -> "arn:aws:lambda:us-east-1:000000000000:function:" + id;
-            case "getRemainingTimeInMillis" -> 10_000;
+            case "getRemainingTimeInMillis" -> (int) Math.max(0, deadline - System.currentTimeMillis());
             case "getMemoryLimitInMB" -> 1024;
             case "getLogger" -> logger;
             default -> fallback(proxy, m, args);
