@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.local.TemplateModel;
 import io.datamart.local.TemplateModel.FunctionDefinition;
 import io.datamart.testing.Template;
+import io.datamart.testing.TemplateFunctions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,35 +63,19 @@ class EventDrivenTemplateTest {
     }
 
     static JsonNode function(EventFn fn) {
-        JsonNode function = TEMPLATE.resource(fn.id);
-        assertEquals("AWS::Serverless::Function", function.path("Type").asText(), fn.id);
-        return function;
+        return TemplateFunctions.function(fn.id);
     }
 
-    /** A function property as deployed: the function's own value, else the Globals one. */
     static JsonNode property(EventFn fn, String name) {
-        JsonNode own = function(fn).path("Properties").path(name);
-        return own.isMissingNode() ? TEMPLATE.root().path("Globals").path("Function").path(name) : own;
+        return TemplateFunctions.property(fn.id, name);
     }
 
-    /** Environment variables as deployed: Globals merged with the function's own. */
     static Map<String, JsonNode> environment(EventFn fn) {
-        Map<String, JsonNode> variables = new LinkedHashMap<>();
-        TEMPLATE.root().path("Globals").path("Function").path("Environment").path("Variables").fields()
-                .forEachRemaining(v -> variables.put(v.getKey(), v.getValue()));
-        function(fn).path("Properties").path("Environment").path("Variables").fields()
-                .forEachRemaining(v -> variables.put(v.getKey(), v.getValue()));
-        return variables;
+        return TemplateFunctions.environment(fn.id);
     }
 
     static List<JsonNode> asList(JsonNode node) {
-        List<JsonNode> list = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(list::add);
-        } else if (!node.isMissingNode()) {
-            list.add(node);
-        }
-        return list;
+        return TemplateFunctions.asList(node);
     }
 
     /** The logical id {@code node} names as {@code Fn::GetAtt: [Id, attribute]}; null otherwise. */

@@ -12,6 +12,7 @@ import io.datamart.persistence.TableNames;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import io.datamart.testing.Template;
+import io.datamart.testing.TemplateFunctions;
 import java.util.EnumSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,25 +68,15 @@ class TemplateTest {
     }
 
     static JsonNode function(Fn fn) {
-        JsonNode function = TEMPLATE.resource(fn.id);
-        assertEquals("AWS::Serverless::Function", function.path("Type").asText());
-        return function;
+        return TemplateFunctions.function(fn.id);
     }
 
-    /** A function property as deployed: the function's own value, else the Globals one. */
     static JsonNode property(Fn fn, String name) {
-        JsonNode own = function(fn).path("Properties").path(name);
-        return own.isMissingNode() ? TEMPLATE.root().path("Globals").path("Function").path(name) : own;
+        return TemplateFunctions.property(fn.id, name);
     }
 
-    /** Environment variables as deployed: Globals merged with the function's own. */
     static Map<String, JsonNode> environment(Fn fn) {
-        Map<String, JsonNode> variables = new LinkedHashMap<>();
-        TEMPLATE.root().path("Globals").path("Function").path("Environment").path("Variables").fields()
-                .forEachRemaining(v -> variables.put(v.getKey(), v.getValue()));
-        function(fn).path("Properties").path("Environment").path("Variables").fields()
-                .forEachRemaining(v -> variables.put(v.getKey(), v.getValue()));
-        return variables;
+        return TemplateFunctions.environment(fn.id);
     }
 
     static List<JsonNode> statements(Fn fn) {
@@ -101,13 +92,7 @@ class TemplateTest {
     }
 
     static List<JsonNode> asList(JsonNode node) {
-        List<JsonNode> list = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(list::add);
-        } else if (!node.isMissingNode()) {
-            list.add(node);
-        }
-        return list;
+        return TemplateFunctions.asList(node);
     }
 
     /** The logical id of the table a resource entry names, as {@code Fn::GetAtt: [Table, Arn]}; null otherwise. */

@@ -42,6 +42,15 @@ public final class AwsClients {
         return builder.build();
     }
 
+    /** A variable the function cannot run without (a queue URL, a bus name). */
+    public static String required(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set");
+        }
+        return value;
+    }
+
     /** Local stand-ins accept any credentials; real ones are used when present. */
     private static AwsCredentialsProvider localCredentials(Map<String, String> environment) {
         if (environment.containsKey("AWS_ACCESS_KEY_ID")) {

@@ -31,10 +31,7 @@ public final class EventBridgePublisher implements EventPublisher {
     }
 
     public static EventBridgePublisher fromEnvironment(Map<String, String> environment) {
-        String bus = environment.get(BUS_VARIABLE);
-        if (bus == null || bus.isBlank()) {
-            throw new IllegalStateException("environment variable " + BUS_VARIABLE + " is not set");
-        }
+        String bus = AwsClients.required(environment, BUS_VARIABLE);
         return new EventBridgePublisher(AwsClients.build(EventBridgeClient.builder(), environment, ENDPOINT_VARIABLE),
                 bus);
     }

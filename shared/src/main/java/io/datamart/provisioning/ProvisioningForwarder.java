@@ -41,10 +41,7 @@ public final class ProvisioningForwarder {
     }
 
     public static ProvisioningForwarder fromEnvironment(Map<String, String> environment) {
-        String queueUrl = environment.get(QUEUE_URL_VARIABLE);
-        if (queueUrl == null || queueUrl.isBlank()) {
-            throw new IllegalStateException("environment variable " + QUEUE_URL_VARIABLE + " is not set");
-        }
+        String queueUrl = AwsClients.required(environment, QUEUE_URL_VARIABLE);
         return new ProvisioningForwarder(AwsClients.build(SqsClient.builder(), environment, ENDPOINT_VARIABLE),
                 queueUrl);
     }

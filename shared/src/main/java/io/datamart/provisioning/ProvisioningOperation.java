@@ -1,6 +1,7 @@
 package io.datamart.provisioning;
 
 import io.datamart.api.Operation;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** What a provisioning request asks for, as it is named in a queue message and on the bus. */
@@ -42,20 +43,10 @@ public enum ProvisioningOperation {
     }
 
     public static Optional<ProvisioningOperation> fromWire(String wire) {
-        for (ProvisioningOperation operation : values()) {
-            if (operation.wire.equals(wire)) {
-                return Optional.of(operation);
-            }
-        }
-        return Optional.empty();
+        return Arrays.stream(values()).filter(operation -> operation.wire.equals(wire)).findFirst();
     }
 
     public static Optional<ProvisioningOperation> fromDetailType(String detailType) {
-        for (ProvisioningOperation operation : values()) {
-            if (operation.detailType.equals(detailType)) {
-                return Optional.of(operation);
-            }
-        }
-        return Optional.empty();
+        return Arrays.stream(values()).filter(operation -> operation.detailType.equals(detailType)).findFirst();
     }
 }
