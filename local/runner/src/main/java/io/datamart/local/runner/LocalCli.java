@@ -4,11 +4,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -125,21 +123,9 @@ public final class LocalCli {
                 throw e;
             }
             // Stream records (every change the API makes) and queued messages, delivered as they come.
-            ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "local-events");
-                thread.setDaemon(true);
-                return thread;
-            });
-            events.scheduleWithFixedDelay(() -> {
-                try {
-                    environment.deliverPendingEvents();
-                } catch (RuntimeException failure) {
-                    err.println("local events: " + failure);
-                }
-            }, 250, 250, TimeUnit.MILLISECONDS);
+            environment.deliverEventsEvery(Duration.ofMillis(250));
             CountDownLatch stopped = new CountDownLatch(1);
             Thread shutdown = new Thread(() -> {
-                events.shutdownNow();
                 server.close();
                 environment.close();
                 stopped.countDown();

@@ -12,9 +12,15 @@ import io.datamart.persistence.TableNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What `sam local` would give: template.yaml's tables in DynamoDB Local (in memory or in
@@ -28,6 +34,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private final LocalMessaging messaging;
     private final LocalEventFlow events;
     private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
+    private final List<ScheduledExecutorService> pollers = new CopyOnWriteArrayList<>();
 
     private LocalEnvironment(TemplateModel template, EmbeddedDynamoDb dynamoDb, LocalMessaging messaging,
             PrintStream logs) {
@@ -101,6 +108,27 @@ public final class LocalEnvironment implements AutoCloseable {
         events.drain();
     }
 
+    /**
+     * From now until {@link #close()}, delivers pending events every {@code interval} on a
+     * background thread, as Lambda's pollers would: what `bin/local-api` does, so each
+     * change made over HTTP publishes its change event while the server runs.
+     */
+    public void deliverEventsEvery(Duration interval) {
+        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "local-events");
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(() -> {
+            try {
+                events.drain();
+            } catch (RuntimeException failure) {
+                logs.println("local events: " + failure);
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        pollers.add(poller);
+    }
+
     private Map<String, String> environment(FunctionDefinition definition) {
         Map<String, String> environment = new LinkedHashMap<>(definition.environment());
         environment.put(DynamoDbClients.ENDPOINT_VARIABLE, dynamoDb.endpoint().toString());
@@ -120,6 +148,7 @@ public final class LocalEnvironment implements AutoCloseable {
 
     @Override
     public void close() {
+        pollers.forEach(ScheduledExecutorService::shutdownNow);
         functions.values().forEach(LocalFunction::close);
         messaging.close();
         dynamoDb.close();

@@ -45,6 +45,7 @@ class LocalApiServerTest {
         environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), null, new PrintStream(LOGS, true));
         environment.loadAllFunctions();
         server = LocalApiServer.start(environment, 0, new PrintStream(LOGS, true));
+        environment.deliverEventsEvery(java.time.Duration.ofMillis(100)); // as bin/local-api does
     }
 
     @AfterAll
@@ -193,6 +194,22 @@ class LocalApiServerTest {
                 "/api/v2/data-app/datamarts")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, response.statusCode());
         assertEquals("AUTH_ERROR", Json.MAPPER.readTree(response.body()).path("error").path("code").asText());
+    }
+
+    @Test
+    @Order(10)
+    void publishedAChangeEventForEachWriteItServed() throws Exception {
+        List<String> expected = List.of("Datamart Created", "Datamart Updated", "Datamart Deleted");
+        List<String> published = List.of();
+        for (int waited = 0; waited < 10_000 && published.size() < expected.size(); waited += 100) {
+            Thread.sleep(100);
+            published = LOGS.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> line.startsWith("{\"localEventBus\"") && line.contains("\"sales-analytics\""))
+                    .map(line -> line.replaceAll(".*\"detail-type\":\"([^\"]+)\".*", "$1"))
+                    .toList();
+        }
+        assertEquals(expected, published.subList(0, Math.min(published.size(), expected.size())),
+                "the create, update and delete of tests 1 to 5, in order");
     }
 
     @Test
