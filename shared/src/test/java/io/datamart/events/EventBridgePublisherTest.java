@@ -59,6 +59,14 @@ class EventBridgePublisherTest {
     }
 
     @Test
+    void countsOnlyTheEventsBeforeTheFirstOneTheBusRefused() {
+        bus.refuseEvents(detail -> detail.path("name").asText().equals("dm3"));
+        List<OutboundEvent> events = IntStream.range(0, 6).mapToObj(EventBridgePublisherTest::event).toList();
+        assertEquals(3, publisher.publish(events));
+        assertEquals(5, bus.events().size(), "the bus took the later ones; the caller will publish them again");
+    }
+
+    @Test
     void throwsWhenTheFirstCallFails() {
         bus.putEvents(PutEventsMode.FAIL);
         assertThrows(RuntimeException.class, () -> publisher.publish(List.of(event(1))));

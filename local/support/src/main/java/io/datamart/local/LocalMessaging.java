@@ -30,9 +30,10 @@ import java.util.function.Consumer;
  * what it receives, tells a listener, and can be told to fail, to stand in for an
  * outage; there is no EventBridge or SQS emulator on Maven Central to use instead.
  *
- * <p>SendMessage honours FIFO deduplication ids for the life of the server, as SQS does
- * for five minutes: a repeated id is acknowledged with the first message's id and not
- * kept again.
+ * <p>SendMessage honours FIFO deduplication ids per queue and message group (the
+ * template's {@code DeduplicationScope: messageGroup}) for the life of the server, as SQS
+ * does for five minutes: a repeated id is acknowledged with the first message's id and
+ * not kept again.
  */
 public final class LocalMessaging implements AutoCloseable {
     /** A PutEvents entry as received: bus, source, detail-type and the parsed detail. */
@@ -61,6 +62,8 @@ public final class LocalMessaging implements AutoCloseable {
     private final List<Consumer<ReceivedEvent>> eventListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<SentMessage>> messageListeners = new CopyOnWriteArrayList<>();
     private volatile PutEventsMode putEventsMode = PutEventsMode.ACCEPT;
+    /** Entries whose detail matches are refused one by one, the others accepted (a partial failure). */
+    private volatile java.util.function.Predicate<JsonNode> refusedDetails = detail -> false;
     private volatile boolean failSendMessage;
 
     private LocalMessaging(HttpServer server) {
@@ -105,6 +108,11 @@ public final class LocalMessaging implements AutoCloseable {
         this.putEventsMode = mode;
     }
 
+    /** Refuses, entry by entry, the events whose parsed detail matches; accepts the rest of each call. */
+    public void refuseEvents(java.util.function.Predicate<JsonNode> details) {
+        this.refusedDetails = details;
+    }
+
     public void failSendMessage(boolean fail) {
         this.failSendMessage = fail;
     }
@@ -116,6 +124,7 @@ public final class LocalMessaging implements AutoCloseable {
         eventListeners.clear();
         messageListeners.clear();
         putEventsMode = PutEventsMode.ACCEPT;
+        refusedDetails = detail -> false;
         failSendMessage = false;
     }
 
@@ -151,15 +160,15 @@ public final class LocalMessaging implements AutoCloseable {
         ArrayNode results = response.putArray("Entries");
         int failed = 0;
         for (JsonNode entry : request.path("Entries")) {
-            if (mode == PutEventsMode.REFUSE_ENTRIES) {
+            JsonNode detail = JSON.readTree(entry.path("Detail").asText("null"));
+            if (mode == PutEventsMode.REFUSE_ENTRIES || refusedDetails.test(detail)) {
                 failed++;
                 results.addObject().put("ErrorCode", "ThrottlingException").put("ErrorMessage", "injected refusal");
                 continue;
             }
             String id = UUID.randomUUID().toString();
             ReceivedEvent event = new ReceivedEvent(id, entry.path("EventBusName").asText(null),
-                    entry.path("Source").asText(null), entry.path("DetailType").asText(null),
-                    JSON.readTree(entry.path("Detail").asText("null")));
+                    entry.path("Source").asText(null), entry.path("DetailType").asText(null), detail);
             events.add(event);
             eventListeners.forEach(listener -> listener.accept(event));
             results.addObject().put("EventId", id);
@@ -176,7 +185,9 @@ public final class LocalMessaging implements AutoCloseable {
         String body = request.path("MessageBody").asText();
         String deduplicationId = request.path("MessageDeduplicationId").asText(null);
         String messageId = UUID.randomUUID().toString();
-        String first = deduplicationId == null ? null : deduplicated.putIfAbsent(deduplicationId, messageId);
+        String scope = request.path("QueueUrl").asText() + "\n" + request.path("MessageGroupId").asText("");
+        String first = deduplicationId == null ? null
+                : deduplicated.putIfAbsent(scope + "\n" + deduplicationId, messageId);
         if (first != null) {
             messageId = first;
         } else {

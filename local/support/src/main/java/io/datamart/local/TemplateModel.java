@@ -165,8 +165,10 @@ public final class TemplateModel {
             }
             // A function's alias (Function.Alias) feeds the function itself.
             String functionId = function.endsWith(".Alias") ? function.substring(0, function.length() - 6) : function;
+            // Lambda's default batch: 10 messages from a queue, 100 records from a stream.
+            int defaultBatch = "StreamArn".equals(source.path(1).asText()) ? 100 : 10;
             sources.add(new EventSourceDefinition(source.get(0).asText(), functionId,
-                    properties.path("BatchSize").asInt(10)));
+                    properties.path("BatchSize").asInt(defaultBatch)));
         }
         return sources;
     }

@@ -179,6 +179,15 @@ class PublishDatamartChangesHandlerTest {
     }
 
     @Test
+    void retriesFromTheOneRecordTheBusRefusedInTheMiddleOfACall() {
+        JsonNode batch = Fixtures.object(EventFiles.read(sample("stream-batch.json")));
+        bus.refuseEvents(detail -> detail.path("version").asInt() == 2 && bus.events().size() == 1);
+        JsonNode response = run(batch);
+        assertEquals(List.of(sequenceNumber(batch.path("Records").get(1))), failedIds(response),
+                "Lambda retries from the refused record: it and the deletion after it are published again");
+    }
+
+    @Test
     void stopsAtARecordThatIsNotADatamartChangeAfterPublishingTheOnesBefore() {
         JsonNode batch = Fixtures.object(EventFiles.read(sample("stream-batch.json")));
         ((ObjectNode) batch.path("Records").get(1)).put("eventName", "TRUNCATE");
