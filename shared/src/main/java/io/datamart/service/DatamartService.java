@@ -76,7 +76,7 @@ public final class DatamartService {
                     }
                     throw exists;
                 }
-                // Deleted between the two calls: the name is free again, so try once more.
+                // Deleted between the two calls: the name is free again, so try again.
                 if (attempt == MAX_UPDATE_ATTEMPTS) {
                     throw exists;
                 }
