@@ -46,7 +46,7 @@ public final class ApiGatewayHandler {
         } catch (DatamartException outcome) {
             response = ErrorResponses.of(outcome, operation(route));
         } catch (RuntimeException unexpected) {
-            log(context, LogLevel.ERROR, LambdaLogs.describe("Unexpected failure", unexpected));
+            LambdaLogs.log(context, LogLevel.ERROR, LambdaLogs.describe("Unexpected failure", unexpected));
             response = ErrorResponses.unexpected(context.getAwsRequestId());
         }
         if (route != null && route.legacy()) {
@@ -112,10 +112,7 @@ public final class ApiGatewayHandler {
             line.put("errorCode", code.textValue());
         }
         line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        log(context, response.statusCode() >= 500 ? LogLevel.ERROR : LogLevel.INFO, line.toString());
+        LambdaLogs.log(context, response.statusCode() >= 500 ? LogLevel.ERROR : LogLevel.INFO, line.toString());
     }
 
-    private static void log(Context context, LogLevel level, String message) {
-        LambdaLogs.log(context, level, message);
-    }
 }

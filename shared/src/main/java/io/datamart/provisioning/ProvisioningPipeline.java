@@ -151,7 +151,7 @@ public final class ProvisioningPipeline {
             line.put("errorCode", ProvisioningOutcomes.RETRIES_EXHAUSTED);
         }
         line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        log(context, LogLevel.WARN, line);
+        LambdaLogs.log(context, LogLevel.WARN, line.toString());
         return true;
     }
 
@@ -193,7 +193,7 @@ public final class ProvisioningPipeline {
             }
         }
         line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        log(context, retry ? LogLevel.WARN : LogLevel.INFO, line);
+        LambdaLogs.log(context, retry ? LogLevel.WARN : LogLevel.INFO, line.toString());
         return retry;
     }
 
@@ -213,9 +213,9 @@ public final class ProvisioningPipeline {
             if (publisher.publish(List.of(outcome)) == 1) {
                 return true;
             }
-            log(context, LogLevel.WARN, "The bus refused the outcome event");
+            LambdaLogs.log(context, LogLevel.WARN, "The bus refused the outcome event");
         } catch (RuntimeException busFailure) {
-            log(context, LogLevel.WARN, "Publishing the outcome event failed: " + busFailure);
+            LambdaLogs.log(context, LogLevel.WARN, "Publishing the outcome event failed: " + busFailure);
         }
         return false;
     }
@@ -232,11 +232,4 @@ public final class ProvisioningPipeline {
         return line;
     }
 
-    private static void log(Context context, LogLevel level, ObjectNode line) {
-        LambdaLogs.log(context, level, line.toString());
-    }
-
-    private static void log(Context context, LogLevel level, String message) {
-        LambdaLogs.log(context, level, message);
-    }
 }

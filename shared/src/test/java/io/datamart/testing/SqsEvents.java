@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.Json;
+import io.datamart.local.SqsEventRecords;
 import java.util.List;
 
 /** SQS FIFO events as Lambda delivers them, for the provisioning function. */
@@ -22,25 +23,10 @@ public final class SqsEvents {
         return request.toString();
     }
 
-    /** One record of a FIFO queue, received {@code receiveCount} times. */
+    /** One record of a FIFO queue, received {@code receiveCount} times (its id is also its deduplication id). */
     public static ObjectNode message(String messageId, String groupId, int receiveCount, String body) {
-        ObjectNode record = Json.MAPPER.createObjectNode()
-                .put("messageId", messageId)
-                .put("receiptHandle", "handle-" + messageId)
-                .put("body", body);
-        record.putObject("attributes")
-                .put("ApproximateReceiveCount", String.valueOf(receiveCount))
-                .put("SentTimestamp", "1795000000000")
-                .put("SequenceNumber", "1880000000000000000" + Math.abs(messageId.hashCode() % 10))
-                .put("MessageGroupId", groupId)
-                .put("SenderId", "AIDAEXAMPLE")
-                .put("MessageDeduplicationId", messageId)
-                .put("ApproximateFirstReceiveTimestamp", "1795000000001");
-        record.putObject("messageAttributes");
-        record.put("md5OfBody", "").put("eventSource", "aws:sqs")
-                .put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:datamarts-provisioning.fifo")
-                .put("awsRegion", "us-east-1");
-        return record;
+        return SqsEventRecords.record("datamarts-provisioning.fifo", messageId, groupId, messageId, receiveCount,
+                Math.abs((long) messageId.hashCode()), body);
     }
 
     public static ObjectNode batch(List<ObjectNode> records) {
@@ -52,7 +38,6 @@ public final class SqsEvents {
 
     /** The ids a response lists in {@code batchItemFailures}, in order. */
     public static List<String> failedIds(JsonNode response) {
-        return java.util.stream.StreamSupport.stream(response.path("batchItemFailures").spliterator(), false)
-                .map(failure -> failure.path("itemIdentifier").asText()).toList();
+        return SqsEventRecords.failedIds(response);
     }
 }

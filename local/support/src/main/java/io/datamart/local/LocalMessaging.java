@@ -224,13 +224,13 @@ public final class LocalMessaging implements AutoCloseable {
         }
     }
 
-    /** The events received, for a log line: one JSON object per event. */
-    public static String describe(ReceivedEvent event) {
+    /** An event as received, for a log line: bus, source, detail-type and detail. */
+    public static ObjectNode describe(ReceivedEvent event) {
         ObjectNode line = JSON.createObjectNode()
                 .put("bus", event.busName())
                 .put("source", event.source())
                 .put("detail-type", event.detailType());
         line.set("detail", event.detail());
-        return line.toString();
+        return line;
     }
 }

@@ -7,6 +7,7 @@ import io.datamart.api.Json;
 import io.datamart.local.DynamoDbStreamEvents;
 import io.datamart.local.LocalMessaging;
 import io.datamart.local.LocalMessaging.SentMessage;
+import io.datamart.local.SqsEventRecords;
 import io.datamart.local.TemplateModel;
 import io.datamart.local.TemplateModel.EventSourceDefinition;
 import java.io.PrintStream;
@@ -64,11 +65,7 @@ final class LocalEventFlow {
                         template.maxReceiveCount(source.sourceId()), new ConcurrentLinkedDeque<>()));
             }
         }
-        messaging.onEvent(event -> print("localEventBus", Json.MAPPER.createObjectNode()
-                .put("bus", event.busName())
-                .put("source", event.source())
-                .put("detail-type", event.detailType())
-                .set("detail", event.detail())));
+        messaging.onEvent(event -> print("localEventBus", LocalMessaging.describe(event)));
         messaging.onMessage(this::enqueue);
     }
 
@@ -110,12 +107,13 @@ final class LocalEventFlow {
             return false;
         }
         ArrayNode records = Json.MAPPER.createArrayNode();
-        batch.forEach(pending -> records.add(sqsRecord(queue.source().sourceId(), pending)));
+        batch.forEach(pending -> records.add(SqsEventRecords.record(queue.source().sourceId(),
+                pending.message().messageId(), pending.message().groupId(), pending.message().deduplicationId(),
+                pending.receiveCount(), sequence.incrementAndGet(), pending.message().body())));
         ObjectNode event = Json.MAPPER.createObjectNode();
         event.set("Records", records);
         JsonNode response = invoke(queue.source().functionId(), event);
-        Set<String> failed = new HashSet<>();
-        response.path("batchItemFailures").forEach(failure -> failed.add(failure.path("itemIdentifier").asText()));
+        Set<String> failed = new HashSet<>(SqsEventRecords.failedIds(response));
         if (response.isMissingNode()) {
             batch.forEach(pending -> failed.add(pending.message().messageId())); // the invocation failed: all return
         }
@@ -170,32 +168,6 @@ final class LocalEventFlow {
                     .put("error", failure.toString()));
             return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
-    }
-
-    private ObjectNode sqsRecord(String queueId, Pending pending) {
-        SentMessage message = pending.message();
-        ObjectNode record = Json.MAPPER.createObjectNode()
-                .put("messageId", message.messageId())
-                .put("receiptHandle", "local-" + message.messageId() + "-" + pending.receiveCount())
-                .put("body", message.body());
-        ObjectNode attributes = record.putObject("attributes")
-                .put("ApproximateReceiveCount", String.valueOf(pending.receiveCount()))
-                .put("SentTimestamp", String.valueOf(System.currentTimeMillis()))
-                .put("SequenceNumber", String.valueOf(sequence.incrementAndGet()))
-                .put("SenderId", "local")
-                .put("ApproximateFirstReceiveTimestamp", String.valueOf(System.currentTimeMillis()));
-        if (message.groupId() != null) {
-            attributes.put("MessageGroupId", message.groupId());
-        }
-        if (message.deduplicationId() != null) {
-            attributes.put("MessageDeduplicationId", message.deduplicationId());
-        }
-        record.putObject("messageAttributes");
-        record.put("md5OfBody", "")
-                .put("eventSource", "aws:sqs")
-                .put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:" + queueId)
-                .put("awsRegion", "us-east-1");
-        return record;
     }
 
     private void print(String kind, ObjectNode detail) {

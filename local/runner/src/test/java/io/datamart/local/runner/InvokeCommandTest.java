@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.Json;
 import io.datamart.local.LocalMessaging;
 import io.datamart.local.ProjectFiles;
+import io.datamart.local.SqsEventRecords;
 import io.datamart.local.TemplateModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,14 +29,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * response is the only thing on stdout.
  */
 class InvokeCommandTest {
-    /** The ids an SQSBatchResponse lists. */
-    static final class SqsEventsView {
-        static List<String> failedIds(JsonNode response) {
-            List<String> ids = new java.util.ArrayList<>();
-            response.path("batchItemFailures").forEach(failure -> ids.add(failure.path("itemIdentifier").asText()));
-            return ids;
-        }
-    }
 
     private static final String CREATE_EVENT = "events/create/http-api.json";
 
@@ -137,7 +130,7 @@ class InvokeCommandTest {
             assertEquals("Datamart Provisioning Succeeded", detailTypes.get(0), run.stderr());
             assertTrue(detailTypes.size() == 2 && detailTypes.get(1).startsWith("Datamart "), run.stderr());
         } else {
-            assertEquals(List.of(), SqsEventsView.failedIds(response), run.stdout());
+            assertEquals(List.of(), SqsEventRecords.failedIds(response), run.stdout());
             int records = read(ProjectFiles.root().resolve(eventFile)).path("Records").size();
             long published = detailTypes.stream().filter(type -> type.startsWith(
                     function.equals("ProvisionDatamartsFunction") ? "Datamart Provisioning" : "Datamart ")).count();
@@ -166,7 +159,7 @@ class InvokeCommandTest {
         // Its third message fails transiently only where the tests inject a DynamoDB fault.
         Run run = invokeOn(dataDir, "ProvisionDatamartsFunction", "events/provision/sqs-mixed-batch.json");
         assertEquals(0, run.exitCode(), run.stderr());
-        assertEquals(List.of(), SqsEventsView.failedIds(run.response()));
+        assertEquals(List.of(), SqsEventRecords.failedIds(run.response()));
         assertEquals(List.of("created", "", "unchanged"), busEvents(run).stream()
                 .filter(event -> event.path("source").asText().equals("datamart.provisioning"))
                 .map(event -> event.path("detail").path("result").asText()).toList());
