@@ -25,6 +25,18 @@ find_java() {
   exit 2
 }
 
+# The local AWS is moto, the open-source AWS emulator, run by local/moto/serve.py.
+require_moto() {
+  if ! command -v python3 >/dev/null 2>&1; then
+    echo "error: python3 is not on PATH; the local AWS is moto: install Python 3, then pip install 'moto[server]'" >&2
+    exit 2
+  fi
+  if ! python3 -c 'import moto.moto_server.werkzeug_app' >/dev/null 2>&1; then
+    echo "error: moto is not installed: pip install 'moto[server]' (moto 5.x, Python 3)" >&2
+    exit 2
+  fi
+}
+
 # Modules bin/ runs from their classes and the runtime classpath their build writes.
 RUN_MODULES=(local/runner local/admin)
 
@@ -73,14 +85,14 @@ run_module() {
   shift 2
   local java; java="$(find_java)"
   ensure_built
-  exec "$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    -Ddatamart.root="$ROOT" \
-    -Dsqlite4java.library.path="$module/target/native-libs" \
+  exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Ddatamart.project.root="$ROOT" \
     -cp "$module/target/classes:$(cat "$(classpath_file "$name")")" \
     "$main" "$@"
 }
 
-# Runs the local runner's command line with the given arguments.
+# Runs the local runner's command line with the given arguments, on moto.
 run_local() {
+  require_moto
   run_module local/runner io.datamart.local.runner.LocalCli "$@"
 }

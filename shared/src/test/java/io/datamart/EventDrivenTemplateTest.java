@@ -578,7 +578,8 @@ class EventDrivenTemplateTest {
         FunctionDefinition forward = TEMPLATE.function(EventFn.FORWARD.id, true).orElseThrow();
         URI queueUrl = URI.create(forward.environment().get("PROVISIONING_QUEUE_URL"));
         assertEquals("https", queueUrl.getScheme());
-        assertEquals("/000000000000/" + QUEUE, queueUrl.getPath(), "/account/queue-name");
+        assertEquals("/123456789012/" + QUEUE + ".fifo", queueUrl.getPath(),
+                "/account/queue-name, in moto's default account; a FIFO queue's name ends in .fifo");
         assertTrue(forward.environment().get("PROVISIONING_QUEUE_URL")
                 .startsWith(TemplateModel.LOCAL_QUEUE_URL_PREFIX));
     }

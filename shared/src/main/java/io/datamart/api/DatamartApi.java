@@ -7,18 +7,20 @@ import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.DynamoDbClients;
 import io.datamart.persistence.TableNames;
 import io.datamart.events.EventBridgePublisher;
+import io.datamart.events.EventPublisher;
 import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.service.DatamartService;
 import io.datamart.validation.DatamartValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The wiring of one function: its DynamoDB client, tables, token authenticator and
  * service. Built once per execution environment, during init, which is what SnapStart
- * snapshots; tests build it around DynamoDB Local through {@link #create}.
+ * snapshots; tests build it around the local tables through {@link #create}.
  */
 public final class DatamartApi {
     public static final String TOKEN_CACHE_TTL_VARIABLE = "TOKEN_CACHE_TTL_SECONDS";
@@ -27,12 +29,14 @@ public final class DatamartApi {
     private final ServiceTokenAuthenticator authenticator;
     private final DatamartService service;
     private final Map<String, String> environment;
+    private final Supplier<EventPublisher> outcomes;
 
     private DatamartApi(ServiceTokenAuthenticator authenticator, DatamartService service,
-            Map<String, String> environment) {
+            Map<String, String> environment, Supplier<EventPublisher> outcomes) {
         this.authenticator = authenticator;
         this.service = service;
         this.environment = Map.copyOf(environment);
+        this.outcomes = outcomes;
     }
 
     /** The wiring Lambda uses: everything from the function's environment variables. */
@@ -46,12 +50,22 @@ public final class DatamartApi {
     }
 
     public static DatamartApi create(DynamoDbClient dynamoDb, Map<String, String> environment, Clock clock) {
+        return create(dynamoDb, () -> EventBridgePublisher.fromEnvironment(environment), environment, clock);
+    }
+
+    /**
+     * The same wiring with where provisioning outcomes are published given, rather than
+     * the bus the environment names: how tests make the bus refuse them. Only the
+     * provisioning function publishes, so the API functions never build a publisher.
+     */
+    public static DatamartApi create(DynamoDbClient dynamoDb, Supplier<EventPublisher> outcomes,
+            Map<String, String> environment, Clock clock) {
         TableNames tables = TableNames.fromEnvironment(environment);
         ServiceTokenAuthenticator authenticator = new ServiceTokenAuthenticator(
                 new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));
         DatamartService service = new DatamartService(new DatamartValidator(),
                 new DatamartRepository(dynamoDb, tables, clock), new DatasourceRepository(dynamoDb, tables, clock));
-        return new DatamartApi(authenticator, service, environment);
+        return new DatamartApi(authenticator, service, environment, outcomes);
     }
 
     /** The request pipeline of a function serving these operations. */
@@ -61,11 +75,10 @@ public final class DatamartApi {
 
     /**
      * The pipeline of the provisioning function: the same service as the API's, its
-     * outcomes published to the bus the environment names.
+     * outcomes published to the bus the environment names (or the publisher given).
      */
     public ProvisioningPipeline provisioning() {
-        return new ProvisioningPipeline(service, EventBridgePublisher.fromEnvironment(environment),
-                ProvisioningPipeline.maxReceiveCount(environment));
+        return new ProvisioningPipeline(service, outcomes.get(), ProvisioningPipeline.maxReceiveCount(environment));
     }
 
     public DatamartService service() {

@@ -16,8 +16,8 @@ import software.amazon.awssdk.regions.Region;
  * Builds every AWS client the functions use the same way. The URL-connection HTTP
  * client is the JDK's own: no extra threads, no native code, the smallest jar and the
  * fastest init of the SDK's clients, which is what a function serving one request at a
- * time wants. An endpoint variable points a client at a local stand-in (DynamoDB Local,
- * the local event bus) instead of AWS.
+ * time wants. An endpoint variable points a client at a local emulator (moto, on a
+ * laptop or in the tests) instead of AWS.
  */
 public final class AwsClients {
     private AwsClients() {

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
  */
 public final class EventBridgePublisher implements EventPublisher {
     public static final String BUS_VARIABLE = "EVENT_BUS_NAME";
-    /** Points the client at another EventBridge, such as the local event bus. */
+    /** Points the client at another EventBridge, such as moto on a laptop. */
     public static final String ENDPOINT_VARIABLE = "EVENTBRIDGE_ENDPOINT";
     /** PutEvents takes at most this many entries per call. */
     static final int MAX_ENTRIES_PER_CALL = 10;

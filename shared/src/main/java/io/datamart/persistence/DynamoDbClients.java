@@ -6,7 +6,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Builds the DynamoDB client the functions use (see {@link AwsClients} for how). */
 public final class DynamoDbClients {
-    /** Points the functions at another DynamoDB, such as DynamoDB Local on a laptop. */
+    /** Points the functions at another DynamoDB, such as moto on a laptop. */
     public static final String ENDPOINT_VARIABLE = "DYNAMODB_ENDPOINT";
 
     private DynamoDbClients() {

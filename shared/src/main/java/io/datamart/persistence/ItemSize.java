@@ -7,7 +7,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * An item's size as DynamoDB counts it against its 400 KB limit: attribute names and
  * string values by their UTF-8 bytes, numbers by one byte per two significant digits
- * (rounded up, as DynamoDB Local counts) plus one, 1 byte for booleans and nulls, 3 bytes
+ * (rounded up, as Amazon's own engine counts) plus one, 1 byte for booleans and nulls, 3 bytes
  * plus 1 per element for maps and lists.
  */
 public final class ItemSize {

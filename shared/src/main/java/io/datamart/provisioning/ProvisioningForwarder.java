@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  */
 public final class ProvisioningForwarder {
     public static final String QUEUE_URL_VARIABLE = "PROVISIONING_QUEUE_URL";
-    /** Points the client at another SQS, such as the local event bus's queue. */
+    /** Points the client at another SQS, such as moto on a laptop. */
     public static final String ENDPOINT_VARIABLE = "SQS_ENDPOINT";
 
     private final SqsClient sqs;

@@ -4,28 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.datamart.api.Json;
-import io.datamart.local.LocalMessaging;
-import io.datamart.local.LocalMessaging.PutEventsMode;
-import io.datamart.local.LocalMessaging.ReceivedEvent;
+import io.datamart.local.EventBusTap.BusEvent;
 import io.datamart.testing.LocalBus;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The real EventBridge client, against the loopback bus that speaks PutEvents. */
+/** The real EventBridge client, against the test AWS's bus; refusals and outages injected into it. */
 class EventBridgePublisherTest {
-    private LocalMessaging bus;
+    private LocalBus bus;
     private EventPublisher publisher;
 
     @BeforeEach
     void freshBus() {
         bus = LocalBus.fresh();
-        publisher = EventBridgePublisher.fromEnvironment(Map.of(
-                EventBridgePublisher.BUS_VARIABLE, "datamarts-bus",
-                EventBridgePublisher.ENDPOINT_VARIABLE, bus.endpoint().toString()));
+        publisher = bus.publisher();
     }
 
     private static OutboundEvent event(int n) {
@@ -36,8 +30,8 @@ class EventBridgePublisherTest {
     @Test
     void putsEachEventOnTheNamedBusWithItsSourceTypeAndDetail() {
         assertEquals(1, publisher.publish(List.of(event(1))));
-        ReceivedEvent received = bus.events().get(0);
-        assertEquals("datamarts-bus", received.busName());
+        BusEvent received = bus.events().get(0);
+        assertEquals(bus.name(), received.busName());
         assertEquals("datamart.changes", received.source());
         assertEquals("Datamart Created", received.detailType());
         assertEquals(event(1).detail(), received.detail());
@@ -48,19 +42,19 @@ class EventBridgePublisherTest {
         List<OutboundEvent> events = IntStream.range(0, 23).mapToObj(EventBridgePublisherTest::event).toList();
         assertEquals(23, publisher.publish(events));
         assertEquals(events.stream().map(OutboundEvent::detail).toList(),
-                bus.events().stream().map(ReceivedEvent::detail).toList());
+                bus.events().stream().map(BusEvent::detail).toList());
     }
 
     @Test
     void countsNoneWhenTheBusRefusesTheEntries() {
-        bus.putEvents(PutEventsMode.REFUSE_ENTRIES);
+        bus.client().refuseEntries(entry -> true);
         assertEquals(0, publisher.publish(List.of(event(1), event(2))));
         assertEquals(List.of(), bus.events());
     }
 
     @Test
     void countsOnlyTheEventsBeforeTheFirstOneTheBusRefused() {
-        bus.refuseEvents(detail -> detail.path("name").asText().equals("dm3"));
+        bus.client().refuseEntries(entry -> entry.detail().contains("\"dm3\""));
         List<OutboundEvent> events = IntStream.range(0, 6).mapToObj(EventBridgePublisherTest::event).toList();
         assertEquals(3, publisher.publish(events));
         assertEquals(5, bus.events().size(), "the bus took the later ones; the caller will publish them again");
@@ -68,18 +62,13 @@ class EventBridgePublisherTest {
 
     @Test
     void throwsWhenTheFirstCallFails() {
-        bus.putEvents(PutEventsMode.FAIL);
+        bus.client().failCallsFrom(1);
         assertThrows(RuntimeException.class, () -> publisher.publish(List.of(event(1))));
     }
 
     @Test
     void countsTheEventsOfTheCallsThatWentThroughBeforeAFailure() {
-        AtomicInteger received = new AtomicInteger();
-        bus.onEvent(event -> {
-            if (received.incrementAndGet() == 10) {
-                bus.putEvents(PutEventsMode.FAIL); // from the second call on
-            }
-        });
+        bus.client().failCallsFrom(2);
         List<OutboundEvent> events = IntStream.range(0, 15).mapToObj(EventBridgePublisherTest::event).toList();
         assertEquals(10, publisher.publish(events));
         assertEquals(10, bus.events().size());

@@ -10,6 +10,7 @@ import io.datamart.domain.DatamartUpdate;
 import io.datamart.domain.Relationship;
 import io.datamart.domain.Table;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.testing.Failures;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
@@ -24,11 +25,17 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
-/** ItemSize against DynamoDB's 400 KB item limit, checked with DynamoDB Local. */
+/**
+ * ItemSize against DynamoDB's 400 KB item limit. The counting rules are DynamoDB's documented
+ * ones; moto, the local engine, counts more loosely and stops at 405,000 bytes of its own
+ * count, so the exact boundary is pinned on this side (what is refused before calling
+ * DynamoDB, what is sent) and DynamoDB's own refusals are injected as DynamoDB words them.
+ */
 class ItemSizeTest {
     private static final String ORG = Fixtures.DEMO_ORG;
     private static final Instant NOW = Instant.parse("2026-03-01T10:15:30.123Z");
@@ -125,22 +132,37 @@ class ItemSizeTest {
         assertEquals(base + 6, storedSize(withLabel("日本")));
     }
 
+    @ParameterizedTest(name = "N {0}: {1} bytes")
+    @CsvSource({"1, 2", "7, 2", "12, 2", "123, 3", "1234, 3", "12345, 4", "123456, 4", "-1.50, 2", "0.001, 2",
+        "1E+5, 2"})
+    void countsANumberByItsSignificantDigitsAsDynamoDbDoes(String number, int bytes) {
+        // One byte per two significant digits, rounded up, plus one (the rounding is the one
+        // Amazon's own engine showed at the 400 KB boundary).
+        assertEquals(1 + bytes, ItemSize.of(item("n", AttributeValue.fromN(number))));
+    }
+
     // ---------------------------------------------------------------------------------------------
-    // Create at the limit, with DynamoDB Local as the judge
+    // Create at the limit: what this side refuses, what it sends
     // ---------------------------------------------------------------------------------------------
 
-    @Test
-    void storesADatamartJustUnder400KbInDynamoDbLocal() {
-        DatamartDefinition large = ofSize(MAX - 1, "x");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"x", "😀"})
+    void storesALargeDatamartLosslessly(String unit) {
+        DatamartDefinition large = ofSize(390 * 1024, unit);
         repository.create(ORG, large);
         assertEquals(large, repository.find(ORG, large.name()).orElseThrow().definition());
     }
 
     @Test
-    void storesADatamartJustUnder400KbOfFourByteCharactersInDynamoDbLocal() {
-        DatamartDefinition large = ofSize(MAX - 1, "😀");
-        repository.create(ORG, large);
-        assertEquals(large, repository.find(ORG, large.name()).orElseThrow().definition());
+    void sendsADatamartOfExactly400KbToDynamoDbRatherThanRefusingIt() {
+        // DynamoDB stores it; moto refuses it (its own limit is lower), which must then read
+        // as "too large", never as a failure.
+        try {
+            repository.create(ORG, ofSize(MAX, "x"));
+        } catch (InvalidRequestException refusedByTheEngine) {
+            assertTrue(refusedByTheEngine.getMessage().contains("400 KB"), refusedByTheEngine::getMessage);
+        }
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "sent to DynamoDB, not refused before");
     }
 
     @Test
@@ -176,28 +198,6 @@ class ItemSizeTest {
         }
     }
 
-    @ParameterizedTest(name = "N {0}")
-    @ValueSource(strings = {"1", "7", "12", "123", "1234", "12345", "123456"})
-    void countsANumberTheWayDynamoDbLocalDoes(String number) {
-        // An item ItemSize counts at exactly 400 KB must fit; one byte more must not.
-        for (int size : new int[] {MAX, MAX + 1}) {
-            Map<String, AttributeValue> item = new java.util.LinkedHashMap<>();
-            item.put("organizationId", AttributeValue.fromS(ORG));
-            item.put("name", AttributeValue.fromS("n-" + size));
-            item.put("version", AttributeValue.fromN(number));
-            long rest = ItemSize.of(item) + "padding".length();
-            item.put("padding", AttributeValue.fromS("x".repeat((int) (size - rest))));
-            assertEquals(size, ItemSize.of(item));
-            if (size == MAX) {
-                db.client().putItem(r -> r.tableName(db.tables().datamarts()).item(item));
-            } else {
-                DynamoDbException rejected = assertThrows(DynamoDbException.class,
-                        () -> db.client().putItem(r -> r.tableName(db.tables().datamarts()).item(item)));
-                assertTrue(rejected.getMessage().toLowerCase().contains("item size"), rejected::getMessage);
-            }
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Updates
     // ---------------------------------------------------------------------------------------------
@@ -219,11 +219,12 @@ class ItemSizeTest {
 
     @Test
     void refusesAnUpdateThatFitsAloneButNotBesideTheKeptTableList() {
-        // DynamoDB Local enforces the limit on the item as the update leaves it (it answers
-        // "Item size to update has exceeded the maximum allowed size"), as DynamoDB does; the
-        // repository must turn that into a request error.
+        // DynamoDB enforces the limit on the item as the update leaves it and answers with a
+        // ValidationException; the repository must turn that into a request error (DynamoDB's
+        // answer is injected: see Failures.itemSizeToUpdateExceeded).
         DatamartDefinition large = ofSize(300 * 1024, "x");
         repository.create(ORG, large);
+        client.fail(Operation.UPDATE_ITEM, 1, Failures::itemSizeToUpdateExceeded);
         Map<String, Object> before = db.snapshot();
         DatamartUpdate update = new DatamartUpdate(large.name(), null, null, relationshipsOfAbout(150 * 1024));
         InvalidRequestException refused = assertThrows(InvalidRequestException.class,
@@ -234,10 +235,26 @@ class ItemSizeTest {
     }
 
     @Test
-    void acceptsAnUpdateThatReplacesALargePartWithAnotherOfTheSameSize() {
-        DatamartDefinition large = ofSize(MAX - 1024, "x");
+    void sendsAnUpdateThatReplacesALargePartWithAnotherOfTheSameSize() {
+        // 300 KB replaced by 300 KB: counting the replaced part as kept (600 KB) would refuse
+        // it here. DynamoDB stores it; moto counts the old value with the new one and may
+        // refuse it, which must then read as "too large".
+        DatamartDefinition large = ofSize(300 * 1024, "x");
         repository.create(ORG, large);
-        DatamartDefinition replacement = ofSize(MAX - 1024, "y");
+        DatamartDefinition replacement = ofSize(300 * 1024, "y");
+        try {
+            repository.update(ORG, new DatamartUpdate(large.name(), replacement.tableList(), null, null));
+        } catch (InvalidRequestException refusedByTheEngine) {
+            assertTrue(refusedByTheEngine.getMessage().contains("400 KB"), refusedByTheEngine::getMessage);
+        }
+        assertEquals(1, client.calls(Operation.UPDATE_ITEM), "sent to DynamoDB, not refused before");
+    }
+
+    @Test
+    void replacesALargePartWithAnotherOfTheSameSize() {
+        DatamartDefinition large = ofSize(190 * 1024, "x");
+        repository.create(ORG, large);
+        DatamartDefinition replacement = ofSize(190 * 1024, "y");
         repository.update(ORG, new DatamartUpdate(large.name(), replacement.tableList(), null, null));
         assertEquals(replacement.tableList(), repository.find(ORG, large.name()).orElseThrow().definition().tableList());
     }

@@ -8,9 +8,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@link Fixtures#freshDatabase()}, made cheap enough to run before each of hundreds of
- * tests: the first call loads the fixtures; later calls only empty the datamarts table,
- * unless the tokens or datasources differ from the fixtures, in which case everything
- * is loaded again. Either way each test starts from exactly the fixtures.
+ * tests: the first call loads the fixtures; later calls only make the datamarts table
+ * again, unless the tokens or datasources differ from the fixtures, in which case
+ * everything is loaded again. Either way each test starts from exactly the fixtures, and
+ * from a datamarts table whose stream holds nothing yet.
  */
 public final class Databases {
     private static Set<Map<String, AttributeValue>> fixtureTokens;
@@ -26,10 +27,8 @@ public final class Databases {
             Fixtures.freshDatabase();
             fixtureTokens = items(db, db.tables().serviceTokens());
             fixtureDatasources = items(db, db.tables().datasources());
-        }
-        for (Map<String, AttributeValue> item : scan(db, db.tables().datamarts())) {
-            db.client().deleteItem(r -> r.tableName(db.tables().datamarts())
-                    .key(Map.of("organizationId", item.get("organizationId"), "name", item.get("name"))));
+        } else {
+            db.recreate(db.tables().datamarts());
         }
         return db;
     }

@@ -37,6 +37,19 @@ public final class Failures {
                         "Unable to execute HTTP request: connect timed out to " + INTERNAL_TEXT)));
     }
 
+    /**
+     * DynamoDB's answer to an update that would leave the item over 400 KB, as DynamoDB
+     * words it. moto does not check an item's size on UpdateItem the way DynamoDB does, so
+     * tests inject this answer rather than expect it from the engine.
+     */
+    public static DynamoDbException itemSizeToUpdateExceeded() {
+        String message = "Item size to update has exceeded the maximum allowed size";
+        return (DynamoDbException) DynamoDbException.builder().statusCode(400).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").errorMessage(message)
+                        .serviceName("DynamoDb").build())
+                .build();
+    }
+
     private static Arguments failure(String name, Supplier<RuntimeException> failure) {
         return Arguments.of(Named.of(name, failure));
     }

@@ -19,8 +19,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * The real client to DynamoDB Local, except where a test asks an operation to fail:
- * DynamoDB Local does not emulate throttling, outages or transaction conflicts.
+ * The real client of the local tables, except where a test asks an operation to fail:
+ * moto does not emulate throttling, outages or transaction conflicts. Asked nothing, it
+ * only passes calls on and counts them.
  */
 public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     public enum Operation { GET_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, TRANSACT_WRITE_ITEMS, QUERY }

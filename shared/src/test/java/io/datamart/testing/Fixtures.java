@@ -94,7 +94,7 @@ public final class Fixtures {
                 java.util.Arrays.stream(columns).map(c -> new DatasourceColumn(c, null)).toList());
     }
 
-    /** Empties DynamoDB Local and loads the two organizations with their tokens and datasources. */
+    /** Every table made again, empty, then the two organizations with their tokens and datasources. */
     public static LocalDynamoDb freshDatabase() {
         LocalDynamoDb db = LocalDynamoDb.instance();
         db.reset();
@@ -118,7 +118,7 @@ public final class Fixtures {
                 createdAt, expiresAt, revokedAt);
     }
 
-    /** The functions' wiring against DynamoDB Local, as Lambda would build it from template.yaml's environment. */
+    /** The functions' wiring against the local tables, as Lambda would build it from template.yaml's environment. */
     public static DatamartApi api(LocalDynamoDb db) {
         return api(db, db.client());
     }

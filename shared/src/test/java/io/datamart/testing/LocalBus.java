@@ -1,52 +1,78 @@
 package io.datamart.testing;
 
 import io.datamart.events.EventBridgePublisher;
-import io.datamart.local.LocalMessaging;
-import io.datamart.local.LocalMessaging.ReceivedEvent;
+import io.datamart.events.EventPublisher;
+import io.datamart.local.EventBusTap;
+import io.datamart.local.EventBusTap.BusEvent;
 import io.datamart.provisioning.ProvisioningForwarder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The loopback EventBridge and SQS of this test run ({@link LocalMessaging}), and the
- * environment template.yaml gives an event-driven function, pointed at it and at
- * DynamoDB Local.
+ * template.yaml's event bus on the test AWS, every event put on it read back through an
+ * {@link EventBusTap}; the client tests publish through (real, failing when told); and
+ * the environment template.yaml gives an event-driven function, pointed at the test AWS.
  */
 public final class LocalBus {
-    private static LocalMessaging instance;
+    private static LocalBus instance;
 
-    private LocalBus() {
+    private final EventBusTap tap;
+    private final FaultInjectingEventBridgeClient client;
+    private final List<BusEvent> received = new ArrayList<>();
+
+    private LocalBus(EventBusTap tap, FaultInjectingEventBridgeClient client) {
+        this.tap = tap;
+        this.client = client;
     }
 
-    /** Started on first use, stopped when the JVM exits; reset by {@link #fresh()}. */
-    public static synchronized LocalMessaging instance() {
+    public static synchronized LocalBus instance() {
         if (instance == null) {
-            instance = LocalMessaging.start();
-            LocalMessaging started = instance;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            String bus = TestAws.template().eventBuses().get(0);
+            instance = new LocalBus(EventBusTap.attach(TestAws.instance(), bus),
+                    new FaultInjectingEventBridgeClient(TestAws.instance().eventBridge()));
         }
         return instance;
     }
 
     /** The bus with nothing received and every call accepted. */
-    public static LocalMessaging fresh() {
-        LocalMessaging bus = instance();
-        bus.reset();
+    public static synchronized LocalBus fresh() {
+        LocalBus bus = instance();
+        bus.tap.poll();
+        bus.received.clear();
+        bus.client.reset();
         return bus;
     }
 
-    /** The environment template.yaml gives {@code functionId}, its Refs resolved to the local stand-ins. */
+    /** The bus's name, as a Ref to it resolves locally. */
+    public String name() {
+        return tap.busName();
+    }
+
+    /** Every event the bus delivered since {@link #fresh()}, in the order they were put. */
+    public synchronized List<BusEvent> events() {
+        received.addAll(tap.poll());
+        return List.copyOf(received);
+    }
+
+    /** The EventBridge client to publish through: moto's, failing when told. */
+    public FaultInjectingEventBridgeClient client() {
+        return client;
+    }
+
+    /** What the functions publish with, through {@link #client()}, to this bus. */
+    public EventPublisher publisher() {
+        return new EventBridgePublisher(client, name());
+    }
+
+    /** The environment template.yaml gives {@code functionId}, its Refs resolved to the test AWS. */
     public static Map<String, String> environment(LocalDynamoDb db, String functionId) {
         Map<String, String> environment = db.environment();
         environment.putAll(Template.load().function(functionId, true).orElseThrow().environment());
         environment.putAll(db.environment()); // the test tables and the token cache setting
-        environment.put(EventBridgePublisher.ENDPOINT_VARIABLE, instance().endpoint().toString());
-        environment.put(ProvisioningForwarder.ENDPOINT_VARIABLE, instance().endpoint().toString());
+        String endpoint = db.endpoint().toString();
+        environment.put(EventBridgePublisher.ENDPOINT_VARIABLE, endpoint);
+        environment.put(ProvisioningForwarder.ENDPOINT_VARIABLE, endpoint);
         return environment;
-    }
-
-    /** The events of one detail-type, in the order they were published. */
-    public static List<ReceivedEvent> events(String detailType) {
-        return instance().events().stream().filter(event -> event.detailType().equals(detailType)).toList();
     }
 }

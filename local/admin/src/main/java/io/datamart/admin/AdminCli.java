@@ -1,6 +1,7 @@
 package io.datamart.admin;
 
 import io.datamart.auth.ServiceTokenRepository;
+import io.datamart.local.MotoServer;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.DynamoDbClients;
 import io.datamart.persistence.TableNames;
@@ -28,8 +29,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 /**
  * {@code bin/admin}: what an operator provisions for an organization, written straight
  * into the tables the functions read: service tokens (only their SHA-256 hash is stored)
- * and datasources with their known schema. Works on DynamoDB Local ({@code --endpoint})
- * or on a deployed stack's tables (default credentials chain).
+ * and datasources with their known schema. Works on the local AWS of {@code bin/local-api}
+ * ({@code --endpoint}) or on a deployed stack's tables (default credentials chain).
  *
  * <p>The connection options are inherited by every command, so they may come before or
  * after the command's name.
@@ -37,7 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 @Command(name = "bin/admin",
         subcommands = {TokenCommands.class, DatasourceCommands.class},
         description = "Manages the service tokens and datasources of an organization in the Datamart API's "
-                + "DynamoDB tables (DynamoDB Local with --endpoint, else AWS with the default credentials).",
+                + "DynamoDB tables (the local AWS of bin/local-api with --endpoint, else AWS with the default "
+                + "credentials).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -58,8 +60,8 @@ public final class AdminCli implements Callable<Integer> {
     boolean help;
 
     @Option(names = "--endpoint", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "DynamoDB endpoint, e.g. http://127.0.0.1:8000 for DynamoDB Local (dummy credentials "
-                    + "unless AWS_ACCESS_KEY_ID is set). Default: AWS itself.")
+            description = "DynamoDB endpoint, e.g. http://127.0.0.1:8000 for bin/local-api --aws-port 8000 "
+                    + "(dummy credentials unless AWS_ACCESS_KEY_ID is set). Default: AWS itself.")
     String endpoint;
 
     @Option(names = "--region", paramLabel = "REGION", scope = ScopeType.INHERIT,
@@ -113,7 +115,7 @@ public final class AdminCli implements Callable<Integer> {
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setExecutionExceptionHandler((failure, line, parsed) -> {
-                    line.getErr().println("error: " + describe(failure));
+                    line.getErr().println("error: " + admin.describe(failure));
                     return exitCode(failure);
                 });
         try {
@@ -253,9 +255,15 @@ public final class AdminCli implements Callable<Integer> {
         }
     }
 
-    private static String describe(Exception failure) {
+    private String describe(Exception failure) {
         if (failure instanceof UsageFailure) {
             return failure.getMessage();
+        }
+        if (failure instanceof SdkClientException && endpoint != null && refusedOnThisMachine(failure)) {
+            URI url = endpointUrl();
+            String start = "start the local AWS there with bin/local-api --aws-port " + url.getPort();
+            return "nothing answers at " + endpoint + ": "
+                    + (MotoServer.installed() ? start : MotoServer.INSTALL_HINT + ", then " + start);
         }
         if (failure instanceof SdkClientException) {
             return "cannot use DynamoDB (check --endpoint, --region and the AWS credentials): "
@@ -266,6 +274,20 @@ public final class AdminCli implements Callable<Integer> {
                     + " (" + refused.awsErrorDetails().errorCode() + ")";
         }
         return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+    }
+
+    /** A connection refused by this machine: nothing listens at a loopback --endpoint. */
+    private boolean refusedOnThisMachine(Throwable failure) {
+        String host = endpointUrl().getHost();
+        if (!host.equals("localhost") && !host.startsWith("127.") && !host.equals("[::1]")) {
+            return false;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int exitCode(Exception failure) {

@@ -15,14 +15,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** bin/admin datasource put, list and delete, against DynamoDB Local. */
+/** bin/admin datasource put, list and delete, against the test AWS. */
 class DatasourceCommandsTest {
     private static final String SCHEMA = """
             [
@@ -35,14 +34,10 @@ class DatasourceCommandsTest {
     private static LocalAdmin local;
 
     @BeforeAll
-    static void startDynamoDbLocal() {
+    static void startLocalAws() {
         local = LocalAdmin.start();
     }
 
-    @AfterAll
-    static void stopDynamoDbLocal() {
-        local.close();
-    }
 
     private static DatasourceRepository repository() {
         return new DatasourceRepository(local.client(),

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.DatamartApi;
 import io.datamart.api.Json;
 import io.datamart.functions.create.CreateDatamartHandler;
-import io.datamart.local.EmbeddedDynamoDb;
-import io.datamart.local.ProjectFiles;
-import io.datamart.local.TemplateModel;
+import io.datamart.local.LocalAws;
+import io.datamart.testing.TestAws;
 import io.datamart.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,10 +20,11 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * DynamoDB Local with template.yaml's tables, bin/admin run in-process against it, and the
- * real create function reading the same tables.
+ * The test AWS with template.yaml's tables, bin/admin run in-process against its endpoint,
+ * and the real create function reading the same tables. Each test works in an organization
+ * of its own, so the tables are shared, never emptied.
  */
-final class LocalAdmin implements AutoCloseable {
+final class LocalAdmin {
     /** The tables as the template names them locally, and no token cache: a revocation counts at once. */
     static final Map<String, String> FUNCTION_ENVIRONMENT = Map.of(
             "DATAMARTS_TABLE", "DatamartsTable",
@@ -32,16 +32,14 @@ final class LocalAdmin implements AutoCloseable {
             "SERVICE_TOKENS_TABLE", "ServiceTokensTable",
             DatamartApi.TOKEN_CACHE_TTL_VARIABLE, "0");
 
-    private final EmbeddedDynamoDb dynamoDb;
+    private final LocalAws aws;
 
-    private LocalAdmin(EmbeddedDynamoDb dynamoDb) {
-        this.dynamoDb = dynamoDb;
+    private LocalAdmin(LocalAws aws) {
+        this.aws = aws;
     }
 
     static LocalAdmin start() {
-        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(null, 0);
-        dynamoDb.createTables(TemplateModel.load(ProjectFiles.template()).tables().values());
-        return new LocalAdmin(dynamoDb);
+        return new LocalAdmin(TestAws.instance());
     }
 
     /** A fresh organization id, so tests never see each other's tokens or datasources. */
@@ -50,11 +48,11 @@ final class LocalAdmin implements AutoCloseable {
     }
 
     String endpoint() {
-        return dynamoDb.endpoint().toString();
+        return aws.endpoint().toString();
     }
 
     DynamoDbClient client() {
-        return dynamoDb.client();
+        return aws.dynamoDb();
     }
 
     record Run(int exitCode, String stdout, String stderr) {
@@ -64,7 +62,7 @@ final class LocalAdmin implements AutoCloseable {
         }
     }
 
-    /** bin/admin ARGS --endpoint (this DynamoDB Local), empty environment, the real clock. */
+    /** bin/admin ARGS --endpoint (the test AWS), empty environment, the real clock. */
     Run admin(String... args) {
         return admin(Clock.systemUTC(), Map.of(), args);
     }
@@ -131,10 +129,5 @@ final class LocalAdmin implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @Override
-    public void close() {
-        dynamoDb.close();
     }
 }

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,14 +22,10 @@ class UsageTest {
     private static LocalAdmin local;
 
     @BeforeAll
-    static void startDynamoDbLocal() {
+    static void startLocalAws() {
         local = LocalAdmin.start();
     }
 
-    @AfterAll
-    static void stopDynamoDbLocal() {
-        local.close();
-    }
 
     private static Run run(String... args) {
         return LocalAdmin.run(Clock.systemUTC(), Map.of(), args);
@@ -140,8 +135,8 @@ class UsageTest {
         Run run = run("token", "list", "--org", "o", "--endpoint", "http://127.0.0.1:" + closedPort);
 
         assertEquals(2, run.exitCode(), run.toString());
-        assertTrue(run.stderr().startsWith("error: cannot use DynamoDB (check --endpoint, --region and the AWS "
-                + "credentials): "), run.stderr());
+        assertEquals("error: nothing answers at http://127.0.0.1:" + closedPort + ": start the local AWS there with "
+                + "bin/local-api --aws-port " + closedPort + "\n", run.stderr(), "one line, saying what to do");
     }
 
     @Test

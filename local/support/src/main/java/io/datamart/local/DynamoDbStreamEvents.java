@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * Reads a table's stream from DynamoDB Local and writes its records the way Lambda's
+ * Reads a table's stream from the local endpoint and writes its records the way Lambda's
  * event source mapping hands them to a function ({@code {"Records": [...]}}, attribute
  * values in DynamoDB JSON), so the change-publishing function can be run on real
  * stream records, locally and in tests.
@@ -42,12 +42,12 @@ public final class DynamoDbStreamEvents {
     }
 
     /** Reads the stream of {@code table} from its oldest record on. */
-    public static DynamoDbStreamEvents of(EmbeddedDynamoDb dynamoDb, String table) {
-        String arn = dynamoDb.client().describeTable(r -> r.tableName(table)).table().latestStreamArn();
+    public static DynamoDbStreamEvents of(LocalAws aws, String table) {
+        String arn = aws.dynamoDb().describeTable(r -> r.tableName(table)).table().latestStreamArn();
         if (arn == null) {
             throw new IllegalStateException(table + " has no stream; template.yaml must give it a StreamSpecification");
         }
-        return new DynamoDbStreamEvents(dynamoDb.streamsClient(), arn);
+        return new DynamoDbStreamEvents(aws.streams(), arn);
     }
 
     /**

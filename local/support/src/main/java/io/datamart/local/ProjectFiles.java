@@ -4,8 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Files of the checkout the tests run in: template.yaml, events/, local/seed.json. The
- * build passes the checkout's folder as {@code datamart.project.root}.
+ * Files of the checkout the tests and the local commands run in: template.yaml, events/,
+ * local/seed.json, local/moto/serve.py. The build and the bin/ scripts pass the checkout's
+ * folder as {@code datamart.project.root}.
  */
 public final class ProjectFiles {
     private ProjectFiles() {
@@ -35,5 +36,10 @@ public final class ProjectFiles {
 
     public static Path seed() {
         return root().resolve("local/seed.json");
+    }
+
+    /** The script that starts moto as this project's local AWS (see {@link MotoServer}). */
+    public static Path motoLauncher() {
+        return root().resolve("local/moto/serve.py");
     }
 }

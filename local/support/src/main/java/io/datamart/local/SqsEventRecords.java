@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * SQS FIFO records as Lambda's event source mapping delivers them, and the ids an
@@ -18,35 +21,51 @@ public final class SqsEventRecords {
     }
 
     /**
-     * One record of a FIFO queue.
+     * One record of a FIFO queue, made up by a test.
      *
      * @param groupId         null for a message without one
      * @param deduplicationId null for a message without one
      */
     public static ObjectNode record(String queueId, String messageId, String groupId, String deduplicationId,
             int receiveCount, long sequenceNumber, String body) {
-        long now = System.currentTimeMillis();
-        ObjectNode record = JSON.createObjectNode()
-                .put("messageId", messageId)
-                .put("receiptHandle", "local-" + messageId + "-" + receiveCount)
-                .put("body", body);
-        ObjectNode attributes = record.putObject("attributes")
-                .put("ApproximateReceiveCount", String.valueOf(receiveCount))
-                .put("SentTimestamp", String.valueOf(now))
-                .put("SequenceNumber", String.valueOf(sequenceNumber))
-                .put("SenderId", "local")
-                .put("ApproximateFirstReceiveTimestamp", String.valueOf(now));
+        String now = String.valueOf(System.currentTimeMillis());
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("ApproximateReceiveCount", String.valueOf(receiveCount));
+        attributes.put("SentTimestamp", now);
+        attributes.put("SequenceNumber", String.valueOf(sequenceNumber));
+        attributes.put("SenderId", "local");
+        attributes.put("ApproximateFirstReceiveTimestamp", now);
         if (groupId != null) {
             attributes.put("MessageGroupId", groupId);
         }
         if (deduplicationId != null) {
             attributes.put("MessageDeduplicationId", deduplicationId);
         }
+        return record("arn:aws:sqs:us-east-1:123456789012:" + queueId, messageId,
+                "local-" + messageId + "-" + receiveCount, body, "", attributes);
+    }
+
+    /** A message received from a queue, as the event source mapping hands it to the function. */
+    public static ObjectNode record(String queueArn, Message message) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        message.attributesAsStrings().forEach(attributes::put);
+        return record(queueArn, message.messageId(), message.receiptHandle(), message.body(), message.md5OfBody(),
+                attributes);
+    }
+
+    private static ObjectNode record(String queueArn, String messageId, String receiptHandle, String body,
+            String md5OfBody, Map<String, String> attributes) {
+        ObjectNode record = JSON.createObjectNode()
+                .put("messageId", messageId)
+                .put("receiptHandle", receiptHandle)
+                .put("body", body);
+        ObjectNode recordAttributes = record.putObject("attributes");
+        attributes.forEach(recordAttributes::put);
         record.putObject("messageAttributes");
-        record.put("md5OfBody", "")
+        record.put("md5OfBody", md5OfBody)
                 .put("eventSource", "aws:sqs")
-                .put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:" + queueId)
-                .put("awsRegion", "us-east-1");
+                .put("eventSourceARN", queueArn)
+                .put("awsRegion", queueArn.split(":")[3]);
         return record;
     }
 

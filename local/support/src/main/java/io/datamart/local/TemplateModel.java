@@ -45,11 +45,32 @@ public final class TemplateModel {
     }
 
     /**
-     * What a {@code Ref} to a queue resolves to locally, followed by the queue's logical id:
-     * a well-formed queue URL (Ref of a queue is its URL), whose endpoint the local runner
-     * overrides.
+     * What a {@code Ref} to a queue resolves to locally, followed by the queue's local name
+     * ({@link QueueDefinition#localName()}): a well-formed queue URL (Ref of a queue is its
+     * URL) in moto's default account. The clients' endpoint override decides where it goes;
+     * SQS reads the queue from the URL's last segment.
      */
-    public static final String LOCAL_QUEUE_URL_PREFIX = "https://sqs.us-east-1.amazonaws.com/000000000000/";
+    public static final String LOCAL_QUEUE_URL_PREFIX = "https://sqs.us-east-1.amazonaws.com/123456789012/";
+
+    /**
+     * A queue as the template declares it. Locally a queue is named by its logical id, with
+     * {@code .fifo} when it is FIFO (SQS requires it); its attributes are those SQS takes at
+     * CreateQueue, its redrive policy is kept apart because it names another queue.
+     *
+     * @param deadLetterQueueId the logical id of its dead-letter queue, or null
+     * @param maxReceiveCount   receives before the dead-letter queue takes a message; 0 without one
+     */
+    public record QueueDefinition(String logicalId, String localName, Map<String, String> attributes,
+            String deadLetterQueueId, int maxReceiveCount) {
+        public boolean fifo() {
+            return "true".equals(attributes.get("FifoQueue"));
+        }
+
+        /** The URL a Ref to this queue resolves to locally. */
+        public String localUrl() {
+            return LOCAL_QUEUE_URL_PREFIX + localName;
+        }
+    }
 
     /**
      * An event source mapping: which function Lambda feeds from which queue or table
@@ -112,7 +133,7 @@ public final class TemplateModel {
 
     /**
      * Each DynamoDB table as a CreateTableRequest; locally a table is named by its logical id.
-     * A table the template gives a stream gets the same stream (DynamoDB Local has streams).
+     * A table the template gives a stream gets the same stream.
      */
     public Map<String, CreateTableRequest> tables() {
         Map<String, CreateTableRequest> tables = new LinkedHashMap<>();
@@ -182,6 +203,41 @@ public final class TemplateModel {
         return Integer.parseInt(count.asText());
     }
 
+    /** Every SQS queue, in template order. */
+    public Map<String, QueueDefinition> queues() {
+        Map<String, QueueDefinition> queues = new LinkedHashMap<>();
+        for (String id : resourcesOfType(QUEUE_TYPE)) {
+            queues.put(id, queue(id));
+        }
+        return queues;
+    }
+
+    /** Every event bus; locally a bus is named by its logical id, which is what a Ref to it resolves to. */
+    public List<String> eventBuses() {
+        return resourcesOfType(EVENT_BUS_TYPE);
+    }
+
+    private QueueDefinition queue(String id) {
+        JsonNode properties = resource(id).path("Properties");
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (String name : QUEUE_ATTRIBUTES) {
+            JsonNode value = properties.path(name);
+            if (value.isValueNode()) {
+                attributes.put(name, value.asText());
+            }
+        }
+        boolean fifo = "true".equals(attributes.get("FifoQueue"));
+        JsonNode redrive = properties.path("RedrivePolicy");
+        String deadLetterQueueId = redrive.path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText(null);
+        return new QueueDefinition(id, fifo ? id + ".fifo" : id, Map.copyOf(attributes), deadLetterQueueId,
+                deadLetterQueueId == null ? 0 : maxReceiveCount(id));
+    }
+
+    /** What SQS takes at CreateQueue and the template may set as plain values. */
+    private static final List<String> QUEUE_ATTRIBUTES = List.of("FifoQueue", "ContentBasedDeduplication",
+            "DeduplicationScope", "FifoThroughputLimit", "VisibilityTimeout", "MessageRetentionPeriod",
+            "DelaySeconds", "MaximumMessageSize", "ReceiveMessageWaitTimeSeconds");
+
     /** Every function, in template order. */
     public Map<String, FunctionDefinition> functions() {
         Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
@@ -239,7 +295,7 @@ public final class TemplateModel {
 
     /**
      * A plain value, or a Ref to a table or an event bus (whose local name is its logical id)
-     * or to a queue (whose URL is {@link #LOCAL_QUEUE_URL_PREFIX} and its logical id).
+     * or to a queue (its {@link QueueDefinition#localUrl()}).
      */
     private String resolve(String name, JsonNode value) {
         if (value.isValueNode()) {
@@ -253,7 +309,7 @@ public final class TemplateModel {
                 return id;
             }
             if (QUEUE_TYPE.equals(type)) {
-                return LOCAL_QUEUE_URL_PREFIX + id;
+                return queue(id).localUrl();
             }
         }
         throw new IllegalArgumentException("environment variable " + name + " is " + value

@@ -14,34 +14,21 @@ import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.Concurrently;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Uniqueness under races: DynamoDB's conditional write, not a read then a write, decides. */
 class CreateDatamartConcurrencyTest {
     private static final int CONTENDERS = 50;
 
-    private LocalDynamoDb db;
-    private CreateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabase() {
-        db = Databases.fresh();
-        handler = new CreateDatamartHandler(Fixtures.api(db));
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<CreateDatamartHandler> function = FunctionUnderTest.of("CreateDatamartFunction",
+            f -> new CreateDatamartHandler(f.api()));
 
     /** The documented body under {@code name}, told apart by its table label. */
     private static ObjectNode contender(String name, int index) {
@@ -59,7 +46,7 @@ class CreateDatamartConcurrencyTest {
         List<ObjectNode> bodies = IntStream.range(0, CONTENDERS).mapToObj(i -> contender("contested", i)).toList();
 
         List<ApiResult> results = Concurrently.run(CONTENDERS, i -> ApiCall.to(payload(i), "POST", NEW_ROUTE)
-                .bearer(DEMO_TOKEN).json(bodies.get(i).toString()).invoke(handler));
+                .bearer(DEMO_TOKEN).json(bodies.get(i).toString()).invoke(function.handler()));
 
         List<Integer> winners = IntStream.range(0, CONTENDERS).filter(i -> results.get(i).status() == 200)
                 .boxed().toList();
@@ -72,7 +59,7 @@ class CreateDatamartConcurrencyTest {
                 assertError(results.get(i), 400, "INVALID_REQUEST_BODY", "Datamart name already exists");
             }
         }
-        Datamart stored = StoredDatamarts.stored(db, DEMO_ORG, "contested");
+        Datamart stored = StoredDatamarts.stored(function.db(), DEMO_ORG, "contested");
         assertEquals(StoredDatamarts.accepted(bodies.get(winner)), stored.definition(), "the winner's body is stored");
         assertEquals(1, stored.version());
     }
@@ -82,12 +69,12 @@ class CreateDatamartConcurrencyTest {
         int count = 20;
 
         List<ApiResult> results = Concurrently.run(count, i -> ApiCall.to(payload(i), "POST", NEW_ROUTE)
-                .bearer(DEMO_TOKEN).json(contender("datamart-" + i, i).toString()).invoke(handler));
+                .bearer(DEMO_TOKEN).json(contender("datamart-" + i, i).toString()).invoke(function.handler()));
 
         for (int i = 0; i < count; i++) {
             assertSuccess(results.get(i), idWithNullError("datamart-" + i));
             assertEquals(StoredDatamarts.accepted(contender("datamart-" + i, i)),
-                    StoredDatamarts.stored(db, DEMO_ORG, "datamart-" + i).definition());
+                    StoredDatamarts.stored(function.db(), DEMO_ORG, "datamart-" + i).definition());
         }
     }
 }

@@ -19,16 +19,11 @@ import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.Failures;
-import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
-import io.datamart.testing.Databases;
-import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalDynamoDb;
-import io.datamart.testing.TokenLogs;
+import io.datamart.testing.FunctionUnderTest;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,62 +32,52 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /** DynamoDB failing under create: an opaque 500 with the request id, nothing stored, nothing leaked. */
 class CreateDatamartFailureTest {
-    private LocalDynamoDb db;
-    private FaultInjectingDynamoDbClient dynamoDb;
-    private CreateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabase() {
-        db = Databases.fresh();
-        dynamoDb = new FaultInjectingDynamoDbClient(db.client());
-        handler = new CreateDatamartHandler(Fixtures.api(db, dynamoDb));
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<CreateDatamartHandler> function = FunctionUnderTest.of("CreateDatamartFunction",
+            f -> new CreateDatamartHandler(f.api()));
 
     private ApiResult create(Payload payload) {
-        return ApiCall.to(payload, "POST", NEW_ROUTE).bearer(DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY).invoke(handler);
+        return ApiCall.to(payload, "POST", NEW_ROUTE).bearer(DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY)
+                .invoke(function.handler());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.datamart.testing.Failures#storageFailures")
     void aFailingWriteIsAnOpaqueInternalErrorAndStoresNothing(Supplier<RuntimeException> failure) {
         for (Payload payload : Payload.values()) {
-            dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, failure);
+            function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, failure);
 
-            ApiResult result = assertNothingChanged(db, () -> create(payload));
+            ApiResult result = assertNothingChanged(function.db(), () -> create(payload));
 
             assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
-            assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+            assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
             assertTrue(result.context().logs().stream().anyMatch(line -> line.startsWith("ERROR")),
                     () -> "the failure is logged for operators: " + result.context().logs());
         }
-        assertEquals(2, dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS), "one write attempt per request");
+        assertEquals(2, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS), "one write attempt per request");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.datamart.testing.Failures#storageFailures")
     void aFailingTokenLookupIsAnOpaqueInternalErrorAndStoresNothing(Supplier<RuntimeException> failure) {
         for (Payload payload : Payload.values()) {
-            dynamoDb.fail(Operation.GET_ITEM, 1, failure);
+            function.dynamoDb().fail(Operation.GET_ITEM, 1, failure);
 
-            ApiResult result = assertNothingChanged(db, () -> create(payload));
+            ApiResult result = assertNothingChanged(function.db(), () -> create(payload));
 
             assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
         }
-        assertEquals(0, dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS), "nothing written without a caller");
+        assertEquals(0, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS), "nothing written without a caller");
     }
 
     @Test
     void aFailureOnTheLegacyRouteIsTheSameInternalErrorWithDeprecationHeaders() {
-        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException(
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException(
                 Failures.INTERNAL_TEXT));
 
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.httpApi("POST", LEGACY_ROUTE).bearer(DEMO_TOKEN)
-                .json(DOCUMENTED_CREATE_BODY).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.httpApi("POST", LEGACY_ROUTE)
+                .bearer(DEMO_TOKEN)
+                .json(DOCUMENTED_CREATE_BODY).invoke(function.handler()));
 
         assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
         assertDeprecation(result, true);
@@ -101,14 +86,14 @@ class CreateDatamartFailureTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void theFunctionServesTheNextRequestAfterAFailure(Payload payload) {
-        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException("transient"));
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException("transient"));
 
         ApiResult failed = create(payload);
         ApiResult next = create(payload);
 
         assertOpaqueInternalError(failed);
         assertSuccess(next, idWithNullError("sales-analytics"));
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     private static TransactionCanceledException conflict() {
@@ -122,22 +107,22 @@ class CreateDatamartFailureTest {
 
     @Test
     void aCreateCancelledByAConflictingTransactionIsRetriedAndSucceeds() {
-        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 2, CreateDatamartFailureTest::conflict);
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 2, CreateDatamartFailureTest::conflict);
 
         ApiResult result = create(Payload.HTTP_API);
 
         assertSuccess(result, idWithNullError("sales-analytics"));
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
-        assertEquals(3, dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertEquals(3, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS));
     }
 
     @Test
     void aCreateThatKeepsConflictingIsAnOpaqueInternalErrorAndStoresNothing() {
-        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 100, CreateDatamartFailureTest::conflict);
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 100, CreateDatamartFailureTest::conflict);
 
-        ApiResult result = assertNothingChanged(db, () -> create(Payload.REST_API));
+        ApiResult result = assertNothingChanged(function.db(), () -> create(Payload.REST_API));
 
         assertOpaqueInternalError(result, "TransactionConflict");
-        assertTrue(dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS) > 1, "retried before giving up");
+        assertTrue(function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS) > 1, "retried before giving up");
     }
 }

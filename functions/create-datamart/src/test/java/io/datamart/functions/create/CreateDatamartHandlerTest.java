@@ -21,23 +21,21 @@ import io.datamart.domain.TenancyLevel;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
+import io.datamart.testing.Databases;
 import io.datamart.testing.EventFiles;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.SampleEvents;
 import io.datamart.testing.StorageCalls;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,7 +62,8 @@ class CreateDatamartHandlerTest {
                   "isHide": true,
                   "columns": [
                     {"name": "amount", "alias": "amt", "label": "Montant €", "isHide": true,
-                     "isCustomColumn": true, "sql": "SUM(amount) / 100.0", "isAggregate": true, "isApplyTimezone": false},
+                     "isCustomColumn": true, "sql": "SUM(amount) / 100.0", "isAggregate": true,
+                             "isApplyTimezone": false},
                     {"name": "created_at", "isApplyTimezone": true, "isCustomColumn": false},
                     {"name": "bare"}
                   ]
@@ -77,26 +76,17 @@ class CreateDatamartHandlerTest {
                 {"parentTableName": "orders", "parentColumnName": "id", "childTableName": "lines",
                  "childColumnName": "order_id", "relationshipName": "r1", "cardinality": null, "join": null},
                 {"parentTableName": "orders", "parentColumnName": "id", "childTableName": "refunds",
-                 "childColumnName": "order_id", "relationshipName": "r2", "cardinality": "OneToOne", "join": "FULL JOIN"},
+                 "childColumnName": "order_id", "relationshipName": "r2", "cardinality": "OneToOne",
+                         "join": "FULL JOIN"},
                 {"parentTableName": "a", "parentColumnName": "b", "childTableName": "c",
                  "childColumnName": "d", "relationshipName": "r3"}
               ]
             }
             """;
 
-    private LocalDynamoDb db;
-    private CreateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabase() {
-        db = Databases.fresh();
-        handler = new CreateDatamartHandler(Fixtures.api(db));
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<CreateDatamartHandler> function = FunctionUnderTest.of("CreateDatamartFunction",
+            f -> new CreateDatamartHandler(f.api()));
 
     private static ApiCall create(Payload payload, String route, String token) {
         return ApiCall.to(payload, "POST", route).bearer(token);
@@ -104,14 +94,14 @@ class CreateDatamartHandlerTest {
 
     /** The stored datamart is exactly the accepted body, version 1, created and updated now. */
     private Datamart assertStoredAsAccepted(String organizationId, JsonNode body) {
-        Datamart stored = StoredDatamarts.stored(db, organizationId, body.get("name").textValue());
+        Datamart stored = StoredDatamarts.stored(function.db(), organizationId, body.get("name").textValue());
         assertNotNull(stored, "the datamart is stored");
         assertEquals(organizationId, stored.organizationId());
         assertEquals(StoredDatamarts.accepted(body), stored.definition());
         assertEquals(1, stored.version());
         assertEquals(stored.createdAt(), stored.updatedAt());
         assertTrue(Duration.between(stored.createdAt(), Instant.now()).abs().toSeconds() < 60, "created just now");
-        Map<String, AttributeValue> raw = db.rawDatamart(organizationId, body.get("name").textValue());
+        Map<String, AttributeValue> raw = function.db().rawDatamart(organizationId, body.get("name").textValue());
         assertEquals(stored.createdAt(), Instant.parse(raw.get("createdAt").s()), "createdAt is ISO-8601");
         assertTrue(raw.get("createdAt").s().endsWith("Z"), "createdAt is in UTC");
         assertTrue(raw.get("updatedAt").s().endsWith("Z"), "updatedAt is in UTC");
@@ -121,7 +111,8 @@ class CreateDatamartHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void createsTheDocumentedDatamartOnTheNewRouteWithoutDeprecationHeaders(Payload payload) {
-        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY).invoke(handler);
+        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY)
+                .invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         assertDeprecation(result, false);
@@ -131,7 +122,8 @@ class CreateDatamartHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void createsTheDocumentedDatamartOnTheLegacyRouteWithDeprecationHeaders(Payload payload) {
-        ApiResult result = create(payload, LEGACY_ROUTE, DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY).invoke(handler);
+        ApiResult result = create(payload, LEGACY_ROUTE, DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY)
+                .invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         assertDeprecation(result, true);
@@ -143,7 +135,7 @@ class CreateDatamartHandlerTest {
     void storesEveryOptionalFieldExactlyAsSent(Payload payload) {
         ObjectNode body = Fixtures.object(FULL_BODY);
 
-        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(FULL_BODY).invoke(handler);
+        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(FULL_BODY).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("Ventes · 2025 ✓"));
         Datamart stored = assertStoredAsAccepted(DEMO_ORG, body);
@@ -168,7 +160,8 @@ class CreateDatamartHandlerTest {
         body.set("tenancySettings", Fixtures.object(
                 "{\"tenancyLevel\": \"" + level + "\", \"primaryDatabase\": \"analytics_primary\"}"));
 
-        ApiResult result = create(Payload.HTTP_API, NEW_ROUTE, DEMO_TOKEN).json(body.toString()).invoke(handler);
+        ApiResult result = create(Payload.HTTP_API, NEW_ROUTE, DEMO_TOKEN).json(body.toString())
+                .invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         Datamart stored = assertStoredAsAccepted(DEMO_ORG, body);
@@ -181,12 +174,12 @@ class CreateDatamartHandlerTest {
         ObjectNode body = Fixtures.documentedCreateBody();
         ((ObjectNode) body.get("tenancySettings")).put("primaryDatabase", "ignored_for_table_tenancy");
 
-        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(body.toString()).invoke(handler);
+        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(body.toString()).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         Datamart stored = assertStoredAsAccepted(DEMO_ORG, body);
         assertNull(stored.definition().tenancySettings().primaryDatabase());
-        AttributeValue primaryDatabase = db.rawDatamart(DEMO_ORG, "sales-analytics")
+        AttributeValue primaryDatabase = function.db().rawDatamart(DEMO_ORG, "sales-analytics")
                 .get("tenancySettings").m().get("primaryDatabase");
         assertEquals(Boolean.TRUE, primaryDatabase.nul(), "stored as NULL");
     }
@@ -195,7 +188,7 @@ class CreateDatamartHandlerTest {
     @EnumSource(Payload.class)
     void acceptsABase64EncodedBody(Payload payload) {
         ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY).base64Encoded()
-                .invoke(handler);
+                .invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         assertStoredAsAccepted(DEMO_ORG, Fixtures.documentedCreateBody());
@@ -206,9 +199,9 @@ class CreateDatamartHandlerTest {
             "Application/JSON", "application/json; charset=\"utf-8\""})
     void acceptsAJsonContentTypeWithACharsetParameter(String contentType) {
         for (Payload payload : Payload.values()) {
-            db = Databases.fresh();
+            Databases.fresh();
             ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).header("Content-Type", contentType)
-                    .body(DOCUMENTED_CREATE_BODY).invoke(handler);
+                    .body(DOCUMENTED_CREATE_BODY).invoke(function.handler());
 
             assertSuccess(result, idWithNullError("sales-analytics"));
             assertStoredAsAccepted(DEMO_ORG, Fixtures.documentedCreateBody());
@@ -222,8 +215,8 @@ class CreateDatamartHandlerTest {
         ObjectNode acmeBody = Fixtures.documentedCreateBody();
         ((ObjectNode) acmeBody.get("tableList").get(0)).put("label", "Acme orders");
 
-        ApiResult demo = create(payload, NEW_ROUTE, DEMO_TOKEN).json(demoBody.toString()).invoke(handler);
-        ApiResult acme = create(payload, NEW_ROUTE, OTHER_TOKEN).json(acmeBody.toString()).invoke(handler);
+        ApiResult demo = create(payload, NEW_ROUTE, DEMO_TOKEN).json(demoBody.toString()).invoke(function.handler());
+        ApiResult acme = create(payload, NEW_ROUTE, OTHER_TOKEN).json(acmeBody.toString()).invoke(function.handler());
 
         assertSuccess(demo, idWithNullError("sales-analytics"));
         assertSuccess(acme, idWithNullError("sales-analytics"));
@@ -237,20 +230,21 @@ class CreateDatamartHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aTokenCreatesInItsOwnOrganizationOnly(Payload payload) {
-        ApiResult result = create(payload, NEW_ROUTE, OTHER_TOKEN).json(DOCUMENTED_CREATE_BODY).invoke(handler);
+        ApiResult result = create(payload, NEW_ROUTE, OTHER_TOKEN).json(DOCUMENTED_CREATE_BODY)
+                .invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         assertStoredAsAccepted(OTHER_ORG, Fixtures.documentedCreateBody());
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"), "nothing in the demo organization");
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "nothing in the demo organization");
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void namesAreCaseSensitive(Payload payload) {
         ApiResult lower = create(payload, NEW_ROUTE, DEMO_TOKEN).json(Fixtures.createBody("sales").toString())
-                .invoke(handler);
+                .invoke(function.handler());
         ApiResult upper = create(payload, NEW_ROUTE, DEMO_TOKEN).json(Fixtures.createBody("Sales").toString())
-                .invoke(handler);
+                .invoke(function.handler());
 
         assertSuccess(lower, idWithNullError("sales"));
         assertSuccess(upper, idWithNullError("Sales"));
@@ -262,7 +256,7 @@ class CreateDatamartHandlerTest {
     @ValueSource(strings = {" padded name ", "sales analytics/β+1", "a", "名前-🚀-ünïcödé", "x?y&z=1#frag"})
     void namesAreStoredAsSent(String name) {
         ApiResult result = create(Payload.REST_API, NEW_ROUTE, DEMO_TOKEN).json(Fixtures.createBody(name).toString())
-                .invoke(handler);
+                .invoke(function.handler());
 
         assertSuccess(result, idWithNullError(name));
         assertStoredAsAccepted(DEMO_ORG, Fixtures.createBody(name));
@@ -274,7 +268,7 @@ class CreateDatamartHandlerTest {
         String name = "🚀".repeat(255);
 
         ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(Fixtures.createBody(name).toString())
-                .invoke(handler);
+                .invoke(function.handler());
 
         assertSuccess(result, idWithNullError(name));
         assertStoredAsAccepted(DEMO_ORG, Fixtures.createBody(name));
@@ -283,8 +277,8 @@ class CreateDatamartHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aCreateIsOneConditionalTransactionAfterReadingTheTokenAndTheDatasource(Payload payload) {
-        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
-        CreateDatamartHandler counted = new CreateDatamartHandler(Fixtures.api(db, spy));
+        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(function.db().client());
+        CreateDatamartHandler counted = new CreateDatamartHandler(Fixtures.api(function.db(), spy));
 
         ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(DOCUMENTED_CREATE_BODY).invoke(counted);
 
@@ -297,9 +291,9 @@ class CreateDatamartHandlerTest {
     @ValueSource(strings = {"Content-Type", "content-type", "CONTENT-TYPE", "cOnTeNt-TyPe"})
     void theContentTypeHeaderNameIsCaseInsensitive(String headerName) {
         for (Payload payload : Payload.values()) {
-            db = Databases.fresh();
+            Databases.fresh();
             ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).header(headerName, "application/json")
-                    .body(DOCUMENTED_CREATE_BODY).invoke(handler);
+                    .body(DOCUMENTED_CREATE_BODY).invoke(function.handler());
 
             assertSuccess(result, idWithNullError("sales-analytics"));
             assertStoredAsAccepted(DEMO_ORG, Fixtures.documentedCreateBody());
@@ -313,7 +307,7 @@ class CreateDatamartHandlerTest {
         ((ObjectNode) body.get("tableList").get(0)).put("label", "tab\there, nul\u0000there, bell\u0007");
         ((ObjectNode) body.get("tableList").get(0).get("columns").get(0)).put("label", "line\nbreak \uD83D\uDE80");
 
-        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(body.toString()).invoke(handler);
+        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(body.toString()).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         Datamart stored = assertStoredAsAccepted(DEMO_ORG, body);
@@ -329,7 +323,7 @@ class CreateDatamartHandlerTest {
     void everySampleEventCreatesTheDatamartItCarries(Path file) {
         JsonNode event = SampleEvents.read(file);
 
-        ApiResult result = ApiCall.invokeEvent(handler, EventFiles.read(file));
+        ApiResult result = ApiCall.invokeEvent(function.handler(), EventFiles.read(file));
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         assertDeprecation(result, SampleEvents.isLegacy(event));
@@ -339,8 +333,9 @@ class CreateDatamartHandlerTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("io.datamart.testing.ForeignRoutes#notServedByCreate")
     void routesOfOtherFunctionsAreNotFound(Payload payload, String method, String path) {
-        HandlerChecks.assertRouteNotServed(db, handler, payload, method, path, DOCUMENTED_CREATE_BODY);
+        HandlerChecks.assertRouteNotServed(function.db(), function.handler(), payload, method, path,
+                DOCUMENTED_CREATE_BODY);
 
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 }

@@ -8,28 +8,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.FunctionUnderTest;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Create against a datasource whose schema is known (Fixtures.WAREHOUSE) and one whose schema is not. */
 class CreateDatamartSchemaTest {
-    private LocalDynamoDb db;
-    private CreateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabase() {
-        db = Databases.fresh();
-        handler = new CreateDatamartHandler(Fixtures.api(db));
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<CreateDatamartHandler> function = FunctionUnderTest.of("CreateDatamartFunction",
+            f -> new CreateDatamartHandler(f.api()));
 
     private ApiResult create(Payload payload, ObjectNode body) {
         return ApiCall.to(payload, "POST", "/api/v2/data-app/datamarts").bearer(Fixtures.DEMO_TOKEN)
-                .json(body.toString()).invoke(handler);
+                .json(body.toString()).invoke(function.handler());
     }
 
     private static ObjectNode onWarehouse() {
@@ -44,7 +38,7 @@ class CreateDatamartSchemaTest {
         ApiResult result = create(payload, onWarehouse());
 
         assertEquals(200, result.status(), result::toString);
-        assertNotNull(db.rawDatamart(Fixtures.DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(Fixtures.DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
@@ -57,7 +51,7 @@ class CreateDatamartSchemaTest {
         ((ObjectNode) body.path("tenancySettings")).put("tableName", "client_mappings");
         ((ObjectNode) body.path("relationships").path(0)).put("childColumnName", "ident");
 
-        ApiResult result = assertNothingChanged(db, () -> create(payload, body));
+        ApiResult result = assertNothingChanged(function.db(), () -> create(payload, body));
 
         assertEquals(400, result.status());
         assertEquals("INVALID_REQUEST_BODY", result.errorCode());

@@ -25,11 +25,10 @@ import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.MalformedBody;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +37,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -52,21 +50,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * changes nothing stored.
  */
 class CreateDatamartValidationTest {
-    private LocalDynamoDb db;
-    private CreateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithOneDatamart() {
-        db = Databases.fresh();
-        handler = new CreateDatamartHandler(Fixtures.api(db));
-        // Something stored, so that "nothing changed" also means "nothing overwritten".
-        StoredDatamarts.seed(db, DEMO_ORG, Fixtures.createBody("already-here"));
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    // Something stored, so that "nothing changed" also means "nothing overwritten".
+    @RegisterExtension
+    static final FunctionUnderTest<CreateDatamartHandler> function = FunctionUnderTest.of("CreateDatamartFunction",
+            f -> new CreateDatamartHandler(f.api()))
+            .seeded(db -> StoredDatamarts.seed(db, DEMO_ORG, Fixtures.createBody("already-here")));
 
     private static ApiCall create(Payload payload) {
         return ApiCall.to(payload, "POST", NEW_ROUTE).bearer(DEMO_TOKEN);
@@ -75,9 +63,10 @@ class CreateDatamartValidationTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndMalformedBodies")
     void aMalformedBodyIsAnInvalidRequestBody(Payload payload, MalformedBody body) {
-        HandlerChecks.assertMalformedBodyRejected(db, handler, create(payload), body, DOCUMENTED_CREATE_BODY);
+        HandlerChecks.assertMalformedBodyRejected(function.db(), function.handler(), create(payload), body,
+                DOCUMENTED_CREATE_BODY);
 
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
@@ -87,7 +76,8 @@ class CreateDatamartValidationTest {
         event.put("body", "{not base64 at all}");
         event.put("isBase64Encoded", true);
 
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.invokeEvent(handler, event.toString()));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.invokeEvent(function.handler(),
+                event.toString()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "base64");
     }
@@ -118,7 +108,8 @@ class CreateDatamartValidationTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void everyRuleViolationIsListedWithItsPath(Payload payload) {
-        ApiResult result = assertNothingChanged(db, () -> create(payload).json(EIGHT_VIOLATIONS).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> create(payload).json(EIGHT_VIOLATIONS)
+                .invoke(function.handler()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "8 problems");
         Map<String, String> details = result.details();
@@ -240,7 +231,8 @@ class CreateDatamartValidationTest {
             ObjectNode body = Fixtures.documentedCreateBody();
             breakIt.accept(body);
 
-            ApiResult result = assertNothingChanged(db, () -> create(payload).json(body.toString()).invoke(handler));
+            ApiResult result = assertNothingChanged(function.db(), () -> create(payload).json(body.toString())
+                    .invoke(function.handler()));
 
             assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", path);
             assertEquals(Set.of(path), result.details().keySet(), () -> "details of " + result);
@@ -253,11 +245,12 @@ class CreateDatamartValidationTest {
         ObjectNode second = Fixtures.createBody("already-here");
         ((ObjectNode) second.get("tableList").get(0)).put("label", "Would overwrite");
 
-        ApiResult result = assertNothingChanged(db, () -> create(payload).json(second.toString()).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> create(payload).json(second.toString())
+                .invoke(function.handler()));
 
         assertError(result, 400, "INVALID_REQUEST_BODY", "Datamart name already exists");
         assertEquals(StoredDatamarts.accepted(Fixtures.createBody("already-here")),
-                StoredDatamarts.stored(db, DEMO_ORG, "already-here").definition());
+                StoredDatamarts.stored(function.db(), DEMO_ORG, "already-here").definition());
     }
 
     @ParameterizedTest
@@ -265,26 +258,29 @@ class CreateDatamartValidationTest {
     void anUnknownDatasourceIsADatasourceNameError(Payload payload) {
         ObjectNode body = Fixtures.documentedCreateBody().put("datasourceName", "mysql-nowhere");
 
-        ApiResult result = assertNothingChanged(db, () -> create(payload).json(body.toString()).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> create(payload).json(body.toString())
+                .invoke(function.handler()));
 
         assertError(result, 400, "DATASOURCE_NAME_ERROR", "Invalid datasource name");
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aDatasourceOfAnotherOrganizationIsADatasourceNameError(Payload payload) {
-        new DatasourceRepository(db.client(), db.tables(), Clock.systemUTC()).save(OTHER_ORG, "acme-warehouse");
+        new DatasourceRepository(function.db().client(), function.db().tables(), Clock.systemUTC()).save(OTHER_ORG,
+                "acme-warehouse");
         ObjectNode body = Fixtures.documentedCreateBody().put("datasourceName", "acme-warehouse");
 
-        ApiResult refused = assertNothingChanged(db, () -> create(payload).json(body.toString()).invoke(handler));
+        ApiResult refused = assertNothingChanged(function.db(), () -> create(payload).json(body.toString())
+                .invoke(function.handler()));
         ApiResult ownerCreates = ApiCall.to(payload, "POST", NEW_ROUTE).bearer(OTHER_TOKEN).json(body.toString())
-                .invoke(handler);
+                .invoke(function.handler());
 
         assertError(refused, 400, "DATASOURCE_NAME_ERROR", "Invalid datasource name");
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
         assertSuccess(ownerCreates, idWithNullError("sales-analytics"));
-        assertNotNull(db.rawDatamart(OTHER_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(OTHER_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
@@ -292,7 +288,8 @@ class CreateDatamartValidationTest {
     void aDatasourceNameDifferingOnlyInCaseIsUnknown(Payload payload) {
         ObjectNode body = Fixtures.documentedCreateBody().put("datasourceName", "Postgres-Main");
 
-        ApiResult result = assertNothingChanged(db, () -> create(payload).json(body.toString()).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> create(payload).json(body.toString())
+                .invoke(function.handler()));
 
         assertError(result, 400, "DATASOURCE_NAME_ERROR", "Invalid datasource name");
     }
@@ -302,7 +299,8 @@ class CreateDatamartValidationTest {
         ObjectNode body = Fixtures.documentedCreateBody();
         ArrayNode list = ((ObjectNode) body.get("tableList").get(0)).putArray("columns");
         for (int i = 0; i < columns; i++) {
-            list.addObject().put("name", "column_" + i).put("label", Character.toString('a' + i % 26).repeat(labelLength));
+            list.addObject().put("name", "column_" + i).put("label", Character.toString('a' + i % 26)
+                    .repeat(labelLength));
         }
         return body;
     }
@@ -312,10 +310,11 @@ class CreateDatamartValidationTest {
     void aDatamartOver400KbIsAnInvalidRequestBodyAndNothingIsStored(Payload payload) {
         ObjectNode body = wideBody(450, 1000);
 
-        ApiResult result = assertNothingChanged(db, () -> create(payload).json(body.toString()).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> create(payload).json(body.toString())
+                .invoke(function.handler()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "400 KB");
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
@@ -326,20 +325,21 @@ class CreateDatamartValidationTest {
         int refused = 420_000;
         while (refused - accepted > 1) {
             int length = (accepted + refused) / 2;
-            db = Databases.fresh();
+            Databases.fresh();
             ObjectNode body = wideBody(1, length);
-            ApiResult result = create(payload).json(body.toString()).invoke(handler);
+            ApiResult result = create(payload).json(body.toString()).invoke(function.handler());
             int probed = length;
             assertNotEquals(500, result.status(), () -> "a datamart with a label of " + probed
                     + " characters is bad input at worst, never an internal error: " + result);
             if (result.status() == 200) {
                 assertSuccess(result, idWithNullError("sales-analytics"));
                 assertEquals(StoredDatamarts.accepted(body),
-                        StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics").definition(), "stored losslessly");
+                        StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics").definition(),
+                                "stored losslessly");
                 accepted = length;
             } else {
                 assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "400 KB");
-                assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+                assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
                 refused = length;
             }
         }
@@ -353,10 +353,10 @@ class CreateDatamartValidationTest {
         ((ObjectNode) body.get("relationships").get(0)).put("parentTableName", "not_listed")
                 .put("childTableName", "nor_this_one");
 
-        ApiResult result = create(payload).json(body.toString()).invoke(handler);
+        ApiResult result = create(payload).json(body.toString()).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
-        assertEquals(StoredDatamarts.accepted(body), StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics")
+        assertEquals(StoredDatamarts.accepted(body), StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics")
                 .definition());
     }
 
@@ -389,7 +389,8 @@ class CreateDatamartValidationTest {
         for (Payload payload : Payload.values()) {
             String body = change.apply(DOCUMENTED_CREATE_BODY);
 
-            ApiResult result = assertNothingChanged(db, () -> create(payload).json(body).invoke(handler));
+            ApiResult result = assertNothingChanged(function.db(), () -> create(payload).json(body)
+                    .invoke(function.handler()));
 
             assertTrue(result.status() >= 400 && result.status() < 500, () -> "a 4xx: " + result);
             assertTrue(result.errorCode().equals("INVALID_REQUEST_BODY")
@@ -407,7 +408,8 @@ class CreateDatamartValidationTest {
         event.put("body", java.util.Base64.getEncoder().encodeToString(latin1));
         event.put("isBase64Encoded", true);
 
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.invokeEvent(handler, event.toString()));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.invokeEvent(function.handler(),
+                event.toString()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "JSON");
     }

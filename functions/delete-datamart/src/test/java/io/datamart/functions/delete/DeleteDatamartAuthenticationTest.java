@@ -10,37 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.BadCredentials;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Delete's authentication: every bad token is 401 AUTH_ERROR and deletes nothing. */
 class DeleteDatamartAuthenticationTest {
-    private LocalDynamoDb db;
-    private DeleteDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithTheDocumentedDatamart() {
-        db = Databases.fresh();
-        handler = new DeleteDatamartHandler(Fixtures.api(db));
-        StoredDatamarts.seedDocumented(db);
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<DeleteDatamartHandler> function = FunctionUnderTest.of("DeleteDatamartFunction",
+            f -> new DeleteDatamartHandler(f.api()))
+            .seeded(StoredDatamarts::seedDocumented);
 
     /** (payload, route, bad credentials) for every combination. */
     static Stream<Arguments> routesAndBadCredentials() {
@@ -57,30 +44,30 @@ class DeleteDatamartAuthenticationTest {
     @MethodSource("routesAndBadCredentials")
     void badCredentialsAreAnAuthErrorAndDeleteNothing(Payload payload, DeleteRoute route,
             BadCredentials credentials) {
-        ApiResult result = HandlerChecks.assertAuthenticationFails(db, handler,
+        ApiResult result = HandlerChecks.assertAuthenticationFails(function.db(), function.handler(),
                 route.naming(payload, "sales-analytics"), credentials, 401, "AUTH_ERROR");
 
         assertDeprecation(result, route.legacy);
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndAuthorizationHeaderNames")
     void theAuthorizationHeaderNameIsCaseInsensitive(Payload payload, String headerName) {
         ApiResult result = DeleteRoute.COLLECTION.naming(payload, "sales-analytics")
-                .header(headerName, "Bearer " + Fixtures.DEMO_TOKEN).invoke(handler);
+                .header(headerName, "Bearer " + Fixtures.DEMO_TOKEN).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndBearerSchemes")
     void theBearerSchemeWordIsCaseInsensitive(Payload payload, String authorization) {
         ApiResult result = DeleteRoute.LEGACY.naming(payload, "sales-analytics")
-                .header("Authorization", authorization).invoke(handler);
+                .header("Authorization", authorization).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 }

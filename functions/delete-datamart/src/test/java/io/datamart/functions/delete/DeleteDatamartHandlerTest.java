@@ -20,20 +20,17 @@ import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.EventFiles;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.SampleEvents;
 import io.datamart.testing.StorageCalls;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,39 +41,30 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class DeleteDatamartHandlerTest {
     static final String SPECIAL_NAME = "sales analytics/β+1";
 
-    private LocalDynamoDb db;
-    private DeleteDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithTheDocumentedDatamart() {
-        db = Databases.fresh();
-        handler = new DeleteDatamartHandler(Fixtures.api(db));
-        StoredDatamarts.seedDocumented(db);
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<DeleteDatamartHandler> function = FunctionUnderTest.of("DeleteDatamartFunction",
+            f -> new DeleteDatamartHandler(f.api()))
+            .seeded(StoredDatamarts::seedDocumented);
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void deletesTheDatamartAndAnswersWithItsId(Payload payload, DeleteRoute route) {
-        StoredDatamarts.seed(db, DEMO_ORG, Fixtures.createBody("neighbour"));
+        StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody("neighbour"));
 
-        ApiResult result = route.naming(payload, "sales-analytics").bearer(DEMO_TOKEN).invoke(handler);
+        ApiResult result = route.naming(payload, "sales-analytics").bearer(DEMO_TOKEN).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         assertDeprecation(result, route.legacy);
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"), "the datamart is gone");
-        assertNotNull(db.rawDatamart(DEMO_ORG, "neighbour"), "only that one");
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "the datamart is gone");
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "neighbour"), "only that one");
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void aMissingDatamartIsNotFound(Payload payload, DeleteRoute route) {
-        ApiResult result = assertNothingChanged(db, () -> route.naming(payload, "never-created").bearer(DEMO_TOKEN)
-                .invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> route.naming(payload, "never-created")
+                .bearer(DEMO_TOKEN)
+                .invoke(function.handler()));
 
         assertError(result, 400, "INVALID_REQUEST_BODY", "Datamart not found");
         assertDeprecation(result, route.legacy);
@@ -85,69 +73,72 @@ class DeleteDatamartHandlerTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void deletingTwiceIsNotFoundTheSecondTime(Payload payload, DeleteRoute route) {
-        ApiResult first = route.naming(payload, "sales-analytics").bearer(DEMO_TOKEN).invoke(handler);
-        ApiResult second = assertNothingChanged(db, () -> route.naming(payload, "sales-analytics").bearer(DEMO_TOKEN)
-                .invoke(handler));
+        ApiResult first = route.naming(payload, "sales-analytics").bearer(DEMO_TOKEN).invoke(function.handler());
+        ApiResult second = assertNothingChanged(function.db(), () -> route.naming(payload, "sales-analytics")
+                .bearer(DEMO_TOKEN)
+                .invoke(function.handler()));
 
         assertSuccess(first, idWithNullError("sales-analytics"));
         assertError(second, 400, "INVALID_REQUEST_BODY", "Datamart not found");
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void aNameWithSpecialCharactersRoundTrips(Payload payload, DeleteRoute route) {
-        StoredDatamarts.seed(db, DEMO_ORG, Fixtures.createBody(SPECIAL_NAME));
+        StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody(SPECIAL_NAME));
 
-        ApiResult result = route.naming(payload, SPECIAL_NAME).bearer(DEMO_TOKEN).invoke(handler);
+        ApiResult result = route.naming(payload, SPECIAL_NAME).bearer(DEMO_TOKEN).invoke(function.handler());
 
         assertSuccess(result, idWithNullError(SPECIAL_NAME));
-        assertNull(db.rawDatamart(DEMO_ORG, SPECIAL_NAME));
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, SPECIAL_NAME));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"sales%20analytics%2F%CE%B2%2B1", "sales+analytics%2f%ce%b2%2b1",
             "sales%20analytics/%CE%B2%2B1"})
     void aPercentEncodedQueryIsDecodedOnce(String rawQueryValue) {
-        StoredDatamarts.seed(db, DEMO_ORG, Fixtures.createBody(SPECIAL_NAME));
+        StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody(SPECIAL_NAME));
         ObjectNode event = Fixtures.object(ApiCall.httpApi("DELETE", DeleteRoute.COLLECTION.path)
                 .bearer(DEMO_TOKEN).query("datamartName", SPECIAL_NAME).event());
         event.put("rawQueryString", "datamartName=" + rawQueryValue);
 
-        ApiResult result = ApiCall.invokeEvent(handler, event.toString());
+        ApiResult result = ApiCall.invokeEvent(function.handler(), event.toString());
 
         assertSuccess(result, idWithNullError(SPECIAL_NAME));
-        assertNull(db.rawDatamart(DEMO_ORG, SPECIAL_NAME));
+        assertNull(function.db().rawDatamart(DEMO_ORG, SPECIAL_NAME));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aPercentSignInTheNameSurvivesEncoding(Payload payload) {
         String name = "100% sales & more=yes";
-        StoredDatamarts.seed(db, DEMO_ORG, Fixtures.createBody(name));
+        StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody(name));
 
-        ApiResult result = DeleteRoute.COLLECTION.naming(payload, name).bearer(DEMO_TOKEN).invoke(handler);
+        ApiResult result = DeleteRoute.COLLECTION.naming(payload, name).bearer(DEMO_TOKEN).invoke(function.handler());
 
         assertSuccess(result, idWithNullError(name));
-        assertNull(db.rawDatamart(DEMO_ORG, name));
+        assertNull(function.db().rawDatamart(DEMO_ORG, name));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void namesAreCaseSensitive(Payload payload, DeleteRoute route) {
-        ApiResult result = assertNothingChanged(db, () -> route.naming(payload, "Sales-Analytics").bearer(DEMO_TOKEN)
-                .invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> route.naming(payload, "Sales-Analytics")
+                .bearer(DEMO_TOKEN)
+                .invoke(function.handler()));
 
         assertError(result, 400, "INVALID_REQUEST_BODY", "Datamart not found");
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void aNameThatCouldNeverBeStoredIsNotFoundRatherThanAFailure(Payload payload, DeleteRoute route) {
-        ApiResult result = assertNothingChanged(db, () -> route.naming(payload, "€".repeat(400)).bearer(DEMO_TOKEN)
-                .invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> route.naming(payload, "€".repeat(400))
+                .bearer(DEMO_TOKEN)
+                .invoke(function.handler()));
 
         assertError(result, 400, "INVALID_REQUEST_BODY", "Datamart not found");
     }
@@ -155,32 +146,33 @@ class DeleteDatamartHandlerTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void aTokenOfAnotherOrganizationCannotDeleteTheDatamart(Payload payload, DeleteRoute route) {
-        Map<String, AttributeValue> before = db.rawDatamart(DEMO_ORG, "sales-analytics");
+        Map<String, AttributeValue> before = function.db().rawDatamart(DEMO_ORG, "sales-analytics");
 
-        ApiResult result = assertNothingChanged(db, () -> route.naming(payload, "sales-analytics").bearer(OTHER_TOKEN)
-                .invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> route.naming(payload, "sales-analytics")
+                .bearer(OTHER_TOKEN)
+                .invoke(function.handler()));
 
         assertError(result, 400, "INVALID_REQUEST_BODY", "Datamart not found");
-        assertEquals(before, db.rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart is still there");
+        assertEquals(before, function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart is still there");
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void eachOrganizationDeletesOnlyItsOwnDatamartOfTheSameName(Payload payload, DeleteRoute route) {
-        StoredDatamarts.seed(db, OTHER_ORG, Fixtures.documentedCreateBody());
+        StoredDatamarts.seed(function.db(), OTHER_ORG, Fixtures.documentedCreateBody());
 
-        ApiResult result = route.naming(payload, "sales-analytics").bearer(OTHER_TOKEN).invoke(handler);
+        ApiResult result = route.naming(payload, "sales-analytics").bearer(OTHER_TOKEN).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
-        assertNull(db.rawDatamart(OTHER_ORG, "sales-analytics"));
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart is still there");
+        assertNull(function.db().rawDatamart(OTHER_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart is still there");
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void aDeleteIsOneConditionalWriteOnTheExistingItem(Payload payload, DeleteRoute route) {
-        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
-        DeleteDatamartHandler counted = new DeleteDatamartHandler(Fixtures.api(db, spy));
+        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(function.db().client());
+        DeleteDatamartHandler counted = new DeleteDatamartHandler(Fixtures.api(function.db(), spy));
 
         ApiResult deleted = route.naming(payload, "sales-analytics").bearer(DEMO_TOKEN).invoke(counted);
 
@@ -191,10 +183,11 @@ class DeleteDatamartHandlerTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
     void aMissingDatamartIsFoundMissingByTheConditionalWriteItself(Payload payload, DeleteRoute route) {
-        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
-        DeleteDatamartHandler counted = new DeleteDatamartHandler(Fixtures.api(db, spy));
+        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(function.db().client());
+        DeleteDatamartHandler counted = new DeleteDatamartHandler(Fixtures.api(function.db(), spy));
 
-        ApiResult result = assertNothingChanged(db, () -> route.naming(payload, "never-created").bearer(DEMO_TOKEN)
+        ApiResult result = assertNothingChanged(function.db(), () -> route.naming(payload, "never-created")
+                .bearer(DEMO_TOKEN)
                 .invoke(counted));
 
         assertError(result, 400, "INVALID_REQUEST_BODY", "Datamart not found");
@@ -210,30 +203,30 @@ class DeleteDatamartHandlerTest {
     void everySampleEventDeletesTheDocumentedDatamart(Path file) {
         JsonNode event = SampleEvents.read(file);
 
-        ApiResult result = ApiCall.invokeEvent(handler, EventFiles.read(file));
+        ApiResult result = ApiCall.invokeEvent(function.handler(), EventFiles.read(file));
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         assertDeprecation(result, SampleEvents.isLegacy(event));
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("io.datamart.testing.ForeignRoutes#notServedByDelete")
     void routesOfOtherFunctionsAreNotFound(Payload payload, String method, String path) {
-        HandlerChecks.assertRouteNotServed(db, handler, payload, method, path,
+        HandlerChecks.assertRouteNotServed(function.db(), function.handler(), payload, method, path,
                 "{\"datamartName\": \"sales-analytics\"}");
 
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @Test
     void checksTheTokenBeforeReadingAMalformedQuery() {
         ApiResult anonymous = ApiCall.httpApi("DELETE", "/api/v2/data-app/datamarts")
-                .query("datamartName", "x").invoke(handler);
+                .query("datamartName", "x").invoke(function.handler());
         String malformed = ApiCall.httpApi("DELETE", "/api/v2/data-app/datamarts").query("datamartName", "x")
                 .event().replace("datamartName=x", "datamartName=%zz");
 
-        ApiResult result = ApiCall.invokeEvent(handler, malformed);
+        ApiResult result = ApiCall.invokeEvent(function.handler(), malformed);
 
         assertEquals(401, anonymous.status());
         assertEquals(401, result.status(), result::toString);

@@ -11,20 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
-import io.datamart.testing.Databases;
-import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.MalformedBody;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,20 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DeleteDatamartValidationTest {
     private static final String LEGACY_BODY = "{\"datamartName\": \"sales-analytics\"}";
 
-    private LocalDynamoDb db;
-    private DeleteDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithTheDocumentedDatamart() {
-        db = Databases.fresh();
-        handler = new DeleteDatamartHandler(Fixtures.api(db));
-        StoredDatamarts.seedDocumented(db);
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<DeleteDatamartHandler> function = FunctionUnderTest.of("DeleteDatamartFunction",
+            f -> new DeleteDatamartHandler(f.api()))
+            .seeded(StoredDatamarts::seedDocumented);
 
     /** (payload, route, a call that names no datamart). */
     static Stream<Arguments> requestsWithoutADatamartName() {
@@ -80,20 +66,22 @@ class DeleteDatamartValidationTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("requestsWithoutADatamartName")
     void aMissingOrEmptyDatamartNameIsRequired(Payload payload, DeleteRoute route, UnaryOperator<ApiCall> build) {
-        ApiResult result = assertNothingChanged(db, () -> build.apply(ApiCall.to(payload, route.method, route.path)
-                .bearer(DEMO_TOKEN)).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> build.apply(ApiCall.to(payload, route.method,
+                route.path)
+                .bearer(DEMO_TOKEN)).invoke(function.handler()));
 
         assertError(result, 400, "INVALID_REQUEST_BODY", "datamartName is required");
         assertDeprecation(result, route.legacy);
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aDatamartNameGivenTwiceIsAnInvalidRequest(Payload payload) {
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "DELETE", DeleteRoute.COLLECTION.path)
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "DELETE",
+                DeleteRoute.COLLECTION.path)
                 .bearer(DEMO_TOKEN).query("datamartName", "sales-analytics").query("datamartName", "other")
-                .invoke(handler));
+                .invoke(function.handler()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "datamartName");
     }
@@ -101,32 +89,34 @@ class DeleteDatamartValidationTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndMalformedBodies")
     void aMalformedLegacyBodyIsAnInvalidRequestBody(Payload payload, MalformedBody body) {
-        ApiResult result = HandlerChecks.assertMalformedBodyRejected(db, handler,
+        ApiResult result = HandlerChecks.assertMalformedBodyRejected(function.db(), function.handler(),
                 ApiCall.to(payload, DeleteRoute.LEGACY.method, DeleteRoute.LEGACY.path).bearer(DEMO_TOKEN), body,
                 LEGACY_BODY);
 
         assertDeprecation(result, true);
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aLegacyBodyWithAnUnknownFieldIsAnInvalidRequestBody(Payload payload) {
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "POST", DeleteRoute.LEGACY.path)
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "POST",
+                DeleteRoute.LEGACY.path)
                 .bearer(DEMO_TOKEN).json("{\"datamartName\": \"sales-analytics\", \"force\": true}")
-                .invoke(handler));
+                .invoke(function.handler()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "force");
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aLegacyDatamartNameThatIsNotAStringIsAnInvalidRequestBody(Payload payload) {
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "POST", DeleteRoute.LEGACY.path)
-                .bearer(DEMO_TOKEN).json("{\"datamartName\": [\"sales-analytics\"]}").invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "POST",
+                DeleteRoute.LEGACY.path)
+                .bearer(DEMO_TOKEN).json("{\"datamartName\": [\"sales-analytics\"]}").invoke(function.handler()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "datamartName");
-        assertNotNull(db.rawDatamart(DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
     }
 }

@@ -13,54 +13,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.api.DatamartApi;
-import io.datamart.local.LocalMessaging;
-import io.datamart.local.LocalMessaging.PutEventsMode;
-import io.datamart.local.LocalMessaging.ReceivedEvent;
+import io.datamart.local.EventBusTap.BusEvent;
 import io.datamart.provisioning.MessageGroups;
-import io.datamart.testing.Databases;
-import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalBus;
-import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
 import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestContext;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
-/** The provisioning function, through its real handler, on DynamoDB Local and the loopback bus. */
+/** The provisioning function, through its real function.handler(), on DynamoDB Local and the loopback function.bus()
+        . */
 class ProvisionDatamartsHandlerTest {
     static final String FUNCTION = "ProvisionDatamartsFunction";
     private static final String ORG = Fixtures.DEMO_ORG;
     private static final String NAME = "sales-analytics";
 
-    private LocalDynamoDb db;
-    private LocalMessaging bus;
-    private FaultInjectingDynamoDbClient dynamoDb;
-    private ProvisionDatamartsHandler handler;
-    private TestContext context;
-
-    @BeforeEach
-    void freshState() {
-        db = Databases.fresh();
-        bus = LocalBus.fresh();
-        dynamoDb = new FaultInjectingDynamoDbClient(db.client());
-        handler = new ProvisionDatamartsHandler(
-                DatamartApi.create(dynamoDb, LocalBus.environment(db, FUNCTION), Clock.systemUTC()));
-        context = new TestContext();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<ProvisionDatamartsHandler> function = FunctionUnderTest.of(FUNCTION,
+            f -> new ProvisionDatamartsHandler(f.api()));
+    private final TestContext context = new TestContext();
 
     private JsonNode run(ObjectNode event) {
-        return StreamHandlers.invoke(handler::handleRequest, event, context);
+        return StreamHandlers.invoke(function.handler()::handleRequest, event, context);
     }
 
     private JsonNode runOne(String id, String body) {
@@ -84,7 +67,7 @@ class ProvisionDatamartsHandlerTest {
         return ProvisionedThroughputExceededException.builder().message("Rate exceeded").statusCode(400).build();
     }
 
-    private static ReceivedEvent only(List<ReceivedEvent> events) {
+    private static BusEvent only(List<BusEvent> events) {
         assertEquals(1, events.size(), () -> "events: " + events);
         return events.get(0);
     }
@@ -99,8 +82,8 @@ class ProvisionDatamartsHandlerTest {
 
         assertEquals(List.of(), failedIds(response));
         assertEquals(StoredDatamarts.accepted(Fixtures.documentedCreateBody()),
-                StoredDatamarts.stored(db, ORG, NAME).definition());
-        ReceivedEvent outcome = only(bus.events());
+                StoredDatamarts.stored(function.db(), ORG, NAME).definition());
+        BusEvent outcome = only(function.bus().events());
         assertEquals("DatamartEventBus", outcome.busName());
         assertEquals("datamart.provisioning", outcome.source());
         assertEquals("Datamart Provisioning Succeeded", outcome.detailType());
@@ -111,16 +94,16 @@ class ProvisionDatamartsHandlerTest {
 
     @Test
     void updatesAndDeletesTheDatamart() {
-        StoredDatamarts.seedDocumented(db);
+        StoredDatamarts.seedDocumented(function.db());
 
         assertEquals(List.of(), failedIds(runOne("m-1", request("update", ORG, "corr-update", updateBody()))));
-        assertEquals(List.of(), StoredDatamarts.stored(db, ORG, NAME).definition().relationships());
-        assertEquals(2, StoredDatamarts.stored(db, ORG, NAME).version());
+        assertEquals(List.of(), StoredDatamarts.stored(function.db(), ORG, NAME).definition().relationships());
+        assertEquals(2, StoredDatamarts.stored(function.db(), ORG, NAME).version());
 
         assertEquals(List.of(), failedIds(runOne("m-2", delete(NAME))));
-        assertNull(db.rawDatamart(ORG, NAME));
+        assertNull(function.db().rawDatamart(ORG, NAME));
 
-        List<ReceivedEvent> outcomes = bus.events();
+        List<BusEvent> outcomes = function.bus().events();
         assertEquals(List.of("updated", "deleted"),
                 outcomes.stream().map(event -> event.detail().path("result").asText()).toList());
         assertEquals(List.of("corr-update", "corr-delete"),
@@ -130,7 +113,7 @@ class ProvisionDatamartsHandlerTest {
     @Test
     void usesTheMessageIdAsCorrelationIdWhenTheRequestHasNone() {
         runOne("m-77", request("create", ORG, null, Fixtures.documentedCreateBody()));
-        assertEquals("m-77", only(bus.events()).detail().path("correlationId").asText());
+        assertEquals("m-77", only(function.bus().events()).detail().path("correlationId").asText());
     }
 
     @Test
@@ -142,8 +125,8 @@ class ProvisionDatamartsHandlerTest {
         ((ObjectNode) busEvent.get("detail")).set("body", Fixtures.documentedCreateBody());
 
         assertEquals(List.of(), failedIds(runOne("m-1", busEvent.toString())));
-        assertNotNull(db.rawDatamart(ORG, NAME));
-        ReceivedEvent outcome = only(bus.events());
+        assertNotNull(function.db().rawDatamart(ORG, NAME));
+        BusEvent outcome = only(function.bus().events());
         assertEquals("ev-1", outcome.detail().path("correlationId").asText());
         assertEquals("create", outcome.detail().path("operation").asText());
     }
@@ -155,46 +138,47 @@ class ProvisionDatamartsHandlerTest {
     @Test
     void aRedeliveredCreateWithTheSameBodySucceedsWithoutWritingAgain() {
         runOne("m-1", create(Fixtures.documentedCreateBody()));
-        Map<String, AttributeValue> afterFirst = db.rawDatamart(ORG, NAME);
+        Map<String, AttributeValue> afterFirst = function.db().rawDatamart(ORG, NAME);
 
-        JsonNode again = run(batch(List.of(message("m-1", ORG + "/" + NAME, 2, create(Fixtures.documentedCreateBody())))));
+        JsonNode again = run(batch(List.of(message("m-1", ORG + "/" + NAME, 2,
+                create(Fixtures.documentedCreateBody())))));
 
         assertEquals(List.of(), failedIds(again));
-        assertEquals(afterFirst, db.rawDatamart(ORG, NAME), "version and timestamps untouched");
+        assertEquals(afterFirst, function.db().rawDatamart(ORG, NAME), "version and timestamps untouched");
         assertEquals(List.of("created", "unchanged"), results());
     }
 
     @Test
     void aRedeliveredUpdateIsAppliedOnce() {
-        StoredDatamarts.seedDocumented(db);
+        StoredDatamarts.seedDocumented(function.db());
         String update = request("update", ORG, "corr-update", updateBody());
         runOne("m-1", update);
-        Map<String, AttributeValue> afterFirst = db.rawDatamart(ORG, NAME);
+        Map<String, AttributeValue> afterFirst = function.db().rawDatamart(ORG, NAME);
 
         assertEquals(List.of(), failedIds(runOne("m-1", update)));
 
-        assertEquals(afterFirst, db.rawDatamart(ORG, NAME), "no second version");
+        assertEquals(afterFirst, function.db().rawDatamart(ORG, NAME), "no second version");
         assertEquals("2", afterFirst.get("version").n());
         assertEquals(List.of("updated", "unchanged"), results());
     }
 
     @Test
     void aRedeliveredDeleteSucceedsAsAlreadyDone() {
-        StoredDatamarts.seedDocumented(db);
+        StoredDatamarts.seedDocumented(function.db());
         runOne("m-1", delete(NAME));
         assertEquals(List.of(), failedIds(runOne("m-1", delete(NAME))));
-        assertNull(db.rawDatamart(ORG, NAME));
+        assertNull(function.db().rawDatamart(ORG, NAME));
         assertEquals(List.of("deleted", "unchanged"), results());
     }
 
     @Test
     void anUpdateThatChangesOnlySomePartsIsStillAppliedWhenTheOthersAlreadyMatch() {
-        StoredDatamarts.seedDocumented(db);
+        StoredDatamarts.seedDocumented(function.db());
         ObjectNode body = updateBody();
         body.set("tenancySettings", Fixtures.documentedCreateBody().get("tenancySettings")); // as stored
         runOne("m-1", request("update", ORG, "c", body));
         assertEquals(List.of("updated"), results());
-        assertEquals(2, StoredDatamarts.stored(db, ORG, NAME).version());
+        assertEquals(2, StoredDatamarts.stored(function.db(), ORG, NAME).version());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -203,16 +187,16 @@ class ProvisionDatamartsHandlerTest {
 
     @Test
     void aCreateOfATakenNameWithAnotherBodyFailsForGood() {
-        StoredDatamarts.seedDocumented(db);
-        Map<String, Object> before = db.snapshot();
+        StoredDatamarts.seedDocumented(function.db());
+        Map<String, Object> before = function.db().snapshot();
         ObjectNode other = Fixtures.documentedCreateBody();
         other.remove("relationships");
 
         JsonNode response = runOne("m-1", create(other));
 
         assertEquals(List.of(), failedIds(response), "not retried");
-        assertEquals(before, db.snapshot());
-        ReceivedEvent outcome = only(bus.events());
+        assertEquals(before, function.db().snapshot());
+        BusEvent outcome = only(function.bus().events());
         assertEquals("Datamart Provisioning Failed", outcome.detailType());
         assertEquals(Fixtures.object("""
                 {"correlationId": "corr-create", "messageId": "m-1", "operation": "create",
@@ -223,14 +207,14 @@ class ProvisionDatamartsHandlerTest {
 
     @Test
     void anInvalidBodyFailsForGoodWithTheApisCodeAndDetails() {
-        Map<String, Object> before = db.snapshot();
+        Map<String, Object> before = function.db().snapshot();
         ObjectNode body = Fixtures.documentedCreateBody();
         body.remove("tableList");
 
         assertEquals(List.of(), failedIds(runOne("m-1", create(body))));
 
-        assertEquals(before, db.snapshot());
-        JsonNode error = only(bus.events()).detail().path("error");
+        assertEquals(before, function.db().snapshot());
+        JsonNode error = only(function.bus().events()).detail().path("error");
         assertEquals("INVALID_REQUEST_BODY", error.path("code").asText());
         assertEquals("tableList", error.path("details").get(0).path("path").asText());
     }
@@ -242,9 +226,9 @@ class ProvisionDatamartsHandlerTest {
         runOne("m-1", create(body));
         runOne("m-2", request("update", ORG, "c", updateBody()));
 
-        assertEquals(List.of("DATASOURCE_NAME_ERROR", "INVALID_DATAMART"), bus.events().stream()
+        assertEquals(List.of("DATASOURCE_NAME_ERROR", "INVALID_DATAMART"), function.bus().events().stream()
                 .map(event -> event.detail().path("error").path("code").asText()).toList());
-        assertNull(db.rawDatamart(ORG, NAME));
+        assertNull(function.db().rawDatamart(ORG, NAME));
     }
 
     @ParameterizedTest
@@ -255,10 +239,10 @@ class ProvisionDatamartsHandlerTest {
         "{\"operation\": \"create\", \"organizationId\": \"demo\", \"body\": {\"name\": \"x\"}, \"retries\": 3}",
     })
     void aMessageOutsideTheFormatFailsForGoodAndSaysWhy(String body) {
-        Map<String, Object> before = db.snapshot();
+        Map<String, Object> before = function.db().snapshot();
         assertEquals(List.of(), failedIds(runOne("m-1", body)));
-        assertEquals(before, db.snapshot());
-        ReceivedEvent outcome = only(bus.events());
+        assertEquals(before, function.db().snapshot());
+        BusEvent outcome = only(function.bus().events());
         assertEquals("Datamart Provisioning Failed", outcome.detailType());
         assertEquals("INVALID_PROVISIONING_MESSAGE", outcome.detail().path("error").path("code").asText());
         assertFalse(outcome.detail().path("error").path("details").isEmpty());
@@ -282,14 +266,14 @@ class ProvisionDatamartsHandlerTest {
 
         assertEquals(List.of(), failedIds(response));
         assertEquals(List.of("created", "deleted", "created", "updated"), results());
-        var stored = StoredDatamarts.stored(db, ORG, NAME);
+        var stored = StoredDatamarts.stored(function.db(), ORG, NAME);
         assertEquals(List.of(), stored.definition().relationships(), "the last request is the last applied");
         assertEquals(2, stored.version(), "created again, then updated once");
     }
 
     @Test
     void listsExactlyTheTransientlyFailedMessagesOfAMixedBatch() {
-        dynamoDb.fail(Operation.DELETE_ITEM, 1, ProvisionDatamartsHandlerTest::throttled);
+        function.dynamoDb().fail(Operation.DELETE_ITEM, 1, ProvisionDatamartsHandlerTest::throttled);
         ObjectNode invalid = Fixtures.object("{\"name\": \"broken mart\", \"datasourceName\": \"postgres-main\", "
                 + "\"tableList\": []}");
         JsonNode response = run(batch(List.of(
@@ -298,17 +282,17 @@ class ProvisionDatamartsHandlerTest {
                 message("transient", ORG + "/legacy-kpis", 1, delete("legacy-kpis")))));
 
         assertEquals(List.of("transient"), failedIds(response));
-        assertNotNull(db.rawDatamart(ORG, NAME), "the valid one is applied");
-        assertEquals(List.of("valid", "invalid"), bus.events().stream()
+        assertNotNull(function.db().rawDatamart(ORG, NAME), "the valid one is applied");
+        assertEquals(List.of("valid", "invalid"), function.bus().events().stream()
                 .map(event -> event.detail().path("messageId").asText()).toList(), "no outcome for a retry");
         assertEquals(List.of("Datamart Provisioning Succeeded", "Datamart Provisioning Failed"),
-                bus.events().stream().map(ReceivedEvent::detailType).toList());
+                function.bus().events().stream().map(BusEvent::detailType).toList());
     }
 
     @Test
     void holdsTheLaterMessagesOfAFailedMessagesGroupButNotOtherGroups() {
-        StoredDatamarts.seed(db, ORG, Fixtures.createBody("other"));
-        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        StoredDatamarts.seed(function.db(), ORG, Fixtures.createBody("other"));
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
         String group = ORG + "/" + NAME;
         JsonNode response = run(batch(List.of(
                 message("a-1", group, 1, create(Fixtures.documentedCreateBody())),
@@ -316,8 +300,8 @@ class ProvisionDatamartsHandlerTest {
                 message("a-2", group, 1, delete(NAME)))));
 
         assertEquals(List.of("a-1", "a-2"), failedIds(response));
-        assertNull(db.rawDatamart(ORG, "other"), "another datamart's request does not wait");
-        assertEquals(List.of("b-1"), bus.events().stream()
+        assertNull(function.db().rawDatamart(ORG, "other"), "another datamart's request does not wait");
+        assertEquals(List.of("b-1"), function.bus().events().stream()
                 .map(event -> event.detail().path("messageId").asText()).toList());
         assertTrue(context.logs().stream().anyMatch(line -> line.contains("\"messageId\":\"a-2\"")
                 && line.contains("\"outcome\":\"held\"")), () -> "logs: " + context.logs());
@@ -326,76 +310,78 @@ class ProvisionDatamartsHandlerTest {
         JsonNode retried = run(batch(List.of(message("a-1", group, 2, create(Fixtures.documentedCreateBody())),
                 message("a-2", group, 2, delete(NAME)))));
         assertEquals(List.of(), failedIds(retried));
-        assertNull(db.rawDatamart(ORG, NAME), "created, then deleted, in that order");
+        assertNull(function.db().rawDatamart(ORG, NAME), "created, then deleted, in that order");
         assertEquals(List.of("deleted", "created", "deleted"), results());
     }
 
     @Test
     void publishesAFinalFailureOnTheLastAllowedReceiveAndStillLeavesTheMessageToTheDeadLetterQueue() {
-        int last = Integer.parseInt(LocalBus.environment(db, FUNCTION).get("PROVISIONING_MAX_RECEIVE_COUNT"));
-        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 2, ProvisionDatamartsHandlerTest::throttled);
+        int last = Integer.parseInt(function.environment().get("PROVISIONING_MAX_RECEIVE_COUNT"));
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 2, ProvisionDatamartsHandlerTest::throttled);
         String group = ORG + "/" + NAME;
 
         assertEquals(List.of("m-1"), failedIds(run(batch(List.of(
                 message("m-1", group, last - 1, create(Fixtures.documentedCreateBody())))))));
-        assertEquals(List.of(), bus.events(), "not the last receive: no outcome yet");
+        assertEquals(List.of(), function.bus().events(), "not the last receive: no outcome yet");
 
         assertEquals(List.of("m-1"), failedIds(run(batch(List.of(
                 message("m-1", group, last, create(Fixtures.documentedCreateBody())))))));
-        JsonNode error = only(bus.events()).detail().path("error");
+        JsonNode error = only(function.bus().events()).detail().path("error");
         assertEquals("RETRIES_EXHAUSTED", error.path("code").asText());
         assertTrue(error.path("message").asText().contains("ProvisionedThroughputExceededException"),
                 error::toString);
-        assertNull(db.rawDatamart(ORG, NAME));
+        assertNull(function.db().rawDatamart(ORG, NAME));
     }
 
     @Test
     void retriesAMessageWhoseOutcomeCouldNotBePublishedAndTheRetryReportsItDone() {
-        bus.putEvents(PutEventsMode.REFUSE_ENTRIES);
+        function.bus().client().refuseEntries(entry -> true);
         assertEquals(List.of("m-1"), failedIds(runOne("m-1", create(Fixtures.documentedCreateBody()))));
-        assertNotNull(db.rawDatamart(ORG, NAME), "the create itself went through");
+        assertNotNull(function.db().rawDatamart(ORG, NAME), "the create itself went through");
 
-        bus.putEvents(PutEventsMode.ACCEPT);
+        function.bus().client().reset();
         assertEquals(List.of(), failedIds(runOne("m-1", create(Fixtures.documentedCreateBody()))));
         assertEquals(List.of("unchanged"), results());
-        assertEquals("1", db.rawDatamart(ORG, NAME).get("version").n());
+        assertEquals("1", function.db().rawDatamart(ORG, NAME).get("version").n());
     }
 
     @Test
     void retriesAPermanentFailureOnlyUntilItsOutcomeIsPublished() {
-        bus.putEvents(PutEventsMode.FAIL);
+        function.bus().client().failCallsFrom(1);
         assertEquals(List.of("m-1"), failedIds(runOne("m-1", "not json")));
-        bus.putEvents(PutEventsMode.ACCEPT);
+        function.bus().client().reset();
         assertEquals(List.of(), failedIds(runOne("m-1", "not json")));
-        assertEquals("INVALID_PROVISIONING_MESSAGE", only(bus.events()).detail().path("error").path("code").asText());
+        assertEquals("INVALID_PROVISIONING_MESSAGE", only(function.bus().events()).detail().path("error").path("code")
+                .asText());
     }
 
     @Test
     void tellsTheProducerOfAMessageHeldOnItsLastReceiveBeforeItIsDeadLettered() {
-        int last = Integer.parseInt(LocalBus.environment(db, FUNCTION).get("PROVISIONING_MAX_RECEIVE_COUNT"));
-        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        int last = Integer.parseInt(function.environment().get("PROVISIONING_MAX_RECEIVE_COUNT"));
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
         String group = ORG + "/" + NAME;
         JsonNode response = run(batch(List.of(
                 message("a-1", group, last, create(Fixtures.documentedCreateBody())),
                 message("a-2", group, last, delete(NAME)))));
 
         assertEquals(List.of("a-1", "a-2"), failedIds(response));
-        assertEquals(List.of("a-1", "a-2"), bus.events().stream()
+        assertEquals(List.of("a-1", "a-2"), function.bus().events().stream()
                 .map(event -> event.detail().path("messageId").asText()).toList());
-        bus.events().forEach(event -> assertEquals("RETRIES_EXHAUSTED",
+        function.bus().events().forEach(event -> assertEquals("RETRIES_EXHAUSTED",
                 event.detail().path("error").path("code").asText()));
-        assertTrue(bus.events().get(1).detail().path("error").path("message").asText().contains("held behind message a-1"),
-                bus.events().get(1).detail()::toString);
+        assertTrue(function.bus().events().get(1).detail().path("error").path("message").asText()
+                .contains("held behind message a-1"),
+                function.bus().events().get(1).detail()::toString);
     }
 
     @Test
     void holdsOneDatamartsLaterRequestEvenUnderAnotherMessageGroup() {
-        dynamoDb.fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
         JsonNode response = run(batch(List.of(
                 message("a-1", "producer-format:" + NAME, 1, create(Fixtures.documentedCreateBody())),
                 message("a-2", ORG + "/" + NAME, 1, delete(NAME)))));
         assertEquals(List.of("a-1", "a-2"), failedIds(response));
-        assertEquals(List.of(), bus.events(), "the delete did not overtake the create");
+        assertEquals(List.of(), function.bus().events(), "the delete did not overtake the create");
     }
 
     @Test
@@ -406,8 +392,8 @@ class ProvisionDatamartsHandlerTest {
                 message("m-2", ORG + "/other", 1, delete("other")))));
 
         assertEquals(List.of("m-1", "m-2"), failedIds(response));
-        assertNull(db.rawDatamart(ORG, NAME), "nothing started");
-        assertEquals(List.of(), bus.events());
+        assertNull(function.db().rawDatamart(ORG, NAME), "nothing started");
+        assertEquals(List.of(), function.bus().events());
     }
 
     @Test
@@ -421,7 +407,7 @@ class ProvisionDatamartsHandlerTest {
 
         assertEquals(List.of(), failedIds(runOne("m-1", message.toString())));
 
-        JsonNode detail = only(bus.events()).detail();
+        JsonNode detail = only(function.bus().events()).detail();
         assertEquals("INVALID_PROVISIONING_MESSAGE", detail.path("error").path("code").asText());
         assertTrue(detail.toString().length() < 64 * 1024, () -> "outcome of " + detail.toString().length() + " chars");
         assertTrue(detail.path("name").asText().startsWith("nnn") && detail.path("name").asText().endsWith("..."));
@@ -429,10 +415,10 @@ class ProvisionDatamartsHandlerTest {
 
     @Test
     void createsAfterAllWhenTheDatamartInTheWayIsDeletedBeforeItCanBeCompared() {
-        StoredDatamarts.seedDocumented(db);
+        StoredDatamarts.seedDocumented(function.db());
         // Reads: the datasource, then (after the create is refused) the datamart in the way.
-        dynamoDb.beforeCall(Operation.GET_ITEM, 2, () -> db.client().deleteItem(r -> r
-                .tableName(db.tables().datamarts())
+        function.dynamoDb().beforeCall(Operation.GET_ITEM, 2, () -> function.db().client().deleteItem(r -> r
+                .tableName(function.db().tables().datamarts())
                 .key(Map.of("organizationId", AttributeValue.fromS(ORG), "name", AttributeValue.fromS(NAME)))));
         ObjectNode other = Fixtures.documentedCreateBody();
         other.remove("relationships");
@@ -440,13 +426,14 @@ class ProvisionDatamartsHandlerTest {
         assertEquals(List.of(), failedIds(runOne("m-1", create(other))));
 
         assertEquals(List.of("created"), results());
-        assertNull(StoredDatamarts.stored(db, ORG, NAME).definition().relationships());
+        assertNull(StoredDatamarts.stored(function.db(), ORG, NAME).definition().relationships());
     }
 
     @Test
     void refusesAnEventThatIsNotAnSqsBatch() {
         assertThrows(IllegalArgumentException.class,
-                () -> StreamHandlers.invoke(handler::handleRequest, "{\"detail-type\": \"Create Datamart\"}", context));
+                () -> StreamHandlers.invoke(function.handler()::handleRequest,
+                        "{\"detail-type\": \"Create Datamart\"}", context));
     }
 
     @Test
@@ -458,6 +445,6 @@ class ProvisionDatamartsHandlerTest {
     }
 
     private List<String> results() {
-        return bus.events().stream().map(event -> event.detail().path("result").asText()).toList();
+        return function.bus().events().stream().map(event -> event.detail().path("result").asText()).toList();
     }
 }

@@ -10,51 +10,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datamart.api.DatamartApi;
-import io.datamart.local.LocalMessaging;
-import io.datamart.local.LocalMessaging.ReceivedEvent;
-import io.datamart.testing.Databases;
+import io.datamart.local.EventBusTap.BusEvent;
 import io.datamart.testing.EventFiles;
-import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalBus;
-import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
 import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestContext;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
-/** Every sample in events/provision/, through the real handler. */
+/** Every sample in events/provision/, through the real function.handler(). */
 class ProvisionDatamartsSampleEventsTest {
-    private LocalDynamoDb db;
-    private LocalMessaging bus;
-    private FaultInjectingDynamoDbClient dynamoDb;
-    private ProvisionDatamartsHandler handler;
-
-    @BeforeEach
-    void freshState() {
-        db = Databases.fresh();
-        bus = LocalBus.fresh();
-        dynamoDb = new FaultInjectingDynamoDbClient(db.client());
-        handler = new ProvisionDatamartsHandler(DatamartApi.create(dynamoDb,
-                LocalBus.environment(db, ProvisionDatamartsHandlerTest.FUNCTION), Clock.systemUTC()));
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<ProvisionDatamartsHandler> function = FunctionUnderTest.of(
+            ProvisionDatamartsHandlerTest.FUNCTION, f -> new ProvisionDatamartsHandler(f.api()));
 
     static Stream<Path> samples() {
         return EventFiles.in("provision").stream();
     }
 
     private JsonNode run(Path file) {
-        return StreamHandlers.invoke(handler::handleRequest, EventFiles.read(file), new TestContext());
+        return StreamHandlers.invoke(function.handler()::handleRequest, EventFiles.read(file), new TestContext());
     }
 
     @ParameterizedTest
@@ -74,40 +58,40 @@ class ProvisionDatamartsSampleEventsTest {
     @MethodSource("samples")
     void runsThroughTheHandlerWithOneOutcomePerMessageAndNoRetries(Path file) {
         if (file.getFileName().toString().matches("sqs-(update|delete)\\.json")) {
-            StoredDatamarts.seedDocumented(db);
+            StoredDatamarts.seedDocumented(function.db());
         }
         JsonNode response = run(file);
         assertEquals(List.of(), failedIds(response), file::toString);
         int messages = EventLoader.loadSQSEvent(file.toString()).getRecords().size();
-        assertEquals(messages, bus.events().size(), file::toString);
+        assertEquals(messages, function.bus().events().size(), file::toString);
         // Only the mixed batch holds a request that cannot succeed.
-        long failed = bus.events().stream()
+        long failed = function.bus().events().stream()
                 .filter(event -> event.detailType().equals("Datamart Provisioning Failed")).count();
         assertEquals(file.getFileName().toString().equals("sqs-mixed-batch.json") ? 1 : 0, failed,
-                () -> file + ": " + bus.events());
+                () -> file + ": " + function.bus().events());
     }
 
     @Test
     void theMixedBatchHasAValidAnInvalidAndATransientlyFailingMessage() {
-        dynamoDb.fail(Operation.DELETE_ITEM, 1,
+        function.dynamoDb().fail(Operation.DELETE_ITEM, 1,
                 () -> ProvisionedThroughputExceededException.builder().message("Rate exceeded").build());
         JsonNode response = run(EventFiles.in("provision").stream()
                 .filter(f -> f.getFileName().toString().equals("sqs-mixed-batch.json")).findFirst().orElseThrow());
 
         assertEquals(List.of("b2000000-0000-4000-8000-000000000003"), failedIds(response));
-        assertNotNull(db.rawDatamart(Fixtures.DEMO_ORG, "sales-analytics"));
+        assertNotNull(function.db().rawDatamart(Fixtures.DEMO_ORG, "sales-analytics"));
         assertEquals(List.of("Datamart Provisioning Succeeded", "Datamart Provisioning Failed"),
-                bus.events().stream().map(ReceivedEvent::detailType).toList());
-        assertEquals("mixed-invalid", bus.events().get(1).detail().path("correlationId").asText());
+                function.bus().events().stream().map(BusEvent::detailType).toList());
+        assertEquals("mixed-invalid", function.bus().events().get(1).detail().path("correlationId").asText());
     }
 
     @Test
     void theOrderedBatchEndsWithTheLastRequestOfEachDatamart() {
         run(EventFiles.in("provision").stream()
                 .filter(f -> f.getFileName().toString().equals("sqs-ordered-batch.json")).findFirst().orElseThrow());
-        assertNull(db.rawDatamart(Fixtures.DEMO_ORG, "sales-analytics"), "created, updated, deleted");
-        assertNotNull(db.rawDatamart(Fixtures.DEMO_ORG, "churn-forecast"));
+        assertNull(function.db().rawDatamart(Fixtures.DEMO_ORG, "sales-analytics"), "created, updated, deleted");
+        assertNotNull(function.db().rawDatamart(Fixtures.DEMO_ORG, "churn-forecast"));
         assertEquals(List.of("created", "created", "updated", "deleted"),
-                bus.events().stream().map(event -> event.detail().path("result").asText()).toList());
+                function.bus().events().stream().map(event -> event.detail().path("result").asText()).toList());
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.datamart.events.DatamartChangesPipeline;
 import io.datamart.events.EventBridgePublisher;
+import io.datamart.events.EventPublisher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,12 @@ public final class PublishDatamartChangesHandler implements RequestStreamHandler
 
     /** The seam tests and the local runner use to pass the environment in; it needs no DynamoDB. */
     public PublishDatamartChangesHandler(Map<String, String> environment) {
-        this.pipeline = new DatamartChangesPipeline(EventBridgePublisher.fromEnvironment(environment));
+        this(EventBridgePublisher.fromEnvironment(environment));
+    }
+
+    /** The seam tests use to publish through a bus that fails when told. */
+    public PublishDatamartChangesHandler(EventPublisher publisher) {
+        this.pipeline = new DatamartChangesPipeline(publisher);
     }
 
     @Override

@@ -11,15 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.DatamartApi;
 import io.datamart.api.Operation;
 import io.datamart.local.DynamoDbStreamEvents;
-import io.datamart.local.LocalMessaging;
-import io.datamart.local.LocalMessaging.PutEventsMode;
-import io.datamart.local.LocalMessaging.ReceivedEvent;
+import io.datamart.local.EventBusTap.BusEvent;
 import io.datamart.testing.ApiCall;
-import io.datamart.testing.Databases;
 import io.datamart.testing.EventFiles;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.LocalBus;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.SqsEvents;
 import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestContext;
@@ -31,34 +28,31 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The change-publishing function on real stream records: changes made through the API's
- * handlers and the provisioning pipeline on DynamoDB Local, read back from the table's
- * stream, delivered to the handler as Lambda delivers them.
+ * handlers and the provisioning pipeline on the test AWS, read back from the table's
+ * stream, delivered to the function.handler() as Lambda delivers them.
  */
 class PublishDatamartChangesHandlerTest {
     static final String FUNCTION = "PublishDatamartChangesFunction";
 
-    private LocalDynamoDb db;
-    private LocalMessaging bus;
-    private PublishDatamartChangesHandler handler;
+    @RegisterExtension
+    static final FunctionUnderTest<PublishDatamartChangesHandler> function = FunctionUnderTest.of(FUNCTION,
+            f -> new PublishDatamartChangesHandler(f.bus().publisher()));
+    private final String name = "changes-" + UUID.randomUUID();
     private DynamoDbStreamEvents stream;
-    private String name;
 
     @BeforeEach
-    void freshState() {
-        db = Databases.fresh();
-        bus = LocalBus.fresh();
-        handler = new PublishDatamartChangesHandler(LocalBus.environment(db, FUNCTION));
-        stream = db.datamartsStream();
-        name = "changes-" + UUID.randomUUID();
+    void readTheFreshTablesStream() {
+        stream = function.db().datamartsStream();
     }
 
     private JsonNode run(JsonNode event) {
-        return StreamHandlers.invoke(handler::handleRequest, event, new TestContext());
+        return StreamHandlers.invoke(function.handler()::handleRequest, event, new TestContext());
     }
 
     /** This test's records (its datamart's), in stream order. */
@@ -86,9 +80,9 @@ class PublishDatamartChangesHandlerTest {
 
     @Test
     void publishesEveryChangeMadeOverHttpAndFromMessagesInOrderWithItsVersion() {
-        DatamartApi api = Fixtures.api(db);
-        DatamartApi provisioning = DatamartApi.create(db.client(),
-                LocalBus.environment(db, "ProvisionDatamartsFunction"), Clock.systemUTC());
+        DatamartApi api = Fixtures.api(function.db());
+        DatamartApi provisioning = DatamartApi.create(function.db().client(),
+                LocalBus.environment(function.db(), "ProvisionDatamartsFunction"), Clock.systemUTC());
         assertEquals(200, api("POST").json(Fixtures.createBody(name).toString())
                 .invoke(http(api, Operation.CREATE)).status());
         assertEquals(200, api("PUT").json("{\"datamartName\": \"" + name + "\", \"relationships\": []}")
@@ -102,9 +96,9 @@ class PublishDatamartChangesHandlerTest {
                         Fixtures.object("{\"datamartName\": \"" + name + "\"}")))));
         assertEquals(List.of(), SqsEvents.failedIds(
                 StreamHandlers.invoke(provisioning.provisioning()::handle, sqs, new TestContext())));
-        assertEquals(List.of("updated", "deleted"), bus.events().stream()
+        assertEquals(List.of("updated", "deleted"), function.bus().events().stream()
                 .map(event -> event.detail().path("result").asText()).toList());
-        bus.reset(); // the provisioning outcomes are not what this test is about
+        LocalBus.fresh(); // the provisioning outcomes are not what this test is about
 
         List<JsonNode> records = records();
         assertEquals(List.of("INSERT", "MODIFY", "MODIFY", "REMOVE"),
@@ -112,11 +106,11 @@ class PublishDatamartChangesHandlerTest {
         JsonNode response = run(DynamoDbStreamEvents.event(records));
 
         assertEquals(List.of(), failedIds(response));
-        List<ReceivedEvent> events = bus.events();
+        List<BusEvent> events = function.bus().events();
         assertEquals(List.of("Datamart Created", "Datamart Updated", "Datamart Updated", "Datamart Deleted"),
-                events.stream().map(ReceivedEvent::detailType).toList());
+                events.stream().map(BusEvent::detailType).toList());
         assertEquals(List.of(1L, 2L, 3L, 3L), events.stream().map(e -> e.detail().path("version").asLong()).toList());
-        for (ReceivedEvent event : events) {
+        for (BusEvent event : events) {
             assertEquals("DatamartEventBus", event.busName());
             assertEquals("datamart.changes", event.source());
             assertEquals("demo", event.detail().path("organizationId").asText());
@@ -127,14 +121,15 @@ class PublishDatamartChangesHandlerTest {
 
     @Test
     void aRedeliveredUpdateLeavesNoRecordSoNoSecondEvent() {
-        DatamartApi provisioning = DatamartApi.create(db.client(),
-                LocalBus.environment(db, "ProvisionDatamartsFunction"), Clock.systemUTC());
+        DatamartApi provisioning = DatamartApi.create(function.db().client(),
+                LocalBus.environment(function.db(), "ProvisionDatamartsFunction"), Clock.systemUTC());
         ObjectNode create = Fixtures.createBody(name);
         String update = SqsEvents.request("update", "demo", "c", Fixtures.object(
                 "{\"datamartName\": \"" + name + "\", \"relationships\": []}"));
         for (int delivery = 1; delivery <= 2; delivery++) {
             JsonNode sqs = SqsEvents.batch(List.of(
-                    SqsEvents.message("m-1", "demo/" + name, delivery, SqsEvents.request("create", "demo", "c", create)),
+                    SqsEvents.message("m-1", "demo/" + name, delivery, SqsEvents.request("create", "demo", "c",
+                            create)),
                     SqsEvents.message("m-2", "demo/" + name, delivery, update)));
             StreamHandlers.invoke(provisioning.provisioning()::handle, sqs, new TestContext());
         }
@@ -144,17 +139,17 @@ class PublishDatamartChangesHandlerTest {
 
     @Test
     void reportsTheFirstRecordItCouldNotPublishSoLambdaRetriesFromThere() {
-        DatamartApi api = Fixtures.api(db);
+        DatamartApi api = Fixtures.api(function.db());
         api("POST").json(Fixtures.createBody(name).toString()).invoke(http(api, Operation.CREATE));
         api("PUT").json("{\"datamartName\": \"" + name + "\", \"relationships\": []}")
                 .invoke(http(api, Operation.UPDATE));
         List<JsonNode> records = records();
 
-        bus.putEvents(PutEventsMode.REFUSE_ENTRIES);
+        function.bus().client().refuseEntries(entry -> true);
         assertEquals(List.of(sequenceNumber(records.get(0))), failedIds(run(DynamoDbStreamEvents.event(records))));
-        bus.putEvents(PutEventsMode.FAIL);
+        function.bus().client().failCallsFrom(1);
         assertEquals(List.of(sequenceNumber(records.get(0))), failedIds(run(DynamoDbStreamEvents.event(records))));
-        assertEquals(List.of(), bus.events());
+        assertEquals(List.of(), function.bus().events());
     }
 
     @Test
@@ -166,22 +161,18 @@ class PublishDatamartChangesHandlerTest {
             ((ObjectNode) record.path("dynamodb")).put("SequenceNumber", String.valueOf(500 + i));
             records.add(record);
         }
-        bus.onEvent(event -> {
-            if (bus.events().size() == 10) {
-                bus.putEvents(PutEventsMode.FAIL); // after the first PutEvents call
-            }
-        });
+        function.bus().client().failCallsFrom(2); // after the first PutEvents call, of 10 events
 
         JsonNode response = run(DynamoDbStreamEvents.event(records));
 
         assertEquals(List.of("510"), failedIds(response));
-        assertEquals(10, bus.events().size());
+        assertEquals(10, function.bus().events().size());
     }
 
     @Test
     void retriesFromTheOneRecordTheBusRefusedInTheMiddleOfACall() {
         JsonNode batch = Fixtures.object(EventFiles.read(sample("stream-batch.json")));
-        bus.refuseEvents(detail -> detail.path("version").asInt() == 2 && bus.events().size() == 1);
+        function.bus().client().refuseEntries(entry -> entry.detailType().equals("Datamart Updated"));
         JsonNode response = run(batch);
         assertEquals(List.of(sequenceNumber(batch.path("Records").get(1))), failedIds(response),
                 "Lambda retries from the refused record: it and the deletion after it are published again");
@@ -193,13 +184,13 @@ class PublishDatamartChangesHandlerTest {
         ((ObjectNode) batch.path("Records").get(1)).put("eventName", "TRUNCATE");
         JsonNode response = run(batch);
         assertEquals(List.of(sequenceNumber(batch.path("Records").get(1))), failedIds(response));
-        assertEquals(List.of("Datamart Created"), bus.events().stream().map(ReceivedEvent::detailType).toList());
+        assertEquals(List.of("Datamart Created"), function.bus().events().stream().map(BusEvent::detailType).toList());
     }
 
     @Test
     void answersAnEmptyBatchWithNoFailures() {
         assertEquals(List.of(), failedIds(run(Fixtures.object("{\"Records\": []}"))));
-        assertEquals(List.of(), bus.events());
+        assertEquals(List.of(), function.bus().events());
     }
 
     @Test
@@ -222,14 +213,14 @@ class PublishDatamartChangesHandlerTest {
         DynamodbEvent model = EventLoader.loadDynamoDbEvent(file.toString());
         JsonNode response = run(Fixtures.object(EventFiles.read(file)));
         assertEquals(List.of(), failedIds(response));
-        assertEquals(model.getRecords().size(), bus.events().size());
+        assertEquals(model.getRecords().size(), function.bus().events().size());
         for (int i = 0; i < model.getRecords().size(); i++) {
             String expected = switch (model.getRecords().get(i).getEventName()) {
                 case "INSERT" -> "Datamart Created";
                 case "MODIFY" -> "Datamart Updated";
                 default -> "Datamart Deleted";
             };
-            assertEquals(expected, bus.events().get(i).detailType(), file::toString);
+            assertEquals(expected, function.bus().events().get(i).detailType(), file::toString);
         }
     }
 }

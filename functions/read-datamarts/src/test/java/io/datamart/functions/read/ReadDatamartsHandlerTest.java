@@ -10,46 +10,33 @@ import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.BadCredentials;
-import io.datamart.testing.Databases;
 import io.datamart.testing.EventFiles;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerAssertions;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
-/** List Datamarts and Get Datamart through the real handler, on DynamoDB Local. */
+/** List Datamarts and Get Datamart through the real function.handler(), on DynamoDB Local. */
 class ReadDatamartsHandlerTest {
     private static final String LIST = "/api/v2/data-app/datamarts";
     private static final String GET = "/api/v2/data-app/datamarts/{name}";
 
-    private LocalDynamoDb db;
-    private ReadDatamartsHandler handler;
-
-    @BeforeEach
-    void freshDatabase() {
-        db = Databases.fresh();
-        handler = new ReadDatamartsHandler(Fixtures.api(db));
-    }
-
-    @AfterAll
-    static void noTokenWasLogged() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<ReadDatamartsHandler> function = FunctionUnderTest.of("ReadDatamartsFunction",
+            f -> new ReadDatamartsHandler(f.api()));
 
     private ApiCall list(Payload payload) {
         return ApiCall.to(payload, "GET", LIST).bearer(Fixtures.DEMO_TOKEN);
@@ -61,7 +48,7 @@ class ReadDatamartsHandlerTest {
 
     private void seed(String organizationId, String... names) {
         for (String name : names) {
-            StoredDatamarts.seed(db, organizationId, Fixtures.createBody(name));
+            StoredDatamarts.seed(function.db(), organizationId, Fixtures.createBody(name));
         }
     }
 
@@ -74,9 +61,9 @@ class ReadDatamartsHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void getsADatamartExactlyAsItWasAccepted(Payload payload) {
-        StoredDatamarts.seedDocumented(db);
+        StoredDatamarts.seedDocumented(function.db());
 
-        ApiResult result = get(payload, "sales-analytics").invoke(handler);
+        ApiResult result = get(payload, "sales-analytics").invoke(function.handler());
 
         assertEquals(200, result.status(), result::toString);
         assertTrue(result.body().get("error").isNull());
@@ -95,9 +82,9 @@ class ReadDatamartsHandlerTest {
         ObjectNode body = Fixtures.createBody("bare");
         body.remove("tenancySettings");
         body.remove("relationships");
-        StoredDatamarts.seed(db, Fixtures.DEMO_ORG, body);
+        StoredDatamarts.seed(function.db(), Fixtures.DEMO_ORG, body);
 
-        JsonNode data = get(payload, "bare").invoke(handler).body().path("data");
+        JsonNode data = get(payload, "bare").invoke(function.handler()).body().path("data");
 
         assertTrue(data.get("tenancySettings").isNull());
         assertTrue(data.get("relationships").isNull());
@@ -108,7 +95,7 @@ class ReadDatamartsHandlerTest {
     void getsANameWithSpacesSlashesAndNonAsciiCharacters(Payload payload) {
         seed(Fixtures.DEMO_ORG, "sales analytics/β+1");
 
-        ApiResult result = get(payload, "sales analytics/β+1").invoke(handler);
+        ApiResult result = get(payload, "sales analytics/β+1").invoke(function.handler());
 
         assertEquals(200, result.status(), result::toString);
         assertEquals("sales analytics/β+1", result.body().path("data").path("name").asText());
@@ -117,7 +104,8 @@ class ReadDatamartsHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void answersAMissingDatamartWithInvalidDatamart(Payload payload) {
-        assertError(get(payload, "nothing-here").invoke(handler), 400, "INVALID_DATAMART", "Datamart not found");
+        assertError(get(payload, "nothing-here").invoke(function.handler()), 400, "INVALID_DATAMART",
+                "Datamart not found");
     }
 
     @ParameterizedTest
@@ -126,16 +114,17 @@ class ReadDatamartsHandlerTest {
         seed(Fixtures.OTHER_ORG, "acme-only", "shared-name");
         seed(Fixtures.DEMO_ORG, "shared-name");
 
-        assertError(get(payload, "acme-only").invoke(handler), 400, "INVALID_DATAMART", "Datamart not found");
-        assertEquals(List.of("shared-name"), names(list(payload).invoke(handler)));
-        ApiResult acme = ApiCall.to(payload, "GET", LIST).bearer(Fixtures.OTHER_TOKEN).invoke(handler);
+        assertError(get(payload, "acme-only").invoke(function.handler()), 400, "INVALID_DATAMART",
+                "Datamart not found");
+        assertEquals(List.of("shared-name"), names(list(payload).invoke(function.handler())));
+        ApiResult acme = ApiCall.to(payload, "GET", LIST).bearer(Fixtures.OTHER_TOKEN).invoke(function.handler());
         assertEquals(List.of("acme-only", "shared-name"), names(acme));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void listsAnEmptyOrganizationAsAnEmptyArray(Payload payload) {
-        ApiResult result = list(payload).invoke(handler);
+        ApiResult result = list(payload).invoke(function.handler());
         assertEquals(200, result.status());
         assertEquals(HandlerAssertions.json("{\"data\": [], \"error\": null}"), result.body());
     }
@@ -144,7 +133,7 @@ class ReadDatamartsHandlerTest {
     void listsEverythingInNameOrderWithDetailsByDefault() {
         seed(Fixtures.DEMO_ORG, "b", "a", "c");
 
-        ApiResult result = list(Payload.HTTP_API).invoke(handler);
+        ApiResult result = list(Payload.HTTP_API).invoke(function.handler());
 
         assertEquals(List.of("a", "b", "c"), names(result));
         JsonNode first = result.body().path("data").path(0);
@@ -161,13 +150,13 @@ class ReadDatamartsHandlerTest {
         }
         seed(Fixtures.DEMO_ORG, names);
 
-        List<String> page1 = names(list(Payload.HTTP_API).query("isPagination", "true").invoke(handler));
+        List<String> page1 = names(list(Payload.HTTP_API).query("isPagination", "true").invoke(function.handler()));
         List<String> page3 = names(list(Payload.HTTP_API).query("isPagination", "true").query("pageNumber", "3")
-                .invoke(handler));
+                .invoke(function.handler()));
         List<String> page4 = names(list(Payload.REST_API).query("isPagination", "true").query("pageNumber", "4")
-                .invoke(handler));
+                .invoke(function.handler()));
         List<String> unpaged = names(list(Payload.HTTP_API).query("isPagination", "false").query("pageNumber", "3")
-                .invoke(handler));
+                .invoke(function.handler()));
 
         assertEquals(List.of(names).subList(0, 10), page1);
         assertEquals(List.of("mart-20", "mart-21", "mart-22"), page3);
@@ -180,7 +169,8 @@ class ReadDatamartsHandlerTest {
     void listsOnlyNamesAndTimestampsWithoutDetails(Payload payload) {
         seed(Fixtures.DEMO_ORG, "a");
 
-        JsonNode first = list(payload).query("expandDetails", "false").invoke(handler).body().path("data").path(0);
+        JsonNode first = list(payload).query("expandDetails", "false").invoke(function.handler()).body().path("data")
+                .path(0);
 
         List<String> fields = new ArrayList<>();
         first.fieldNames().forEachRemaining(fields::add);
@@ -199,7 +189,7 @@ class ReadDatamartsHandlerTest {
         "pagenumber    | 2     | Unknown query parameter 'pagenumber'",
     })
     void refusesQueryValuesItCannotRead(String name, String value, String message) {
-        ApiResult result = list(Payload.HTTP_API).query(name, value).invoke(handler);
+        ApiResult result = list(Payload.HTTP_API).query(name, value).invoke(function.handler());
         assertEquals(400, result.status(), result::toString);
         assertEquals("INVALID_REQUEST_BODY", result.errorCode());
         assertTrue(result.errorMessage().startsWith(message), result::errorMessage);
@@ -207,7 +197,8 @@ class ReadDatamartsHandlerTest {
 
     @Test
     void refusesARepeatedQueryParameter() {
-        ApiResult result = list(Payload.HTTP_API).query("pageNumber", "1").query("pageNumber", "2").invoke(handler);
+        ApiResult result = list(Payload.HTTP_API).query("pageNumber", "1").query("pageNumber", "2")
+                .invoke(function.handler());
         assertError(result, 400, "INVALID_REQUEST_BODY", "pageNumber must be given once, not 2 times");
     }
 
@@ -218,10 +209,11 @@ class ReadDatamartsHandlerTest {
     @ParameterizedTest
     @MethodSource("payloadsAndBadCredentials")
     void refusesABadTokenWith401AuthError(Payload payload, BadCredentials credentials) {
-        StoredDatamarts.seedDocumented(db);
-        HandlerChecks.assertAuthenticationFails(db, handler, ApiCall.to(payload, "GET", LIST), credentials, 401,
+        StoredDatamarts.seedDocumented(function.db());
+        HandlerChecks.assertAuthenticationFails(function.db(), function.handler(), ApiCall.to(payload, "GET", LIST),
+                credentials, 401,
                 "AUTH_ERROR");
-        HandlerChecks.assertAuthenticationFails(db, handler,
+        HandlerChecks.assertAuthenticationFails(function.db(), function.handler(),
                 ApiCall.to(payload, "GET", GET).pathParameter("name", "sales-analytics"), credentials, 401,
                 "AUTH_ERROR");
     }
@@ -229,15 +221,16 @@ class ReadDatamartsHandlerTest {
     @ParameterizedTest
     @MethodSource("io.datamart.testing.ForeignRoutes#notServedByRead")
     void answersRoutesOfOtherFunctionsWithNotFound(Payload payload, String method, String path) {
-        HandlerChecks.assertRouteNotServed(db, handler, payload, method, path, Fixtures.DOCUMENTED_CREATE_BODY);
+        HandlerChecks.assertRouteNotServed(function.db(), function.handler(), payload, method, path,
+                Fixtures.DOCUMENTED_CREATE_BODY);
     }
 
     @Test
     void answersAStorageFailureWithAnOpaque500() {
-        StoredDatamarts.seedDocumented(db);
-        FaultInjectingDynamoDbClient failing = new FaultInjectingDynamoDbClient(db.client())
+        StoredDatamarts.seedDocumented(function.db());
+        FaultInjectingDynamoDbClient failing = new FaultInjectingDynamoDbClient(function.db().client())
                 .fail(FaultInjectingDynamoDbClient.Operation.QUERY, 1, () -> SdkClientException.create("boom"));
-        ReadDatamartsHandler broken = new ReadDatamartsHandler(Fixtures.api(db, failing));
+        ReadDatamartsHandler broken = new ReadDatamartsHandler(Fixtures.api(function.db(), failing));
 
         ApiResult result = list(Payload.HTTP_API).invoke(broken);
 
@@ -251,9 +244,9 @@ class ReadDatamartsHandlerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("readEvents")
     void answersEverySampleEventWithTheDocumentedBody(Path file) {
-        StoredDatamarts.seedDocumented(db);
+        StoredDatamarts.seedDocumented(function.db());
 
-        ApiResult result = ApiCall.invokeEvent(handler, EventFiles.read(file));
+        ApiResult result = ApiCall.invokeEvent(function.handler(), EventFiles.read(file));
 
         assertEquals(200, result.status(), result::toString);
         assertTrue(result.body().get("error").isNull());

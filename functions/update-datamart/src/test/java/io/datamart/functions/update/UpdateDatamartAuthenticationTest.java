@@ -13,51 +13,38 @@ import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.BadCredentials;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Update's authentication: every bad token is 401 INVALID_DATA_APP_API_KEY and changes nothing. */
 class UpdateDatamartAuthenticationTest {
-    private LocalDynamoDb db;
-    private UpdateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithTheDocumentedDatamart() {
-        db = Databases.fresh();
-        handler = new UpdateDatamartHandler(Fixtures.api(db));
-        StoredDatamarts.seedDocumented(db);
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<UpdateDatamartHandler> function = FunctionUnderTest.of("UpdateDatamartFunction",
+            f -> new UpdateDatamartHandler(f.api()))
+            .seeded(StoredDatamarts::seedDocumented);
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndBadCredentials")
     void badCredentialsAreInvalidDataAppApiKeyAndChangeNothing(Payload payload, BadCredentials credentials) {
-        ApiResult result = HandlerChecks.assertAuthenticationFails(db, handler,
+        ApiResult result = HandlerChecks.assertAuthenticationFails(function.db(), function.handler(),
                 ApiCall.to(payload, "PUT", NEW_ROUTE).json(CLEAR_RELATIONSHIPS), credentials, 401,
                 "INVALID_DATA_APP_API_KEY");
 
         assertDeprecation(result, false);
-        assertEquals(1, StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics").version());
+        assertEquals(1, StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics").version());
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndBadCredentials")
     void badCredentialsOnTheLegacyRouteAreTheSameErrorWithDeprecationHeaders(Payload payload,
             BadCredentials credentials) {
-        ApiResult result = HandlerChecks.assertAuthenticationFails(db, handler,
+        ApiResult result = HandlerChecks.assertAuthenticationFails(function.db(), function.handler(),
                 ApiCall.to(payload, "PUT", LEGACY_ROUTE).json(CLEAR_RELATIONSHIPS), credentials, 401,
                 "INVALID_DATA_APP_API_KEY");
 
@@ -68,19 +55,21 @@ class UpdateDatamartAuthenticationTest {
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndAuthorizationHeaderNames")
     void theAuthorizationHeaderNameIsCaseInsensitive(Payload payload, String headerName) {
         ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE)
-                .header(headerName, "Bearer " + Fixtures.DEMO_TOKEN).json(CLEAR_RELATIONSHIPS).invoke(handler);
+                .header(headerName, "Bearer " + Fixtures.DEMO_TOKEN).json(CLEAR_RELATIONSHIPS)
+                        .invoke(function.handler());
 
         assertSuccess(result, idOnly("sales-analytics"));
-        assertEquals(List.of(), StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics").definition().relationships());
+        assertEquals(List.of(), StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics").definition()
+                .relationships());
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndBearerSchemes")
     void theBearerSchemeWordIsCaseInsensitive(Payload payload, String authorization) {
         ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE)
-                .header("Authorization", authorization).json(CLEAR_RELATIONSHIPS).invoke(handler);
+                .header("Authorization", authorization).json(CLEAR_RELATIONSHIPS).invoke(function.handler());
 
         assertSuccess(result, idOnly("sales-analytics"));
-        assertEquals(2, StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics").version());
+        assertEquals(2, StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics").version());
     }
 }

@@ -13,78 +13,62 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
-import io.datamart.testing.FaultInjectingDynamoDbClient;
-import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Failures;
-import io.datamart.testing.Databases;
-import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** DynamoDB failing under update: an opaque 500 with the request id, the stored item unchanged. */
 class UpdateDatamartFailureTest {
-    private LocalDynamoDb db;
-    private FaultInjectingDynamoDbClient dynamoDb;
-    private UpdateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithTheDocumentedDatamart() {
-        db = Databases.fresh();
-        dynamoDb = new FaultInjectingDynamoDbClient(db.client());
-        handler = new UpdateDatamartHandler(Fixtures.api(db, dynamoDb));
-        StoredDatamarts.seedDocumented(db);
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<UpdateDatamartHandler> function = FunctionUnderTest.of("UpdateDatamartFunction",
+            f -> new UpdateDatamartHandler(f.api()))
+            .seeded(StoredDatamarts::seedDocumented);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.datamart.testing.Failures#storageFailures")
     void aFailingWriteIsAnOpaqueInternalErrorAndTheItemIsUnchanged(Supplier<RuntimeException> failure) {
-        Map<String, AttributeValue> before = db.rawDatamart(DEMO_ORG, "sales-analytics");
+        Map<String, AttributeValue> before = function.db().rawDatamart(DEMO_ORG, "sales-analytics");
         for (Payload payload : Payload.values()) {
-            dynamoDb.fail(Operation.UPDATE_ITEM, 1, failure);
+            function.dynamoDb().fail(Operation.UPDATE_ITEM, 1, failure);
 
-            ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
-                    .bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS).invoke(handler));
+            ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
+                    .bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS).invoke(function.handler()));
 
             assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
-            assertEquals(before, db.rawDatamart(DEMO_ORG, "sales-analytics"));
+            assertEquals(before, function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
         }
-        assertEquals(2, dynamoDb.calls(Operation.UPDATE_ITEM));
+        assertEquals(2, function.dynamoDb().calls(Operation.UPDATE_ITEM));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.datamart.testing.Failures#storageFailures")
     void aFailingTokenLookupIsAnOpaqueInternalError(Supplier<RuntimeException> failure) {
         for (Payload payload : Payload.values()) {
-            dynamoDb.fail(Operation.GET_ITEM, 1, failure);
+            function.dynamoDb().fail(Operation.GET_ITEM, 1, failure);
 
-            ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
-                    .bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS).invoke(handler));
+            ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
+                    .bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS).invoke(function.handler()));
 
             assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
         }
-        assertEquals(0, dynamoDb.calls(Operation.UPDATE_ITEM));
+        assertEquals(0, function.dynamoDb().calls(Operation.UPDATE_ITEM));
     }
 
     @Test
     void aFailureOnTheLegacyRouteIsTheSameInternalErrorWithDeprecationHeaders() {
-        dynamoDb.fail(Operation.UPDATE_ITEM, 1, () -> new IllegalStateException(Failures.INTERNAL_TEXT));
+        function.dynamoDb().fail(Operation.UPDATE_ITEM, 1, () -> new IllegalStateException(Failures.INTERNAL_TEXT));
 
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.restApi("PUT", LEGACY_ROUTE).bearer(DEMO_TOKEN)
-                .json(CLEAR_RELATIONSHIPS).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.restApi("PUT", LEGACY_ROUTE)
+                .bearer(DEMO_TOKEN)
+                .json(CLEAR_RELATIONSHIPS).invoke(function.handler()));
 
         assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
         assertDeprecation(result, true);

@@ -22,21 +22,18 @@ import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.EventFiles;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.SampleEvents;
 import io.datamart.testing.StorageCalls;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,20 +46,10 @@ class UpdateDatamartHandlerTest {
     static final String LEGACY_ROUTE = "/api/v2/dataApp/datamarts";
     static final String CLEAR_RELATIONSHIPS = "{\"datamartName\": \"sales-analytics\", \"relationships\": []}";
 
-    private LocalDynamoDb db;
-    private UpdateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithTheDocumentedDatamart() {
-        db = Databases.fresh();
-        handler = new UpdateDatamartHandler(Fixtures.api(db));
-        StoredDatamarts.seedDocumented(db);
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<UpdateDatamartHandler> function = FunctionUnderTest.of("UpdateDatamartFunction",
+            f -> new UpdateDatamartHandler(f.api()))
+            .seeded(StoredDatamarts::seedDocumented);
 
     /** (payload, route, legacy?) for the new and the legacy update route. */
     static Stream<Arguments> payloadsAndRoutes() {
@@ -82,12 +69,12 @@ class UpdateDatamartHandlerTest {
     @MethodSource("payloadsAndRoutes")
     void anUpdateAnswersWithTheIdOnlyAndReplacesWhatItSends(Payload payload, String route, boolean legacy) {
         ApiResult result = ApiCall.to(payload, "PUT", route).bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS)
-                .invoke(handler);
+                .invoke(function.handler());
 
         assertSuccess(result, idOnly("sales-analytics"));
         assertFalse(result.body().has("error"), "the update success body has no error field");
         assertDeprecation(result, legacy);
-        Datamart stored = StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics");
+        Datamart stored = StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics");
         assertEquals(StoredDatamarts.afterUpdate(documented(),
                 StoredDatamarts.acceptedUpdate(Fixtures.object(CLEAR_RELATIONSHIPS))), stored.definition());
         assertEquals(List.of(), stored.definition().relationships());
@@ -100,22 +87,24 @@ class UpdateDatamartHandlerTest {
         String body = Fixtures.documentedCreateBody().remove(List.of("name", "datasourceName"))
                 .put("datamartName", "never-created").toString();
 
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", route).bearer(DEMO_TOKEN)
-                .json(body).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "PUT", route)
+                .bearer(DEMO_TOKEN)
+                .json(body).invoke(function.handler()));
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
         assertDeprecation(result, legacy);
-        assertNull(db.rawDatamart(DEMO_ORG, "never-created"), "an update never creates");
+        assertNull(function.db().rawDatamart(DEMO_ORG, "never-created"), "an update never creates");
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void namesAreCaseSensitiveSoADifferentlyCasedNameIsNotFound(Payload payload) {
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN)
-                .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", "Sales-Analytics")).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
+                .bearer(DEMO_TOKEN)
+                .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", "Sales-Analytics")).invoke(function.handler()));
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
-        assertNull(db.rawDatamart(DEMO_ORG, "Sales-Analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "Sales-Analytics"));
     }
 
     @ParameterizedTest
@@ -123,8 +112,9 @@ class UpdateDatamartHandlerTest {
     void aNameThatCouldNeverBeStoredIsNotFoundRatherThanAFailure(Payload payload) {
         String name = "€".repeat(400);
 
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN)
-                .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", name)).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
+                .bearer(DEMO_TOKEN)
+                .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", name)).invoke(function.handler()));
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
     }
@@ -132,35 +122,37 @@ class UpdateDatamartHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aTokenOfAnotherOrganizationCannotUpdateTheDatamart(Payload payload) {
-        Map<String, AttributeValue> before = db.rawDatamart(DEMO_ORG, "sales-analytics");
+        Map<String, AttributeValue> before = function.db().rawDatamart(DEMO_ORG, "sales-analytics");
 
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(OTHER_TOKEN)
-                .json(CLEAR_RELATIONSHIPS).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
+                .bearer(OTHER_TOKEN)
+                .json(CLEAR_RELATIONSHIPS).invoke(function.handler()));
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
-        assertEquals(before, db.rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart unchanged");
-        assertNull(db.rawDatamart(OTHER_ORG, "sales-analytics"), "nothing created in acme");
+        assertEquals(before, function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart unchanged");
+        assertNull(function.db().rawDatamart(OTHER_ORG, "sales-analytics"), "nothing created in acme");
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void eachOrganizationUpdatesOnlyItsOwnDatamartOfTheSameName(Payload payload) {
-        StoredDatamarts.seed(db, OTHER_ORG, Fixtures.documentedCreateBody());
-        Map<String, AttributeValue> demoBefore = db.rawDatamart(DEMO_ORG, "sales-analytics");
+        StoredDatamarts.seed(function.db(), OTHER_ORG, Fixtures.documentedCreateBody());
+        Map<String, AttributeValue> demoBefore = function.db().rawDatamart(DEMO_ORG, "sales-analytics");
 
         ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(OTHER_TOKEN).json(CLEAR_RELATIONSHIPS)
-                .invoke(handler);
+                .invoke(function.handler());
 
         assertSuccess(result, idOnly("sales-analytics"));
-        assertEquals(List.of(), StoredDatamarts.stored(db, OTHER_ORG, "sales-analytics").definition().relationships());
-        assertEquals(demoBefore, db.rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart unchanged");
+        assertEquals(List.of(), StoredDatamarts.stored(function.db(), OTHER_ORG, "sales-analytics").definition()
+                .relationships());
+        assertEquals(demoBefore, function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "demo's datamart unchanged");
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void anUpdateIsOneConditionalWriteOnTheExistingItem(Payload payload) {
-        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
-        UpdateDatamartHandler counted = new UpdateDatamartHandler(Fixtures.api(db, spy));
+        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(function.db().client());
+        UpdateDatamartHandler counted = new UpdateDatamartHandler(Fixtures.api(function.db(), spy));
 
         ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS)
                 .invoke(counted);
@@ -173,10 +165,11 @@ class UpdateDatamartHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aMissingDatamartIsReportedWithoutAnyWrite(Payload payload) {
-        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(db.client());
-        UpdateDatamartHandler counted = new UpdateDatamartHandler(Fixtures.api(db, spy));
+        FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(function.db().client());
+        UpdateDatamartHandler counted = new UpdateDatamartHandler(Fixtures.api(function.db(), spy));
 
-        ApiResult result = assertNothingChanged(db, () -> ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN)
+        ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
+                .bearer(DEMO_TOKEN)
                 .json(CLEAR_RELATIONSHIPS.replace("sales-analytics", "never-created")).invoke(counted));
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
@@ -187,20 +180,20 @@ class UpdateDatamartHandlerTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void aDatamartDeletedBetweenTheReadAndTheWriteIsFoundMissingByTheConditionalWrite(Payload payload) {
-        FaultInjectingDynamoDbClient racing = new FaultInjectingDynamoDbClient(db.client());
-        DeleteDatamartHandler deleter = new DeleteDatamartHandler(Fixtures.api(db));
+        FaultInjectingDynamoDbClient racing = new FaultInjectingDynamoDbClient(function.db().client());
+        DeleteDatamartHandler deleter = new DeleteDatamartHandler(Fixtures.api(function.db()));
         // The second read is the datamart's: right after it, another request deletes it.
         racing.afterCall(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 2, () -> assertEquals(200,
                 ApiCall.httpApi("DELETE", "/api/v2/data-app/datamarts").bearer(DEMO_TOKEN)
                         .query("datamartName", "sales-analytics").invoke(deleter).status()));
-        UpdateDatamartHandler raced = new UpdateDatamartHandler(Fixtures.api(db, racing));
+        UpdateDatamartHandler raced = new UpdateDatamartHandler(Fixtures.api(function.db(), racing));
 
         ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS)
                 .invoke(raced);
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
         assertEquals(1, racing.calls(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM), "the write was tried");
-        assertNull(db.rawDatamart(DEMO_ORG, "sales-analytics"), "and did not bring the datamart back");
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "and did not bring the datamart back");
     }
 
     static Stream<Path> sampleEvents() {
@@ -212,11 +205,11 @@ class UpdateDatamartHandlerTest {
     void everySampleEventUpdatesTheDocumentedDatamartAsItsBodySays(Path file) {
         JsonNode event = SampleEvents.read(file);
 
-        ApiResult result = ApiCall.invokeEvent(handler, EventFiles.read(file));
+        ApiResult result = ApiCall.invokeEvent(function.handler(), EventFiles.read(file));
 
         assertSuccess(result, idOnly("sales-analytics"));
         assertDeprecation(result, SampleEvents.isLegacy(event));
-        Datamart stored = StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics");
+        Datamart stored = StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics");
         assertEquals(StoredDatamarts.afterUpdate(documented(),
                 StoredDatamarts.acceptedUpdate(Fixtures.object(SampleEvents.body(event)))), stored.definition());
         assertEquals(2, stored.version());
@@ -225,8 +218,9 @@ class UpdateDatamartHandlerTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("io.datamart.testing.ForeignRoutes#notServedByUpdate")
     void routesOfOtherFunctionsAreNotFound(Payload payload, String method, String path) {
-        HandlerChecks.assertRouteNotServed(db, handler, payload, method, path, CLEAR_RELATIONSHIPS);
+        HandlerChecks.assertRouteNotServed(function.db(), function.handler(), payload, method, path,
+                CLEAR_RELATIONSHIPS);
 
-        assertEquals(documented(), StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics").definition());
+        assertEquals(documented(), StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics").definition());
     }
 }

@@ -15,16 +15,13 @@ import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.Concurrently;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Updates racing the real delete function: an update is a conditional write on an
@@ -35,21 +32,9 @@ class UpdateDatamartRaceTest {
     private static final int UPDATERS = 8;
     private static final int UPDATES_PER_UPDATER = 4;
 
-    private LocalDynamoDb db;
-    private UpdateDatamartHandler updates;
-    private DeleteDatamartHandler deletes;
-
-    @BeforeEach
-    void freshDatabase() {
-        db = Databases.fresh();
-        updates = new UpdateDatamartHandler(Fixtures.api(db));
-        deletes = new DeleteDatamartHandler(Fixtures.api(db));
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<UpdateDatamartHandler> function = FunctionUnderTest.of("UpdateDatamartFunction",
+            f -> new UpdateDatamartHandler(f.api()));
 
     private record Timed(ApiResult result, long startedNanos, long endedNanos) {
     }
@@ -62,16 +47,18 @@ class UpdateDatamartRaceTest {
 
     private ApiResult update(Payload payload, String name, int n) {
         return ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN).json("{\"datamartName\": \"" + name
-                + "\", \"tableList\": [{\"name\": \"t" + n + "\", \"columns\": [{\"name\": \"c\"}]}]}").invoke(updates);
+                + "\", \"tableList\": [{\"name\": \"t" + n + "\", \"columns\": [{\"name\": \"c\"}]}]}")
+                        .invoke(function.handler());
     }
 
     @Test
     void updatesRacingADeleteNeverResurrectTheDatamart() {
+        DeleteDatamartHandler deletes = new DeleteDatamartHandler(Fixtures.api(function.db()));
         int updatesAfterTheDelete = 0;
         for (int round = 0; round < ROUNDS; round++) {
             String name = "racing-" + round;
             Payload payload = round % 2 == 0 ? Payload.HTTP_API : Payload.REST_API;
-            StoredDatamarts.seed(db, DEMO_ORG, Fixtures.createBody(name));
+            StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody(name));
 
             List<List<Timed>> outcomes = Concurrently.run(UPDATERS + 1, task -> {
                 List<Timed> mine = new ArrayList<>();
@@ -89,7 +76,8 @@ class UpdateDatamartRaceTest {
 
             Timed delete = outcomes.get(0).get(0);
             assertSuccess(delete.result(), idWithNullError(name));
-            assertNull(db.rawDatamart(DEMO_ORG, name), "round " + round + ": the deleted datamart stays deleted");
+            assertNull(function.db().rawDatamart(DEMO_ORG, name),
+                    "round " + round + ": the deleted datamart stays deleted");
             for (List<Timed> updater : outcomes.subList(1, outcomes.size())) {
                 for (Timed update : updater) {
                     if (update.startedNanos() > delete.endedNanos()) {
@@ -105,7 +93,8 @@ class UpdateDatamartRaceTest {
 
             ApiResult afterwards = update(payload, name, 99);
             assertError(afterwards, 400, "INVALID_DATAMART", "Datamart not found");
-            assertNull(db.rawDatamart(DEMO_ORG, name), "round " + round + ": an update after the delete creates nothing");
+            assertNull(function.db().rawDatamart(DEMO_ORG, name),
+                    "round " + round + ": an update after the delete creates nothing");
         }
         assertTrue(updatesAfterTheDelete > 0, "some updates started after their round's delete had returned");
     }

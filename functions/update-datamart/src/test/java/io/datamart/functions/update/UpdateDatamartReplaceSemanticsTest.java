@@ -18,16 +18,14 @@ import io.datamart.domain.TenancySettings;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
-import io.datamart.testing.Databases;
 import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,28 +57,24 @@ class UpdateDatamartReplaceSemanticsTest {
             }
             """;
 
-    private LocalDynamoDb db;
-    private UpdateDatamartHandler handler;
+    @RegisterExtension
+    static final FunctionUnderTest<UpdateDatamartHandler> function = FunctionUnderTest.of("UpdateDatamartFunction",
+            f -> new UpdateDatamartHandler(f.api()))
+            .seeded(db -> StoredDatamarts.seed(db, DEMO_ORG, Fixtures.object(RICH_DATAMART)));
+
     private DatamartDefinition before;
 
     @BeforeEach
-    void freshDatabaseWithARichDatamart() {
-        db = Databases.fresh();
-        handler = new UpdateDatamartHandler(Fixtures.api(db));
-        StoredDatamarts.seed(db, DEMO_ORG, Fixtures.object(RICH_DATAMART));
-        before = StoredDatamarts.stored(db, DEMO_ORG, "rich").definition();
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
+    void readTheRichDatamartBack() {
+        before = StoredDatamarts.stored(function.db(), DEMO_ORG, "rich").definition();
     }
 
     /** Sends the update, expects 200 {"id": "rich"}, and checks the store against the replace rules. */
     private Datamart update(Payload payload, String body) {
-        ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN).json(body).invoke(handler);
+        ApiResult result = ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN).json(body)
+                .invoke(function.handler());
         assertSuccess(result, idOnly("rich"));
-        Datamart stored = StoredDatamarts.stored(db, DEMO_ORG, "rich");
+        Datamart stored = StoredDatamarts.stored(function.db(), DEMO_ORG, "rich");
         assertEquals(StoredDatamarts.afterUpdate(before, StoredDatamarts.acceptedUpdate(Fixtures.object(body))),
                 stored.definition());
         return stored;
@@ -122,7 +116,7 @@ class UpdateDatamartReplaceSemanticsTest {
         Datamart stored = update(payload, "{\"datamartName\": \"rich\", \"relationships\": []}");
 
         assertEquals(List.of(), stored.definition().relationships());
-        assertEquals(List.of(), db.rawDatamart(DEMO_ORG, "rich").get("relationships").l());
+        assertEquals(List.of(), function.db().rawDatamart(DEMO_ORG, "rich").get("relationships").l());
         assertEquals(before.tableList(), stored.definition().tableList());
         assertEquals(before.tenancySettings(), stored.definition().tenancySettings());
     }
@@ -152,7 +146,7 @@ class UpdateDatamartReplaceSemanticsTest {
                 """);
 
         assertNull(stored.definition().tenancySettings().primaryDatabase());
-        Map<String, AttributeValue> tenancy = db.rawDatamart(DEMO_ORG, "rich").get("tenancySettings").m();
+        Map<String, AttributeValue> tenancy = function.db().rawDatamart(DEMO_ORG, "rich").get("tenancySettings").m();
         assertEquals(Boolean.TRUE, tenancy.get("primaryDatabase").nul(), "stored as NULL");
     }
 
@@ -192,7 +186,7 @@ class UpdateDatamartReplaceSemanticsTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void everyUpdateBumpsTheVersionByOneAndUpdatedAtButNeverCreatedAt(Payload payload) throws InterruptedException {
-        Datamart created = StoredDatamarts.stored(db, DEMO_ORG, "rich");
+        Datamart created = StoredDatamarts.stored(function.db(), DEMO_ORG, "rich");
         assertEquals(1, created.version());
         Instant lastUpdatedAt = created.updatedAt();
         for (int update = 1; update <= 3; update++) {
@@ -205,7 +199,7 @@ class UpdateDatamartReplaceSemanticsTest {
             assertEquals(1 + update, stored.version(), "version after update " + update);
             assertEquals(created.createdAt(), stored.createdAt(), "createdAt never changes");
             assertTrue(stored.updatedAt().isAfter(lastUpdatedAt), "updatedAt moves on with update " + update);
-            String raw = db.rawDatamart(DEMO_ORG, "rich").get("updatedAt").s();
+            String raw = function.db().rawDatamart(DEMO_ORG, "rich").get("updatedAt").s();
             assertEquals(stored.updatedAt(), Instant.parse(raw), "updatedAt is ISO-8601");
             assertTrue(raw.endsWith("Z"), "updatedAt is in UTC: " + raw);
             lastUpdatedAt = stored.updatedAt();

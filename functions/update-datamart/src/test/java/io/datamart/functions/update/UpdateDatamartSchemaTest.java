@@ -7,35 +7,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
-import io.datamart.testing.Databases;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.Fixtures;
-import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Update checks what it sends against the schema of the datamart's datasource, when that schema is known. */
 class UpdateDatamartSchemaTest {
-    private LocalDynamoDb db;
-    private UpdateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithADatamartOnEachDatasource() {
-        db = Databases.fresh();
-        handler = new UpdateDatamartHandler(Fixtures.api(db));
-        ObjectNode onWarehouse = Fixtures.createBody("on-warehouse");
-        onWarehouse.put("datasourceName", Fixtures.WAREHOUSE);
-        StoredDatamarts.seed(db, Fixtures.DEMO_ORG, onWarehouse);
-        StoredDatamarts.seed(db, Fixtures.DEMO_ORG, Fixtures.createBody("on-postgres"));
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<UpdateDatamartHandler> function = FunctionUnderTest.of("UpdateDatamartFunction",
+            f -> new UpdateDatamartHandler(f.api()))
+            .seeded(db -> {
+                ObjectNode onWarehouse = Fixtures.createBody("on-warehouse");
+                onWarehouse.put("datasourceName", Fixtures.WAREHOUSE);
+                StoredDatamarts.seed(db, Fixtures.DEMO_ORG, onWarehouse);
+                StoredDatamarts.seed(db, Fixtures.DEMO_ORG, Fixtures.createBody("on-postgres"));
+            });
 
     private ApiResult update(Payload payload, String body) {
         return ApiCall.to(payload, "PUT", "/api/v2/data-app/datamarts").bearer(Fixtures.DEMO_TOKEN).json(body)
-                .invoke(handler);
+                .invoke(function.handler());
     }
 
     @ParameterizedTest
@@ -52,7 +48,7 @@ class UpdateDatamartSchemaTest {
     @ParameterizedTest
     @EnumSource(Payload.class)
     void refusesNamesTheSchemaDoesNotHaveAndChangesNothing(Payload payload) {
-        ApiResult result = assertNothingChanged(db, () -> update(payload, """
+        ApiResult result = assertNothingChanged(function.db(), () -> update(payload, """
                 {"datamartName": "on-warehouse",
                  "tableList": [{"schemaName": "public", "name": "orders", "columns": [{"name": "order_idd"}]}],
                  "tenancySettings": {"tenancyLevel": "TABLE", "clientColumnType": "NUMBER", "schemaName": "public",
@@ -96,17 +92,17 @@ class UpdateDatamartSchemaTest {
         // The update is valid for on-postgres as read (schema unknown), but right after that
         // read the datamart is deleted and created again on the warehouse, whose schema lacks
         // the table: the write must not land on the new datamart unchecked.
-        FaultInjectingDynamoDbClient racing = new FaultInjectingDynamoDbClient(db.client());
+        FaultInjectingDynamoDbClient racing = new FaultInjectingDynamoDbClient(function.db().client());
         racing.afterCall(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 2, () -> {
-            db.client().deleteItem(r -> r.tableName(db.tables().datamarts()).key(Map.of(
+            function.db().client().deleteItem(r -> r.tableName(function.db().tables().datamarts()).key(Map.of(
                     "organizationId", AttributeValue.fromS(Fixtures.DEMO_ORG),
                     "name", AttributeValue.fromS("on-postgres"))));
             sleepAMillisecond(); // a new incarnation has a later createdAt
             ObjectNode again = Fixtures.createBody("on-postgres");
             again.put("datasourceName", Fixtures.WAREHOUSE);
-            StoredDatamarts.seed(db, Fixtures.DEMO_ORG, again);
+            StoredDatamarts.seed(function.db(), Fixtures.DEMO_ORG, again);
         });
-        UpdateDatamartHandler raced = new UpdateDatamartHandler(Fixtures.api(db, racing));
+        UpdateDatamartHandler raced = new UpdateDatamartHandler(Fixtures.api(function.db(), racing));
 
         ApiResult result = ApiCall.to(payload, "PUT", "/api/v2/data-app/datamarts").bearer(Fixtures.DEMO_TOKEN)
                 .json("""
@@ -117,7 +113,7 @@ class UpdateDatamartSchemaTest {
         assertEquals(400, result.status(), result::toString);
         assertEquals("names table 'no_such_table', which datasource 'warehouse' does not have",
                 result.details().get("tableList[0].name"));
-        assertEquals("orders", StoredDatamarts.stored(db, Fixtures.DEMO_ORG, "on-postgres").definition()
+        assertEquals("orders", StoredDatamarts.stored(function.db(), Fixtures.DEMO_ORG, "on-postgres").definition()
                 .tableList().get(0).name(), "the new datamart is as it was created");
     }
 

@@ -15,17 +15,17 @@ import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.Databases;
+import io.datamart.testing.Failures;
+import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
+import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerChecks;
-import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.MalformedBody;
 import io.datamart.testing.StoredDatamarts;
-import io.datamart.testing.TokenLogs;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,27 +35,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Update's rejections: renames, malformed bodies, broken rules, too large. Each a 400 that changes nothing. */
 class UpdateDatamartValidationTest {
-    private LocalDynamoDb db;
-    private UpdateDatamartHandler handler;
-
-    @BeforeEach
-    void freshDatabaseWithTheDocumentedDatamart() {
-        db = Databases.fresh();
-        handler = new UpdateDatamartHandler(Fixtures.api(db));
-        StoredDatamarts.seedDocumented(db);
-    }
-
-    @AfterAll
-    static void rawTokensNeverAppearInTheLogs() {
-        TokenLogs.assertNoTokenLogged();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest<UpdateDatamartHandler> function = FunctionUnderTest.of("UpdateDatamartFunction",
+            f -> new UpdateDatamartHandler(f.api()))
+            .seeded(StoredDatamarts::seedDocumented);
 
     private static ApiCall update(Payload payload) {
         return ApiCall.to(payload, "PUT", NEW_ROUTE).bearer(DEMO_TOKEN);
     }
 
     private void assertDocumentedDatamartUntouched() {
-        var stored = StoredDatamarts.stored(db, DEMO_ORG, "sales-analytics");
+        var stored = StoredDatamarts.stored(function.db(), DEMO_ORG, "sales-analytics");
         assertEquals(StoredDatamarts.accepted(Fixtures.documentedCreateBody()), stored.definition());
         assertEquals(1, stored.version());
     }
@@ -72,18 +62,20 @@ class UpdateDatamartValidationTest {
     void nameOrDatasourceNameInAnUpdateIsRejectedAndNothingChanges(Payload payload, String field, String value) {
         ObjectNode body = Fixtures.object(CLEAR_RELATIONSHIPS).put(field, value);
 
-        ApiResult result = assertNothingChanged(db, () -> update(payload).json(body.toString()).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> update(payload).json(body.toString())
+                .invoke(function.handler()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", field);
         assertEquals(Set.of(field), result.details().keySet(), () -> "details of " + result);
         assertDocumentedDatamartUntouched();
-        assertNull(db.rawDatamart(DEMO_ORG, "renamed-analytics"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "renamed-analytics"));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.testing.HandlerChecks#payloadsAndMalformedBodies")
     void aMalformedBodyIsAnInvalidRequestBody(Payload payload, MalformedBody body) {
-        HandlerChecks.assertMalformedBodyRejected(db, handler, update(payload), body, CLEAR_RELATIONSHIPS);
+        HandlerChecks.assertMalformedBodyRejected(function.db(), function.handler(), update(payload), body,
+                CLEAR_RELATIONSHIPS);
 
         assertDocumentedDatamartUntouched();
     }
@@ -125,7 +117,8 @@ class UpdateDatamartValidationTest {
     @MethodSource("brokenRules")
     void aBrokenRuleIsAnInvalidRequestBodyAtItsPath(String rule, String body, String path) {
         for (Payload payload : Payload.values()) {
-            ApiResult result = assertNothingChanged(db, () -> update(payload).json(body).invoke(handler));
+            ApiResult result = assertNothingChanged(function.db(), () -> update(payload).json(body)
+                    .invoke(function.handler()));
 
             assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", path);
             assertEquals(true, result.details().containsKey(path), () -> "details of " + result);
@@ -141,7 +134,8 @@ class UpdateDatamartValidationTest {
                  "tableList": [], "relationships": {}, "tenancySettings": {"tenancyLevel": "NONE"}}
                 """;
 
-        ApiResult result = assertNothingChanged(db, () -> update(payload).json(body).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> update(payload).json(body)
+                .invoke(function.handler()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "5 problems");
         assertEquals(Set.of("name", "datasourceName", "tableList", "relationships", "tenancySettings.tenancyLevel"),
@@ -165,7 +159,8 @@ class UpdateDatamartValidationTest {
     void anUpdateOver400KbOnItsOwnIsAnInvalidRequestBody(Payload payload) {
         ObjectNode body = bigRelationships(450);
 
-        ApiResult result = assertNothingChanged(db, () -> update(payload).json(body.toString()).invoke(handler));
+        ApiResult result = assertNothingChanged(function.db(), () -> update(payload).json(body.toString())
+                .invoke(function.handler()));
 
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "400 KB");
         assertDocumentedDatamartUntouched();
@@ -175,21 +170,28 @@ class UpdateDatamartValidationTest {
     @ValueSource(ints = {250, 380})
     void anUpdateThatFitsAloneButNotBesideTheKeptPartsIsAnInvalidRequestBody(int kilobytes) {
         for (Payload payload : Payload.values()) {
-            db = Databases.fresh();
+            Databases.fresh();
             // A stored datamart of about 200 KB of table list, then relationships that alone fit.
             ObjectNode create = Fixtures.documentedCreateBody();
             ArrayNode columns = ((ObjectNode) create.get("tableList").get(0)).putArray("columns");
             for (int i = 0; i < 200; i++) {
                 columns.addObject().put("name", "column_" + i).put("label", "l".repeat(1000));
             }
-            StoredDatamarts.seed(db, DEMO_ORG, create);
-            Map<String, AttributeValue> before = db.rawDatamart(DEMO_ORG, "sales-analytics");
+            StoredDatamarts.seed(function.db(), DEMO_ORG, create);
+            Map<String, AttributeValue> before = function.db().rawDatamart(DEMO_ORG, "sales-analytics");
             ObjectNode body = bigRelationships(kilobytes);
+            // Too large only beside the kept table list, so only DynamoDB can tell; its answer
+            // is injected (Failures.itemSizeToUpdateExceeded says why).
+            function.dynamoDb().fail(Operation.UPDATE_ITEM, 1, Failures::itemSizeToUpdateExceeded);
+            int updatesSent = function.dynamoDb().calls(Operation.UPDATE_ITEM);
 
-            ApiResult result = assertNothingChanged(db, () -> update(payload).json(body.toString()).invoke(handler));
+            ApiResult result = assertNothingChanged(function.db(), () -> update(payload).json(body.toString())
+                    .invoke(function.handler()));
 
             assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "400 KB");
-            assertEquals(before, db.rawDatamart(DEMO_ORG, "sales-analytics"));
+            assertEquals(before, function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
+            assertEquals(updatesSent + 1, function.dynamoDb().calls(Operation.UPDATE_ITEM),
+                    "it was sent: this side let it through");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.datamart.local.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.Json;
+import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import io.datamart.local.TemplateModel.FunctionDefinition;
 import io.datamart.local.runner.LocalEnvironment;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
 /**
  * Cold-start figures for one function, measured the way a Lambda cold start spends its
  * time (minus the container): a fresh JVM per run with the function's jar, handler init,
- * the first request, a second request, against DynamoDB Local in this JVM. Once with the
+ * the first request, a second request, against moto started by this JVM. Once with the
  * JVM options template.yaml sets (JAVA_TOOL_OPTIONS) and once without, to show what they
  * buy. SnapStart cannot be measured here: it restores a snapshot taken after init.
  *
@@ -35,18 +36,17 @@ public final class ColdStartBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        Path root = Path.of(System.getProperty("datamart.root", "."));
+        Path root = ProjectFiles.root();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String probeClasses = ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath();
         PrintStream out = System.out;
-        System.setOut(System.err); // DynamoDB Local's banner is not a figure
         try (LocalEnvironment environment = LocalEnvironment.start(root.resolve("template.yaml"),
                 root.resolve("local/seed.json"), null, new PrintStream(PrintStream.nullOutputStream()))) {
             FunctionDefinition create = TemplateModel.load(root.resolve("template.yaml")).functions()
                     .get("CreateDatamartFunction");
             Map<String, String> variables = new HashMap<>(create.environment());
             String templateOptions = variables.remove("JAVA_TOOL_OPTIONS");
-            variables.put("DYNAMODB_ENDPOINT", environment.dynamoDb().endpoint().toString());
+            variables.put("DYNAMODB_ENDPOINT", environment.aws().endpoint().toString());
             variables.put("AWS_REGION", "us-east-1");
             String handler = create.handler().split("::")[0];
             ObjectNode event = (ObjectNode) Json.MAPPER.readTree(root.resolve("events/create/http-api.json").toFile());
@@ -55,6 +55,7 @@ public final class ColdStartBenchmark {
             out.printf("Cold start of %s (%s), %d fresh JVMs per row, %d cores, java %s%n", create.logicalId(),
                     root.relativize(create.code()), runs, Runtime.getRuntime().availableProcessors(),
                     Runtime.version());
+            out.printf("DynamoDB: %s; request figures include its latency%n", environment.aws().describe());
             out.println("figures in ms: median (min-max)");
             out.printf("%-44s %-18s %-18s %-18s %-18s%n", "JVM options", "JVM to main", "handler init",
                     "first request", "second request");

@@ -3,6 +3,7 @@ package io.datamart.local.runner;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.datamart.local.ProjectFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bin/local-api} and {@code bin/invoke}: the commands of the local runner. */
 @Command(name = "datamart-local", mixinStandardHelpOptions = true,
         subcommands = {LocalCli.Serve.class, LocalCli.Invoke.class},
-        description = "Runs the Datamart API's functions on this machine, on DynamoDB Local.")
+        description = "Runs the Datamart API's functions on this machine, on moto (the open-source AWS emulator).")
 public final class LocalCli {
     /** Exit code for a configuration the command cannot run with (bad seed, template, handler). */
     static final int CONFIGURATION_ERROR = 2;
@@ -41,7 +42,7 @@ public final class LocalCli {
 
     /** The project's folder, which bin/ scripts pass; relative defaults resolve against it. */
     static Path orDefault(Path given, String relative) {
-        return given != null ? given : Path.of(System.getProperty("datamart.root", ".")).resolve(relative);
+        return given != null ? given : ProjectFiles.root().resolve(relative);
     }
 
     /**
@@ -69,23 +70,16 @@ public final class LocalCli {
         Path seed;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Keep DynamoDB Local's data in DIR across restarts (default: in memory).")
+                description = "Keep the tables in DIR across restarts and between runs (default: in memory).")
         Path dataDir;
 
-        LocalEnvironment start(PrintStream out, PrintStream err) {
-            return start(out, err, 0);
+        LocalEnvironment start(PrintStream err) {
+            return start(err, 0);
         }
 
-        /** DynamoDB Local prints its banner on stdout; stdout belongs to the command's output. */
-        LocalEnvironment start(PrintStream out, PrintStream err, int dynamoDbPort) {
-            PrintStream stdout = System.out;
-            System.setOut(err);
-            try {
-                return LocalEnvironment.start(orDefault(template, "template.yaml"),
-                        orDefault(seed, "local/seed.json"), dataDir, dynamoDbPort, err);
-            } finally {
-                System.setOut(stdout);
-            }
+        LocalEnvironment start(PrintStream err, int awsPort) {
+            return LocalEnvironment.start(orDefault(template, "template.yaml"), orDefault(seed, "local/seed.json"),
+                    dataDir, awsPort, err);
         }
     }
 
@@ -99,21 +93,21 @@ public final class LocalCli {
                 description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
         int port;
 
-        @Option(names = "--dynamodb-port", paramLabel = "N", defaultValue = "0",
-                description = "Port of DynamoDB Local on 127.0.0.1, e.g. 8000 to use it with "
-                        + "bin/admin --endpoint http://127.0.0.1:8000 (default: a free one).")
-        int dynamoDbPort;
+        @Option(names = {"--aws-port", "--dynamodb-port"}, paramLabel = "N", defaultValue = "0",
+                description = "Port of the local AWS (moto: DynamoDB, SQS, EventBridge) on 127.0.0.1, e.g. 8000 "
+                        + "to use it with bin/admin --endpoint http://127.0.0.1:8000 (default: a free one).")
+        int awsPort;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            if (dynamoDbPort < 0 || dynamoDbPort > 65_535) {
+            if (awsPort < 0 || awsPort > 65_535) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--dynamodb-port must be 0 to 65535, not " + dynamoDbPort);
+                        "--aws-port must be 0 to 65535, not " + awsPort);
             }
-            LocalEnvironment environment = storage.start(out, err, dynamoDbPort);
+            LocalEnvironment environment = storage.start(err, awsPort);
             LocalApiServer server;
             try {
                 environment.loadAllFunctions();
@@ -131,8 +125,8 @@ public final class LocalCli {
                 stopped.countDown();
             }, "shutdown");
             Runtime.getRuntime().addShutdownHook(shutdown);
-            err.println("DynamoDB Local: " + environment.dynamoDb().endpoint()
-                    + (storage.dataDir == null ? " (in memory)" : " (data in " + storage.dataDir + ")"));
+            err.println("Local AWS: " + environment.aws().describe()
+                    + (storage.dataDir == null ? " (in memory)" : " (tables kept in " + storage.dataDir + ")"));
             environment.template().routes().forEach(route ->
                     err.println("  " + route.routeKey() + " -> " + route.functionId()));
             out.println("Datamart API listening on " + server.url());
@@ -158,7 +152,7 @@ public final class LocalCli {
         @Override
         public Integer call() throws Exception {
             byte[] event = Files.readAllBytes(eventFile);
-            try (LocalEnvironment environment = storage.start(out, err)) {
+            try (LocalEnvironment environment = storage.start(err)) {
                 LocalFunction target = environment.function(function);
                 byte[] response;
                 try {

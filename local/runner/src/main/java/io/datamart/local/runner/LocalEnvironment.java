@@ -1,9 +1,7 @@
 package io.datamart.local.runner;
 
 import io.datamart.events.EventBridgePublisher;
-import io.datamart.local.DynamoDbStreamEvents;
-import io.datamart.local.EmbeddedDynamoDb;
-import io.datamart.local.LocalMessaging;
+import io.datamart.local.LocalAws;
 import io.datamart.local.TemplateModel;
 import io.datamart.local.TemplateModel.FunctionDefinition;
 import io.datamart.persistence.DynamoDbClients;
@@ -23,31 +21,28 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What `sam local` would give: template.yaml's tables in DynamoDB Local (in memory or in
- * a data folder), the seed loaded, and each function started on first use with the
- * environment the template gives it, pointed at DynamoDB Local.
+ * What `sam local` would give: moto as the local AWS (the tables in memory or in a data
+ * folder), template.yaml's tables, queues and event bus created there, the seed loaded,
+ * and each function started on first use with the environment the template gives it,
+ * pointed at moto.
  */
 public final class LocalEnvironment implements AutoCloseable {
     private final TemplateModel template;
-    private final EmbeddedDynamoDb dynamoDb;
+    private final LocalAws aws;
     private final PrintStream logs;
-    private final LocalMessaging messaging;
     private final LocalEventFlow events;
     private final Map<String, LocalFunction> functions = new ConcurrentHashMap<>();
     private final List<ScheduledExecutorService> pollers = new CopyOnWriteArrayList<>();
 
-    private LocalEnvironment(TemplateModel template, EmbeddedDynamoDb dynamoDb, LocalMessaging messaging,
-            PrintStream logs) {
+    private LocalEnvironment(TemplateModel template, LocalAws aws, PrintStream logs) {
         this.template = template;
-        this.dynamoDb = dynamoDb;
-        this.messaging = messaging;
+        this.aws = aws;
         this.logs = logs;
-        this.events = new LocalEventFlow(template, messaging, table -> DynamoDbStreamEvents.of(dynamoDb, table),
-                this::function, logs);
+        this.events = new LocalEventFlow(template, aws, this::function, logs);
     }
 
     /**
-     * Starts DynamoDB Local, creates the template's tables, loads the seed.
+     * Starts moto, creates the template's resources, loads the seed.
      *
      * @param dataDir null to keep everything in memory
      * @param logs    where the functions' log lines go
@@ -56,20 +51,22 @@ public final class LocalEnvironment implements AutoCloseable {
         return start(templateFile, seedFile, dataDir, 0, logs);
     }
 
-    /** The same, with DynamoDB Local on the given port of 127.0.0.1 (0: any free one). */
-    public static LocalEnvironment start(Path templateFile, Path seedFile, Path dataDir, int dynamoDbPort,
+    /**
+     * The same, with moto on the given port of 127.0.0.1 (0: any free one).
+     *
+     * @throws io.datamart.local.MotoServer.UnavailableException when moto cannot run, saying why in one line
+     */
+    public static LocalEnvironment start(Path templateFile, Path seedFile, Path dataDir, int awsPort,
             PrintStream logs) {
         TemplateModel template = TemplateModel.load(templateFile);
         SeedFile seed = SeedFile.load(seedFile); // refuse a broken seed before starting anything
-        EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(dataDir, dynamoDbPort);
-        LocalMessaging messaging = LocalMessaging.start();
+        LocalAws aws = LocalAws.start(dataDir, awsPort);
         try {
-            dynamoDb.createTables(template.tables().values());
-            seed.apply(dynamoDb.client(), tableNames(template), Clock.systemUTC());
-            return new LocalEnvironment(template, dynamoDb, messaging, logs);
+            aws.createResources(template);
+            seed.apply(aws.dynamoDb(), tableNames(template), Clock.systemUTC());
+            return new LocalEnvironment(template, aws, logs);
         } catch (RuntimeException e) {
-            messaging.close();
-            dynamoDb.close();
+            aws.close();
             throw e;
         }
     }
@@ -78,8 +75,9 @@ public final class LocalEnvironment implements AutoCloseable {
         return template;
     }
 
-    public EmbeddedDynamoDb dynamoDb() {
-        return dynamoDb;
+    /** The local AWS: moto's endpoint and clients of it. */
+    public LocalAws aws() {
+        return aws;
     }
 
     /** The function with this logical id, loaded and initialised on first use. */
@@ -93,11 +91,6 @@ public final class LocalEnvironment implements AutoCloseable {
     /** Loads every function now, so a broken handler or jar stops startup rather than a request. */
     public void loadAllFunctions() {
         template.functions().keySet().forEach(this::function);
-    }
-
-    /** The local bus and queue the event-driven functions talk to. */
-    public LocalMessaging messaging() {
-        return messaging;
     }
 
     /**
@@ -131,9 +124,10 @@ public final class LocalEnvironment implements AutoCloseable {
 
     private Map<String, String> environment(FunctionDefinition definition) {
         Map<String, String> environment = new LinkedHashMap<>(definition.environment());
-        environment.put(DynamoDbClients.ENDPOINT_VARIABLE, dynamoDb.endpoint().toString());
-        environment.put(EventBridgePublisher.ENDPOINT_VARIABLE, messaging.endpoint().toString());
-        environment.put(ProvisioningForwarder.ENDPOINT_VARIABLE, messaging.endpoint().toString());
+        String endpoint = aws.endpoint().toString();
+        environment.put(DynamoDbClients.ENDPOINT_VARIABLE, endpoint);
+        environment.put(EventBridgePublisher.ENDPOINT_VARIABLE, endpoint);
+        environment.put(ProvisioningForwarder.ENDPOINT_VARIABLE, endpoint);
         environment.put("AWS_REGION", "us-east-1");
         environment.put("AWS_LAMBDA_FUNCTION_NAME", definition.logicalId());
         return environment;
@@ -150,7 +144,6 @@ public final class LocalEnvironment implements AutoCloseable {
     public void close() {
         pollers.forEach(ScheduledExecutorService::shutdownNow);
         functions.values().forEach(LocalFunction::close);
-        messaging.close();
-        dynamoDb.close();
+        aws.close();
     }
 }

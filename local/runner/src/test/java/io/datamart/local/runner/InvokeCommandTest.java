@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.Json;
-import io.datamart.local.LocalMessaging;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.SqsEventRecords;
 import io.datamart.local.TemplateModel;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * bin/invoke: `sam local invoke` without a container. Every file in events/ runs
@@ -173,7 +173,8 @@ class InvokeCommandTest {
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         try (LocalEnvironment environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(),
                 dataDir, new PrintStream(logs, true, StandardCharsets.UTF_8))) {
-            environment.messaging().putEvents(LocalMessaging.PutEventsMode.REFUSE_ENTRIES); // no outcome can be told
+            // No outcome can be told: the bus is gone, so every PutEvents of the provisioning function fails.
+            environment.aws().eventBridge().deleteEventBus(r -> r.name("DatamartEventBus"));
             environment.function("ForwardProvisioningEventsFunction")
                     .invoke(Files.readAllBytes(ProjectFiles.events().resolve("forward/eventbridge-create.json")));
 
@@ -184,7 +185,13 @@ class InvokeCommandTest {
             int maxReceiveCount = environment.template().maxReceiveCount("ProvisioningQueue");
             assertEquals(maxReceiveCount, deliveries.size(), String.join("\n", deliveries));
             assertTrue(deliveries.get(deliveries.size() - 1).contains("\"deadLettered\""), deliveries.toString());
-            String created = environment.dynamoDb().client().getItem(r -> r.tableName("DatamartsTable")
+            String deadLetterQueue = environment.aws().queueUrl("ProvisioningDeadLetterQueue.fifo");
+            List<Message> deadLettered = environment.aws().sqs().receiveMessage(r -> r.queueUrl(deadLetterQueue)
+                    .maxNumberOfMessages(10)).messages();
+            assertEquals(1, deadLettered.size(), "the queue moved it to its dead-letter queue: " + deadLettered);
+            assertEquals("signup-2026-11-22-0002", Json.MAPPER.readTree(deadLettered.get(0).body())
+                    .path("detail").path("correlationId").asText());
+            String created = environment.aws().dynamoDb().getItem(r -> r.tableName("DatamartsTable")
                     .key(java.util.Map.of("organizationId", AttributeValue.fromS("demo"),
                             "name", AttributeValue.fromS("sales-analytics")))).item().get("version").n();
             assertEquals("1", created, "applied once, however often delivered");

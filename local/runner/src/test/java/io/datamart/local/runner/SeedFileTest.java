@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.datamart.auth.ServiceTokenHashes;
-import io.datamart.local.EmbeddedDynamoDb;
+import io.datamart.local.LocalAws;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import java.io.IOException;
@@ -38,18 +38,18 @@ class SeedFileTest {
 
     @Test
     void storesTokenHashesNeverTokens() {
-        try (EmbeddedDynamoDb dynamoDb = EmbeddedDynamoDb.start(null, 0)) {
+        try (LocalAws aws = LocalAws.start(null, 0)) {
             TemplateModel template = TemplateModel.load(ProjectFiles.template());
-            dynamoDb.createTables(template.tables().values());
-            SeedFile.load(ProjectFiles.seed()).apply(dynamoDb.client(), LocalEnvironment.tableNames(template),
+            aws.createTables(template.tables().values());
+            SeedFile.load(ProjectFiles.seed()).apply(aws.dynamoDb(), LocalEnvironment.tableNames(template),
                     Clock.systemUTC());
 
-            var items = dynamoDb.client().scan(r -> r.tableName("ServiceTokensTable")).items();
+            var items = aws.dynamoDb().scan(r -> r.tableName("ServiceTokensTable")).items();
             assertEquals(1, items.size());
             assertEquals(ServiceTokenHashes.sha256("dbn_live_local_demo_token"), items.get(0).get("tokenHash").s());
             assertFalse(items.get(0).values().stream().map(AttributeValue::s)
                     .anyMatch("dbn_live_local_demo_token"::equals));
-            var datasource = dynamoDb.client().scan(r -> r.tableName("DatasourcesTable")).items().get(0);
+            var datasource = aws.dynamoDb().scan(r -> r.tableName("DatasourcesTable")).items().get(0);
             assertEquals(3, datasource.get("tables").l().size(), "the schema is kept with the datasource");
         }
     }

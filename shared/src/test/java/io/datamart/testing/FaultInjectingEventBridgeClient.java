@@ -1,0 +1,92 @@
+package io.datamart.testing;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+
+/**
+ * The real EventBridge client of the test AWS, except where a test asks PutEvents to
+ * fail: moto accepts every well-formed entry and is never down, while EventBridge
+ * refuses entries one by one under throttling and can fail a whole call. Asked
+ * nothing, it only passes calls on and counts them.
+ */
+public final class FaultInjectingEventBridgeClient implements EventBridgeClient {
+    private static final Predicate<PutEventsRequestEntry> NONE = entry -> false;
+
+    private final EventBridgeClient delegate;
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile int failFromCall;
+    private volatile Predicate<PutEventsRequestEntry> refused = NONE;
+
+    public FaultInjectingEventBridgeClient(EventBridgeClient delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Every PutEvents call from the {@code nth} on (counting from 1) fails as a whole, as an outage does. */
+    public FaultInjectingEventBridgeClient failCallsFrom(int nth) {
+        this.failFromCall = nth;
+        return this;
+    }
+
+    /** Every entry that matches is refused (ThrottlingException); the others of its call go through. */
+    public FaultInjectingEventBridgeClient refuseEntries(Predicate<PutEventsRequestEntry> entries) {
+        this.refused = entries;
+        return this;
+    }
+
+    /** Accepts everything again and forgets the calls. */
+    public void reset() {
+        failFromCall = 0;
+        refused = NONE;
+        calls.set(0);
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    @Override
+    public PutEventsResponse putEvents(PutEventsRequest request) {
+        int call = calls.incrementAndGet();
+        if (failFromCall > 0 && call >= failFromCall) {
+            throw (EventBridgeException) EventBridgeException.builder().statusCode(500).message("injected outage")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalException")
+                            .errorMessage("injected outage").serviceName("EventBridge").build())
+                    .build();
+        }
+        Predicate<PutEventsRequestEntry> refuse = refused;
+        List<PutEventsRequestEntry> passed = request.entries().stream().filter(refuse.negate()).toList();
+        Iterator<PutEventsResultEntry> results = passed.isEmpty() ? List.<PutEventsResultEntry>of().iterator()
+                : delegate.putEvents(request.toBuilder().entries(passed).build()).entries().iterator();
+        List<PutEventsResultEntry> merged = new ArrayList<>();
+        int failed = 0;
+        for (PutEventsRequestEntry entry : request.entries()) {
+            PutEventsResultEntry result = refuse.test(entry)
+                    ? PutEventsResultEntry.builder().errorCode("ThrottlingException").errorMessage("injected refusal")
+                            .build()
+                    : results.next();
+            failed += result.errorCode() == null ? 0 : 1;
+            merged.add(result);
+        }
+        return PutEventsResponse.builder().entries(merged).failedEntryCount(failed).build();
+    }
+
+    @Override
+    public String serviceName() {
+        return delegate.serviceName();
+    }
+
+    @Override
+    public void close() {
+        // the delegate belongs to the test run
+    }
+}
