@@ -65,8 +65,13 @@ public final class MotoServer implements AutoCloseable {
      * @throws UnavailableException when it cannot start, with the reason in one line
      */
     public static MotoServer start(Path dataDir, int port) {
-        Path script = ProjectFiles.motoLauncher();
-        List<String> command = new ArrayList<>(List.of("python3", script.toString(), "--port", Integer.toString(port),
+        return start(List.of("python3"), dataDir, port);
+    }
+
+    /** The same with another Python command: how a test runs it on a Python that lacks moto. */
+    static MotoServer start(List<String> python, Path dataDir, int port) {
+        List<String> command = new ArrayList<>(python);
+        command.addAll(List.of(ProjectFiles.motoLauncher().toString(), "--port", Integer.toString(port),
                 "--exit-with-stdin"));
         if (dataDir != null) {
             command.addAll(List.of("--data-dir", dataDir.toAbsolutePath().toString()));
@@ -111,6 +116,11 @@ public final class MotoServer implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** The server's process id, for the tests that check it is gone. */
+    long pid() {
+        return process.pid();
     }
 
     @Override
