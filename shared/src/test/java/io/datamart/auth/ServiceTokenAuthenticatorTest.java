@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Bearer service tokens against DynamoDB Local, with the warm-invocation cache under a test clock. */
+/** Bearer service tokens against the test AWS's table, with the warm-invocation cache under a test clock. */
 class ServiceTokenAuthenticatorTest {
     private static final Duration TTL = Duration.ofSeconds(30);
     private static final FaultInjectingDynamoDbClient.Operation GET_ITEM = FaultInjectingDynamoDbClient.Operation.GET_ITEM;

@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** Datamarts in DynamoDB Local: lossless storage, conditional writes, versions, organizations. */
+/** Datamarts in DynamoDB (on the test AWS): lossless storage, conditional writes, versions, organizations. */
 class DatamartRepositoryTest {
     private static final String ORG = Fixtures.DEMO_ORG;
     private static final DatamartValidator VALIDATOR = new DatamartValidator();

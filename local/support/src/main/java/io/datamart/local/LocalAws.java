@@ -93,7 +93,8 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /** The client of one service at this endpoint. */
-    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder,
+            URI endpoint) {
         return builder.endpointOverride(endpoint)
                 .region(Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")))
                 .credentialsProvider(credentials())
@@ -154,9 +155,10 @@ public final class LocalAws implements AutoCloseable {
         for (CreateTableRequest table : tables) {
             if (!existing.contains(table.tableName())) {
                 create(table);
-            } else if (table.streamSpecification() != null && dynamoDb.describeTable(r -> r.tableName(table.tableName()))
-                    .table().streamSpecification() == null) {
-                dynamoDb.updateTable(r -> r.tableName(table.tableName()).streamSpecification(table.streamSpecification()));
+            } else if (table.streamSpecification() != null && dynamoDb.describeTable(r -> r.tableName(
+                    table.tableName())).table().streamSpecification() == null) {
+                dynamoDb.updateTable(r -> r.tableName(table.tableName())
+                        .streamSpecification(table.streamSpecification()));
             }
         }
     }
@@ -188,9 +190,13 @@ public final class LocalAws implements AutoCloseable {
                 pause(deadline, table.tableName() + " is still being deleted");
             }
         }
-        while (dynamoDb.describeTable(r -> r.tableName(table.tableName())).table().tableStatus() != TableStatus.ACTIVE) {
+        while (status(table.tableName()) != TableStatus.ACTIVE) {
             pause(deadline, table.tableName() + " did not become ACTIVE");
         }
+    }
+
+    private TableStatus status(String table) {
+        return dynamoDb.describeTable(r -> r.tableName(table)).table().tableStatus();
     }
 
     private static void pause(long deadline, String giveUp) {

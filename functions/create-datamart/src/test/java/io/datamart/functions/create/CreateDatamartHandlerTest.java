@@ -62,8 +62,7 @@ class CreateDatamartHandlerTest {
                   "isHide": true,
                   "columns": [
                     {"name": "amount", "alias": "amt", "label": "Montant €", "isHide": true,
-                     "isCustomColumn": true, "sql": "SUM(amount) / 100.0", "isAggregate": true,
-                             "isApplyTimezone": false},
+                     "isCustomColumn": true, "sql": "SUM(amount) / 100.0", "isAggregate": true, "isApplyTimezone": false},
                     {"name": "created_at", "isApplyTimezone": true, "isCustomColumn": false},
                     {"name": "bare"}
                   ]
@@ -76,8 +75,7 @@ class CreateDatamartHandlerTest {
                 {"parentTableName": "orders", "parentColumnName": "id", "childTableName": "lines",
                  "childColumnName": "order_id", "relationshipName": "r1", "cardinality": null, "join": null},
                 {"parentTableName": "orders", "parentColumnName": "id", "childTableName": "refunds",
-                 "childColumnName": "order_id", "relationshipName": "r2", "cardinality": "OneToOne",
-                         "join": "FULL JOIN"},
+                 "childColumnName": "order_id", "relationshipName": "r2", "cardinality": "OneToOne", "join": "FULL JOIN"},
                 {"parentTableName": "a", "parentColumnName": "b", "childTableName": "c",
                  "childColumnName": "d", "relationshipName": "r3"}
               ]

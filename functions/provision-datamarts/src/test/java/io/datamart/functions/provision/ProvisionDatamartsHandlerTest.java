@@ -30,8 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
-/** The provisioning function, through its real function.handler(), on DynamoDB Local and the loopback function.bus()
-        . */
+/** The provisioning function, through its real handler, on the test AWS's tables and bus. */
 class ProvisionDatamartsHandlerTest {
     static final String FUNCTION = "ProvisionDatamartsFunction";
     private static final String ORG = Fixtures.DEMO_ORG;

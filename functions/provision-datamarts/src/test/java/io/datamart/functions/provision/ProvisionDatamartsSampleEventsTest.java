@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
-/** Every sample in events/provision/, through the real function.handler(). */
+/** Every sample in events/provision/, through the real handler. */
 class ProvisionDatamartsSampleEventsTest {
     @RegisterExtension
     static final FunctionUnderTest<ProvisionDatamartsHandler> function = FunctionUnderTest.of(

@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The change-publishing function on real stream records: changes made through the API's
  * handlers and the provisioning pipeline on the test AWS, read back from the table's
- * stream, delivered to the function.handler() as Lambda delivers them.
+ * stream, delivered to the handler as Lambda delivers them; what it publishes read back
+ * from the bus.
  */
 class PublishDatamartChangesHandlerTest {
     static final String FUNCTION = "PublishDatamartChangesFunction";

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
-/** List Datamarts and Get Datamart through the real function.handler(), on DynamoDB Local. */
+/** List Datamarts and Get Datamart through the real handler, on the test AWS. */
 class ReadDatamartsHandlerTest {
     private static final String LIST = "/api/v2/data-app/datamarts";
     private static final String GET = "/api/v2/data-app/datamarts/{name}";

@@ -23,8 +23,8 @@ class AwsPortTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        try (LocalEnvironment environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), null, port,
-                new PrintStream(new ByteArrayOutputStream(), true))) {
+        try (LocalEnvironment environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), null,
+                port, new PrintStream(new ByteArrayOutputStream(), true))) {
             assertEquals(URI.create("http://127.0.0.1:" + port), environment.aws().endpoint());
             assertEquals(List.of("DatamartsTable", "DatasourcesTable", "ServiceTokensTable"),
                     environment.aws().dynamoDb().listTables().tableNames().stream().sorted().toList());
@@ -54,9 +54,9 @@ class AwsPortTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-            int exit = LocalCli.run(new String[] {"serve", "--port", "0", "--aws-port",
-                String.valueOf(taken.getLocalPort())},
-                    new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true, StandardCharsets.UTF_8));
+            String[] serve = {"serve", "--port", "0", "--aws-port", String.valueOf(taken.getLocalPort())};
+            int exit = LocalCli.run(serve, new PrintStream(new ByteArrayOutputStream(), true),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
 
             String said = err.toString(StandardCharsets.UTF_8);
             assertEquals(LocalCli.CONFIGURATION_ERROR, exit, said);

@@ -220,7 +220,7 @@ class LocalApiServerTest {
              LocalApiServer api = LocalApiServer.start(first, 0, new PrintStream(LOGS, true))) {
             assertEquals(200, send(api.url(), "POST", "/api/v2/data-app/datamarts", DOCUMENTED_CREATE).status());
         }
-        assertTrue(Files.exists(dataDir.resolve("dynamodb-journal.jsonl")), "moto's tables are kept in the data folder");
+        assertTrue(Files.exists(dataDir.resolve("dynamodb-journal.jsonl")), "the tables are kept in the data folder");
         try (LocalEnvironment second = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), dataDir,
                 new PrintStream(LOGS, true));
              LocalApiServer api = LocalApiServer.start(second, 0, new PrintStream(LOGS, true))) {
