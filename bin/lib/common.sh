@@ -25,14 +25,16 @@ find_java() {
   exit 2
 }
 
-# The local AWS is moto, the open-source AWS emulator, run by local/moto/serve.py.
+# The local AWS is moto, the open-source AWS emulator, run by local/moto/serve.py, which
+# says in one line why it cannot run here.
 require_moto() {
   if ! command -v python3 >/dev/null 2>&1; then
     echo "error: python3 is not on PATH; the local AWS is moto: install Python 3, then pip install 'moto[server]'" >&2
     exit 2
   fi
-  if ! python3 -c 'import moto.moto_server.werkzeug_app' >/dev/null 2>&1; then
-    echo "error: moto is not installed: pip install 'moto[server]' (moto 5.x, Python 3)" >&2
+  local why
+  if ! why="$(python3 "$ROOT/local/moto/serve.py" --check 2>&1)"; then
+    echo "error: ${why##*$'\n'}" >&2
     exit 2
   fi
 }

@@ -2,6 +2,7 @@
 """moto, the open-source AWS emulator, on a loopback port: the local AWS of this project.
 
     python3 local/moto/serve.py [--port N] [--data-dir DIR] [--exit-with-stdin]
+    python3 local/moto/serve.py --check      (exit 0 when moto can run here, else say why)
 
 What it adds to moto's own server (`moto_server`):
 
@@ -14,25 +15,35 @@ What it adds to moto's own server (`moto_server`):
   only, so every DynamoDB request that changed something is appended to
   DIR/dynamodb-journal.jsonl as it is answered, and replayed on the next start; the
   journal is then rewritten as the tables' current contents, so it stays as small as
-  the data. A line cut short by a killed process is ignored. Queues and buses are not
-  kept: the local runner delivers what they hold before it stops.
+  the data. A last line cut short by a killed process is ignored; a damaged line before
+  it stops the start, so nothing after it is lost. One server at a time may use a
+  folder (it is locked). Queues and buses are not kept: the local runner delivers what
+  they hold before it stops.
+* One region. Whatever region a client signs its requests for, it reaches the same
+  tables, queues and buses (moto would keep one set per region): a shell that exports
+  AWS_REGION or AWS_DEFAULT_REGION cannot make the API, bin/admin and the tests miss each
+  other's data.
 * `--port 0` picks a free port. The first line on stdout says where it listens:
   `moto listening on http://127.0.0.1:PORT`.
 * `--exit-with-stdin` stops the server when its standard input closes: the JVM that
-  started it keeps a pipe open, so when the JVM ends, killed or not, so does this.
+  started it keeps a pipe open, so when the JVM ends, killed or not, so does this. Such
+  a server ignores Ctrl-C (SIGINT): its JVM decides when it stops.
 
-Exit codes: 0 stopped, 2 bad arguments or data folder, 3 moto is not installed.
+Exit codes: 0 stopped, 2 bad arguments, port or data folder, 3 moto is not installed.
+Every failure is one line on stderr.
 """
 
 import argparse
+import fcntl
 import io
 import json
 import os
+import re
 import signal
 import sys
 import threading
 
-INSTALL_HINT = "moto is not installed: pip install 'moto[server]' (moto 5.x, Apache-2.0)"
+INSTALL_HINT = "moto is not installed: pip install 'moto[server]' (moto 5.x, Python 3)"
 
 try:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -42,7 +53,11 @@ except ImportError:
     print(INSTALL_HINT, file=sys.stderr, flush=True)
     sys.exit(3)
 
+REGION = "us-east-1"
+# The region in a SigV4 credential scope: Credential=KEY/DATE/REGION/SERVICE/aws4_request.
+SIGNED_REGION = re.compile(r"(Credential=[^/,]*/[^/,]*/)[^/,]*/")
 JOURNAL = "dynamodb-journal.jsonl"
+LOCK = ".serve.lock"
 DYNAMODB_PREFIX = "DynamoDB_20120810."
 # Calls that can change a table; the journal keeps those that succeeded.
 DYNAMODB_WRITES = {
@@ -73,6 +88,8 @@ class SerializedApp:
     def __call__(self, environ, start_response):
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         environ["wsgi.input"] = io.BytesIO(body)
+        if "HTTP_AUTHORIZATION" in environ:
+            environ["HTTP_AUTHORIZATION"] = SIGNED_REGION.sub(r"\g<1>%s/" % REGION, environ["HTTP_AUTHORIZATION"])
         with self.lock:
             status, headers, chunks = self.call(environ)
             if self.journal is not None and status.startswith("200"):
@@ -124,21 +141,30 @@ def region_of(environ):
         return "us-east-1"
 
 
+class DamagedJournal(Exception):
+    pass
+
+
 def restore(app, journal_path):
     """Replays the journal into the empty emulator, then rewrites it as the tables' contents."""
     regions = set()
     if os.path.exists(journal_path):
         with open(journal_path, encoding="utf-8") as journal:
-            for line in journal:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
+            lines = journal.readlines()
+        for number, line in enumerate(lines, start=1):
+            try:
+                entry = json.loads(line)
+                entry["region"], entry["target"], entry["body"]
+            except (ValueError, KeyError, TypeError):
+                if number == len(lines) and not line.endswith("\n"):
                     break  # the last line of a process that was killed while writing it
-                regions.add(entry["region"])
-                try:
-                    app.local_call(entry["region"], entry["target"], entry["body"])
-                except RuntimeError:
-                    pass  # it succeeded once; the tables it left are what matters
+                raise DamagedJournal("%s: line %d is damaged; move the file away to start empty"
+                                     % (journal_path, number))
+            regions.add(entry["region"])
+            try:
+                app.local_call(entry["region"], entry["target"], entry["body"])
+            except RuntimeError:
+                pass  # it succeeded once; the tables it left are what matters
     compacted = journal_path + ".new"
     with open(compacted, "w", encoding="utf-8") as out:
         for region in sorted(regions):
@@ -196,33 +222,49 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+def fail(message):
+    print(message, file=sys.stderr, flush=True)
+    sys.exit(2)
+
+
+def lock_folder(data_dir):
+    """One server per data folder: two would each rewrite the journal under the other."""
+    try:
+        os.makedirs(data_dir, exist_ok=True)
+        lock = open(os.path.join(data_dir, LOCK), "w")
+    except OSError as error:
+        fail("cannot use the data folder %s: %s" % (data_dir, error.strerror))
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fail("the data folder %s is in use by another local AWS (bin/local-api or bin/invoke)" % data_dir)
+    return lock
+
+
 def main():
     parser = argparse.ArgumentParser(description="moto on 127.0.0.1, one request at a time.")
     parser.add_argument("--port", type=int, default=5000, help="port on 127.0.0.1; 0 picks a free one")
     parser.add_argument("--data-dir", help="keep the DynamoDB tables in this folder across restarts")
     parser.add_argument("--exit-with-stdin", action="store_true", help="stop when standard input closes")
+    parser.add_argument("--check", action="store_true", help="only check that moto can run here")
     args = parser.parse_args()
+    if args.check:
+        return  # the imports above succeeded
 
-    journal_path = None
-    if args.data_dir:
-        try:
-            os.makedirs(args.data_dir, exist_ok=True)
-        except OSError as error:
-            print("cannot use the data folder %s: %s" % (args.data_dir, error.strerror), file=sys.stderr)
-            sys.exit(2)
-        journal_path = os.path.join(args.data_dir, JOURNAL)
-
-    moto = DomainDispatcherApplication(create_backend_app)
-    app = SerializedApp(moto, None)
-    if journal_path:
-        restore(app, journal_path)
-        app.journal = open(journal_path, "a", encoding="utf-8")
-
+    folder_lock = lock_folder(args.data_dir) if args.data_dir else None
+    app = SerializedApp(DomainDispatcherApplication(create_backend_app), None)
     try:
+        # Bound before the journal is touched: a busy port changes nothing on disk.
         server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=QuietHandler)
-    except OSError as error:
-        print("cannot listen on 127.0.0.1:%d: %s" % (args.port, error.strerror), file=sys.stderr)
-        sys.exit(2)
+    except (OSError, SystemExit):  # werkzeug reports a port in use itself, then exits
+        fail("cannot listen on 127.0.0.1:%d: the port is in use or not allowed" % args.port)
+    if folder_lock:
+        journal_path = os.path.join(args.data_dir, JOURNAL)
+        try:
+            restore(app, journal_path)
+        except DamagedJournal as damaged:
+            fail(str(damaged))
+        app.journal = open(journal_path, "a", encoding="utf-8")
 
     def stop(*_):
         # Between two requests, so no journal line is left half-written.
@@ -230,13 +272,17 @@ def main():
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     if args.exit_with_stdin:
+        # Ctrl-C reaches the whole process group; the JVM stops this when it is done with it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
         def watch():
             while sys.stdin.buffer.read(4096):
                 pass
             stop()
         threading.Thread(target=watch, daemon=True).start()
+    else:
+        signal.signal(signal.SIGINT, stop)
 
     print("moto listening on http://127.0.0.1:%d" % server.server_port, flush=True)
     server.serve_forever()

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.datamart.api.Json;
 import io.datamart.local.EventBusTap.BusEvent;
 import io.datamart.testing.LocalBus;
+import io.datamart.testing.TestAws;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +32,7 @@ class EventBridgePublisherTest {
     @Test
     void putsEachEventOnTheNamedBusWithItsSourceTypeAndDetail() {
         assertEquals(1, publisher.publish(List.of(event(1))));
-        BusEvent received = bus.events().get(0);
-        assertEquals(bus.name(), received.busName());
+        BusEvent received = bus.events().get(0); // read back from the template's bus
         assertEquals("datamart.changes", received.source());
         assertEquals("Datamart Created", received.detailType());
         assertEquals(event(1).detail(), received.detail());
@@ -72,5 +73,24 @@ class EventBridgePublisherTest {
         List<OutboundEvent> events = IntStream.range(0, 15).mapToObj(EventBridgePublisherTest::event).toList();
         assertEquals(10, publisher.publish(events));
         assertEquals(10, bus.events().size());
+    }
+
+    @Test
+    void putsEventsOnTheBusItIsGivenAndNoOther() {
+        TestAws.instance().createEventBus("another-bus");
+        assertEquals(1, new EventBridgePublisher(bus.client(), "another-bus").publish(List.of(event(1))));
+        assertEquals(List.of(), bus.events(), "nothing reached the template's bus");
+
+        assertEquals(1, publisher.publish(List.of(event(2))));
+        assertEquals(List.of(event(2).detail()), bus.events().stream().map(BusEvent::detail).toList());
+    }
+
+    @Test
+    void publishesToTheBusAndEndpointItsEnvironmentNames() {
+        EventPublisher fromEnvironment = EventBridgePublisher.fromEnvironment(Map.of(
+                EventBridgePublisher.BUS_VARIABLE, bus.name(),
+                EventBridgePublisher.ENDPOINT_VARIABLE, TestAws.instance().endpoint().toString()));
+        assertEquals(1, fromEnvironment.publish(List.of(event(3))));
+        assertEquals(List.of(event(3).detail()), bus.events().stream().map(BusEvent::detail).toList());
     }
 }

@@ -220,8 +220,8 @@ class ItemSizeTest {
     @Test
     void refusesAnUpdateThatFitsAloneButNotBesideTheKeptTableList() {
         // DynamoDB enforces the limit on the item as the update leaves it and answers with a
-        // ValidationException; the repository must turn that into a request error (DynamoDB's
-        // answer is injected: see Failures.itemSizeToUpdateExceeded).
+        // ValidationException, changing nothing; the repository must turn that into a request
+        // error. DynamoDB's answer is injected (Failures.itemSizeToUpdateExceeded says why).
         DatamartDefinition large = ofSize(300 * 1024, "x");
         repository.create(ORG, large);
         client.fail(Operation.UPDATE_ITEM, 1, Failures::itemSizeToUpdateExceeded);

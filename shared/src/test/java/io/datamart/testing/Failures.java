@@ -39,8 +39,9 @@ public final class Failures {
 
     /**
      * DynamoDB's answer to an update that would leave the item over 400 KB, as DynamoDB
-     * words it. moto does not check an item's size on UpdateItem the way DynamoDB does, so
-     * tests inject this answer rather than expect it from the engine.
+     * words it; DynamoDB then changes nothing. moto gives the same answer but has already
+     * applied the assignments before the one that overflowed (the new updatedAt and
+     * version stay), so tests inject this answer rather than take it from the engine.
      */
     public static DynamoDbException itemSizeToUpdateExceeded() {
         String message = "Item size to update has exceeded the maximum allowed size";

@@ -73,6 +73,6 @@ public final class LocalBus {
         String endpoint = db.endpoint().toString();
         environment.put(EventBridgePublisher.ENDPOINT_VARIABLE, endpoint);
         environment.put(ProvisioningForwarder.ENDPOINT_VARIABLE, endpoint);
-        return environment;
+        return TestAws.instance().withQueueUrls(environment);
     }
 }

@@ -261,9 +261,10 @@ public final class AdminCli implements Callable<Integer> {
         }
         if (failure instanceof SdkClientException && endpoint != null && refusedOnThisMachine(failure)) {
             URI url = endpointUrl();
-            String start = "start the local AWS there with bin/local-api --aws-port " + url.getPort();
+            int port = url.getPort() >= 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+            String start = "start the local AWS there with bin/local-api --aws-port " + port;
             return "nothing answers at " + endpoint + ": "
-                    + (MotoServer.installed() ? start : MotoServer.INSTALL_HINT + ", then " + start);
+                    + MotoServer.missing().map(why -> why + ", then " + start).orElse(start);
         }
         if (failure instanceof SdkClientException) {
             return "cannot use DynamoDB (check --endpoint, --region and the AWS credentials): "

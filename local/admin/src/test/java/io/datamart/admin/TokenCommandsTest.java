@@ -44,6 +44,9 @@ class TokenCommandsTest {
 
     @AfterAll
     static void noIssuedTokenIsStoredOrLogged() {
+        if (local == null) {
+            return; // the local AWS could not start: no token was issued
+        }
         var items = local.client().scanPaginator(r -> r.tableName("ServiceTokensTable")).items().stream().toList();
         assertFalse(items.isEmpty());
         for (String token : ISSUED) {

@@ -137,7 +137,7 @@ class UsageTest {
 
         assertEquals(2, run.exitCode(), run.toString());
         // Where moto is missing (a machine without it, or a test run against another endpoint) it says how to get it.
-        String getMoto = MotoServer.installed() ? "" : MotoServer.INSTALL_HINT + ", then ";
+        String getMoto = MotoServer.missing().map(why -> why + ", then ").orElse("");
         assertEquals("error: nothing answers at http://127.0.0.1:" + closedPort + ": " + getMoto
                 + "start the local AWS there with bin/local-api --aws-port " + closedPort + "\n", run.stderr(),
                 "one line, saying what to do");

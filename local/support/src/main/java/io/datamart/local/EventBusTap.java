@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Every event put on a bus, read back the way EventBridge delivers it: a rule matching
@@ -39,7 +41,14 @@ public final class EventBusTap {
     public static EventBusTap attach(LocalAws aws, String busName) {
         String queueUrl = aws.sqs().createQueue(r -> r.queueName(busName + "-" + RULE)).queueUrl();
         String queueArn = aws.queueArn(queueUrl);
-        aws.eventBridge().putRule(r -> r.eventBusName(busName).name(RULE).eventPattern(EVERY_EVENT));
+        String ruleArn = aws.eventBridge().putRule(r -> r.eventBusName(busName).name(RULE).eventPattern(EVERY_EVENT))
+                .ruleArn();
+        // What EventBridge needs to deliver to a queue (moto delivers without it).
+        aws.sqs().setQueueAttributes(r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.POLICY,
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                        + "\"Principal\":{\"Service\":\"events.amazonaws.com\"},\"Action\":\"sqs:SendMessage\","
+                        + "\"Resource\":\"" + queueArn + "\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\""
+                        + ruleArn + "\"}}}]}")));
         aws.eventBridge().putTargets(r -> r.eventBusName(busName).rule(RULE)
                 .targets(target -> target.id("local-tap-queue").arn(queueArn)));
         return new EventBusTap(aws, busName, queueUrl);

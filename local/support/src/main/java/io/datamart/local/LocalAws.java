@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,11 @@ public final class LocalAws implements AutoCloseable {
     public static final String ENDPOINT_PROPERTY = "datamart.endpoint";
     /** The same switch as an environment variable, the name the AWS CLI and SDKs read too. */
     public static final String ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL";
+    /**
+     * The region of every local run, the one the functions' clients default to as well; moto
+     * (through serve.py) answers every region from the same data anyway.
+     */
+    public static final Region REGION = Region.US_EAST_1;
 
     private final MotoServer server;
     private final URI endpoint;
@@ -96,7 +102,7 @@ public final class LocalAws implements AutoCloseable {
     private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder,
             URI endpoint) {
         return builder.endpointOverride(endpoint)
-                .region(Region.of(System.getenv().getOrDefault("AWS_REGION", "us-east-1")))
+                .region(REGION)
                 .credentialsProvider(credentials())
                 .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build())
                 .build();
@@ -232,6 +238,18 @@ public final class LocalAws implements AutoCloseable {
             sqs.setQueueAttributes(r -> r.queueUrl(urls.get(queue.logicalId()))
                     .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, policy)));
         }
+    }
+
+    /**
+     * The variables with each queue URL a template Ref resolved to (see
+     * {@link TemplateModel#LOCAL_QUEUE_URL_PREFIX}) replaced by the URL this endpoint gives
+     * that queue: moto reads only the name, other endpoints read the account too.
+     */
+    public Map<String, String> withQueueUrls(Map<String, String> variables) {
+        Map<String, String> resolved = new LinkedHashMap<>(variables);
+        resolved.replaceAll((name, value) -> value.startsWith(TemplateModel.LOCAL_QUEUE_URL_PREFIX)
+                ? queueUrl(value.substring(TemplateModel.LOCAL_QUEUE_URL_PREFIX.length())) : value);
+        return resolved;
     }
 
     /** The URL of the queue with this local name, as this endpoint gives it. */

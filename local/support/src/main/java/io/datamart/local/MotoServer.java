@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,16 +26,15 @@ import java.util.regex.Pattern;
  * started through {@code local/moto/serve.py}: requests one at a time, so conditional
  * writes are as atomic as DynamoDB's, and the tables optionally kept in a data folder.
  *
- * <p>It stops when {@link #close()} is called, when the JVM exits, and when the JVM is
- * killed: the server watches the pipe this class holds open on its standard input.
+ * <p>It stops when {@link #close()} is called and when the JVM ends, however it ends:
+ * the server watches the pipe this class holds open on its standard input, which the
+ * operating system closes with the JVM. serve.py words every failure in one line; this
+ * class passes that line on.
  */
 public final class MotoServer implements AutoCloseable {
-    /** The one line a user sees when moto is missing: what to install, and how. */
-    public static final String INSTALL_HINT = "moto is not installed: pip install 'moto[server]' (moto 5.x, Python 3)";
-    /** What serve.py exits with when it cannot import moto. */
-    private static final int NOT_INSTALLED = 3;
     private static final Pattern LISTENING = Pattern.compile("moto listening on (http://127\\.0\\.0\\.1:\\d+)");
     private static final long START_TIMEOUT_SECONDS = 60;
+    private static final List<String> PYTHON = List.of("python3");
 
     /** moto cannot run here (not installed, no Python, no free port): one line says why. */
     public static final class UnavailableException extends RuntimeException {
@@ -43,18 +44,14 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private final Process process;
-    private final OutputStream lifeline;
     private final URI endpoint;
-    private final Path log;
-    private final Thread shutdownHook;
+    private final StderrTail stderr;
+    private volatile boolean closing;
 
-    private MotoServer(Process process, URI endpoint, Path log) {
+    private MotoServer(Process process, URI endpoint, StderrTail stderr) {
         this.process = process;
-        this.lifeline = process.getOutputStream();
         this.endpoint = endpoint;
-        this.log = log;
-        this.shutdownHook = new Thread(this::stop, "moto-stop");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.stderr = stderr;
     }
 
     /**
@@ -65,52 +62,56 @@ public final class MotoServer implements AutoCloseable {
      * @throws UnavailableException when it cannot start, with the reason in one line
      */
     public static MotoServer start(Path dataDir, int port) {
-        return start(List.of("python3"), dataDir, port);
+        return start(PYTHON, dataDir, port);
     }
 
     /** The same with another Python command: how a test runs it on a Python that lacks moto. */
     static MotoServer start(List<String> python, Path dataDir, int port) {
-        List<String> command = new ArrayList<>(python);
-        command.addAll(List.of(ProjectFiles.motoLauncher().toString(), "--port", Integer.toString(port),
-                "--exit-with-stdin"));
+        List<String> arguments = new ArrayList<>(List.of("--port", Integer.toString(port), "--exit-with-stdin"));
         if (dataDir != null) {
-            command.addAll(List.of("--data-dir", dataDir.toAbsolutePath().toString()));
+            arguments.addAll(List.of("--data-dir", dataDir.toAbsolutePath().toString()));
         }
-        Path log;
-        Process process;
-        try {
-            log = Files.createTempFile("moto-", ".log");
-            process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        } catch (IOException e) {
-            throw new UnavailableException("cannot run python3 (" + e.getMessage() + "); moto needs Python 3, then "
-                    + "pip install 'moto[server]'");
-        }
+        Process process = launch(python, arguments);
+        StderrTail stderr = StderrTail.follow(process.getErrorStream());
         String firstLine = firstLine(process);
         Matcher listening = firstLine == null ? null : LISTENING.matcher(firstLine);
         if (listening == null || !listening.find()) {
             process.destroyForcibly();
-            String reason = waitForExit(process) == NOT_INSTALLED ? INSTALL_HINT
-                    : "moto did not start on port " + port + ": " + lastLine(log);
-            delete(log);
-            throw new UnavailableException(reason);
+            waitFor(process);
+            throw new UnavailableException(stderr.lastLine("moto did not start on port " + port));
         }
-        MotoServer server = new MotoServer(process, URI.create(listening.group(1)), log);
+        MotoServer server = new MotoServer(process, URI.create(listening.group(1)), stderr);
         drain(process.getInputStream());
+        process.onExit().thenRun(server::reportAnUnexpectedStop);
         return server;
     }
 
-    /** Whether this machine can start moto: python3 runs and imports it. */
-    public static boolean installed() {
+    /** Why moto cannot run here, in one line; empty when it can. */
+    public static Optional<String> missing() {
+        return missing(PYTHON);
+    }
+
+    static Optional<String> missing(List<String> python) {
+        Process check;
         try {
-            Process check = new ProcessBuilder("python3", "-c", "import moto.moto_server.werkzeug_app")
-                    .redirectErrorStream(true).start();
-            check.getInputStream().transferTo(OutputStream.nullOutputStream());
-            return check.waitFor(30, TimeUnit.SECONDS) && check.exitValue() == 0;
+            check = launch(python, List.of("--check"));
+        } catch (UnavailableException noPython) {
+            return Optional.of(noPython.getMessage());
+        }
+        StderrTail stderr = StderrTail.follow(check.getErrorStream());
+        drain(check.getInputStream());
+        return waitFor(check) == 0 ? Optional.empty() : Optional.of(stderr.lastLine("moto cannot run here"));
+    }
+
+    private static Process launch(List<String> python, List<String> arguments) {
+        List<String> command = new ArrayList<>(python);
+        command.add(ProjectFiles.motoLauncher().toString());
+        command.addAll(arguments);
+        try {
+            return new ProcessBuilder(command).start();
         } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            throw new UnavailableException("cannot run " + python.get(0) + " (" + e.getMessage()
+                    + "); the local AWS is moto: install Python 3, then pip install 'moto[server]'");
         }
     }
 
@@ -123,24 +124,12 @@ public final class MotoServer implements AutoCloseable {
         return process.pid();
     }
 
+    /** Closing its standard input is how serve.py is asked to stop: between two requests. */
     @Override
     public void close() {
-        stop();
+        closing = true;
         try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException exiting) {
-            // the JVM is already shutting down; the hook runs stop() again, harmlessly
-        }
-    }
-
-    /** Closing its standard input is how serve.py is asked to stop: between two requests. */
-    private synchronized void stop() {
-        if (!process.isAlive()) {
-            delete(log);
-            return;
-        }
-        try {
-            lifeline.close();
+            process.getOutputStream().close();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
@@ -150,7 +139,15 @@ public final class MotoServer implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        delete(log);
+    }
+
+    /** A server that stops on its own leaves every request failing: say why, once. */
+    private void reportAnUnexpectedStop() {
+        if (!closing) {
+            PrintStream err = System.err;
+            err.println("error: the local AWS (moto) stopped unexpectedly, exit " + process.exitValue() + ": "
+                    + stderr.lastLine("it said nothing"));
+        }
     }
 
     private static String firstLine(Process process) {
@@ -172,45 +169,75 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    private static int waitForExit(Process process) {
+    private static int waitFor(Process process) {
         try {
-            process.waitFor(10, TimeUnit.SECONDS);
-            return process.isAlive() ? -1 : process.exitValue();
+            return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
         }
     }
 
-    /** The last line serve.py or moto wrote on stderr: the reason it stopped. */
-    private static String lastLine(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                    .filter(line -> !line.isBlank()).toList();
-            return lines.isEmpty() ? "it printed nothing" : lines.get(lines.size() - 1).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** moto may print on stdout now and then; a full pipe would stall it. */
     private static void drain(InputStream output) {
-        Thread drain = new Thread(() -> {
+        daemon("moto-stdout", () -> {
             try (output) {
                 output.transferTo(OutputStream.nullOutputStream());
             } catch (IOException ended) {
                 // the process is gone
             }
-        }, "moto-stdout");
-        drain.setDaemon(true);
-        drain.start();
+        });
     }
 
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a temporary file; the system cleans its temp folder
+    private static void daemon(String name, Runnable work) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The last lines serve.py or moto wrote on stderr, read as they come so the pipe never fills. */
+    private static final class StderrTail {
+        private static final int KEPT = 20;
+        private final Deque<String> lines = new ArrayDeque<>();
+        private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        static StderrTail follow(InputStream stderr) {
+            StderrTail tail = new StderrTail();
+            daemon("moto-stderr", () -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        tail.add(line);
+                    }
+                } catch (IOException ended) {
+                    // the process is gone
+                } finally {
+                    tail.ended.complete(null);
+                }
+            });
+            return tail;
+        }
+
+        private synchronized void add(String line) {
+            if (!line.isBlank()) {
+                lines.addLast(line.strip());
+                if (lines.size() > KEPT) {
+                    lines.removeFirst();
+                }
+            }
+        }
+
+        /** The last line, once the process has closed stderr (or after a short wait), else {@code otherwise}. */
+        String lastLine(String otherwise) {
+            try {
+                ended.get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // still running: what it said so far
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                return lines.isEmpty() ? otherwise : lines.getLast();
+            }
         }
     }
 }

@@ -84,6 +84,11 @@ public final class TemplateModel {
     private static final String QUEUE_TYPE = "AWS::SQS::Queue";
     private static final String FUNCTION_TYPE = "AWS::Serverless::Function";
 
+    /** What SQS takes at CreateQueue and the template may set as plain values. */
+    private static final List<String> QUEUE_ATTRIBUTES = List.of("FifoQueue", "ContentBasedDeduplication",
+            "DeduplicationScope", "FifoThroughputLimit", "VisibilityTimeout", "MessageRetentionPeriod",
+            "DelaySeconds", "MaximumMessageSize", "ReceiveMessageWaitTimeSeconds");
+
     private final Path file;
     private final JsonNode root;
 
@@ -232,11 +237,6 @@ public final class TemplateModel {
         return new QueueDefinition(id, fifo ? id + ".fifo" : id, Map.copyOf(attributes), deadLetterQueueId,
                 deadLetterQueueId == null ? 0 : maxReceiveCount(id));
     }
-
-    /** What SQS takes at CreateQueue and the template may set as plain values. */
-    private static final List<String> QUEUE_ATTRIBUTES = List.of("FifoQueue", "ContentBasedDeduplication",
-            "DeduplicationScope", "FifoThroughputLimit", "VisibilityTimeout", "MessageRetentionPeriod",
-            "DelaySeconds", "MaximumMessageSize", "ReceiveMessageWaitTimeSeconds");
 
     /** Every function, in template order. */
     public Map<String, FunctionDefinition> functions() {

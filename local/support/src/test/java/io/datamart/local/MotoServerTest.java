@@ -1,13 +1,14 @@
 package io.datamart.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -33,6 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** local/moto/serve.py through MotoServer: one request at a time, kept data, and never left running. */
 class MotoServerTest {
+    /** What serve.py says where moto cannot be imported. */
+    private static final String INSTALL_HINT = "moto is not installed: pip install 'moto[server]' (moto 5.x, Python 3)";
     private static final CreateTableRequest COUNTERS = CreateTableRequest.builder().tableName("counters")
             .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
                     .attributeType(ScalarAttributeType.S).build())
@@ -80,6 +87,19 @@ class MotoServerTest {
             }
             threads.shutdown();
             assertEquals("1000", counter(aws.dynamoDb()));
+        }
+    }
+
+    @Test
+    void answersEveryRegionFromTheSameTables() {
+        try (LocalAws aws = LocalAws.start(null, 0);
+             DynamoDbClient ireland = DynamoDbClient.builder().endpointOverride(aws.endpoint())
+                     .region(Region.EU_WEST_1).httpClient(UrlConnectionHttpClient.create())
+                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                     .build()) {
+            ireland.createTable(COUNTERS);
+            add(ireland, 4);
+            assertEquals("4", counter(aws.dynamoDb()), "a us-east-1 client sees the table made through eu-west-1");
         }
     }
 
@@ -156,10 +176,54 @@ class MotoServerTest {
     @Test
     void saysInOneLineHowToInstallMotoWhereItIsMissing() {
         // -S: no site-packages, so this Python cannot import moto.
+        List<String> pythonWithoutMoto = List.of("python3", "-S");
         MotoServer.UnavailableException missing = assertThrows(MotoServer.UnavailableException.class,
-                () -> MotoServer.start(List.of("python3", "-S"), null, 0));
-        assertEquals(MotoServer.INSTALL_HINT, missing.getMessage());
+                () -> MotoServer.start(pythonWithoutMoto, null, 0));
+        assertEquals(INSTALL_HINT, missing.getMessage());
         assertEquals(0, missing.getStackTrace().length, "a line, not a stack trace");
-        assertFalse(missing.getMessage().contains("\n"));
+        assertEquals(Optional.of(INSTALL_HINT), MotoServer.missing(pythonWithoutMoto));
+        assertEquals(Optional.empty(), MotoServer.missing(), "this machine has moto");
+    }
+
+    @Test
+    void saysInOneLineThatThePortIsTakenAndLeavesTheDataFolderAsItWas(@TempDir Path dataDir) throws IOException {
+        Path journal = dataDir.resolve("dynamodb-journal.jsonl");
+        Files.writeString(journal, "{\"region\": \"us-east-1\", \"target\": \"ListTables\", \"body\": \"{}\"}\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            MotoServer.UnavailableException refused = assertThrows(MotoServer.UnavailableException.class,
+                    () -> MotoServer.start(dataDir, taken.getLocalPort()));
+            assertEquals("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": the port is in use or not allowed",
+                    refused.getMessage());
+        }
+        assertEquals(1, Files.readAllLines(journal).size(), "not replayed nor rewritten");
+    }
+
+    @Test
+    void refusesADataFolderAnotherServerUses(@TempDir Path dataDir) {
+        try (MotoServer first = MotoServer.start(dataDir, 0)) {
+            MotoServer.UnavailableException refused = assertThrows(MotoServer.UnavailableException.class,
+                    () -> MotoServer.start(dataDir, 0));
+            assertTrue(refused.getMessage().startsWith("the data folder " + dataDir.toAbsolutePath() + " is in use"),
+                    refused.getMessage());
+        }
+        MotoServer.start(dataDir, 0).close(); // free again once the first has stopped
+    }
+
+    @Test
+    void refusesToStartOnAJournalDamagedBeforeItsLastLine(@TempDir Path dataDir) throws IOException {
+        try (LocalAws aws = LocalAws.start(dataDir, 0)) {
+            aws.createTables(List.of(COUNTERS));
+            add(aws.dynamoDb(), 3);
+        }
+        Path journal = dataDir.resolve("dynamodb-journal.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(journal));
+        lines.add(0, "{\"region\": \"us-east-1\", \"targ");
+        Files.write(journal, lines);
+
+        MotoServer.UnavailableException refused = assertThrows(MotoServer.UnavailableException.class,
+                () -> MotoServer.start(dataDir, 0));
+        assertEquals(journal.toAbsolutePath() + ": line 1 is damaged; move the file away to start empty",
+                refused.getMessage());
+        assertEquals(lines, Files.readAllLines(journal), "nothing after the damage is thrown away");
     }
 }

@@ -120,7 +120,11 @@ class ForwardProvisioningEventsHandlerTest {
     @Test
     void throwsWhenTheQueueCannotBeReachedSoLambdaRetries() {
         queue.delete(); // the emulator's own failure: SendMessage to a queue that is gone
-        assertThrows(QueueDoesNotExistException.class, () -> run(fresh(EventFiles.in("forward").get(0))));
+        try {
+            assertThrows(QueueDoesNotExistException.class, () -> run(fresh(EventFiles.in("forward").get(0))));
+        } finally {
+            queue.fresh(); // made again for the tests after this one
+        }
     }
 
     @Test

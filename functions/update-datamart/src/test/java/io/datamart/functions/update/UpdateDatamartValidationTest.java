@@ -181,7 +181,7 @@ class UpdateDatamartValidationTest {
             Map<String, AttributeValue> before = function.db().rawDatamart(DEMO_ORG, "sales-analytics");
             ObjectNode body = bigRelationships(kilobytes);
             // Too large only beside the kept table list, so only DynamoDB can tell; its answer
-            // is injected (Failures.itemSizeToUpdateExceeded says why).
+            // is injected (Failures.itemSizeToUpdateExceeded says why moto's is not used).
             function.dynamoDb().fail(Operation.UPDATE_ITEM, 1, Failures::itemSizeToUpdateExceeded);
             int updatesSent = function.dynamoDb().calls(Operation.UPDATE_ITEM);
 

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,7 +122,7 @@ public final class LocalEnvironment implements AutoCloseable {
     }
 
     private Map<String, String> environment(FunctionDefinition definition) {
-        Map<String, String> environment = new LinkedHashMap<>(definition.environment());
+        Map<String, String> environment = aws.withQueueUrls(definition.environment());
         String endpoint = aws.endpoint().toString();
         environment.put(DynamoDbClients.ENDPOINT_VARIABLE, endpoint);
         environment.put(EventBridgePublisher.ENDPOINT_VARIABLE, endpoint);
@@ -140,9 +139,25 @@ public final class LocalEnvironment implements AutoCloseable {
         return TableNames.fromEnvironment(any.environment());
     }
 
+    /**
+     * Delivers what is still pending (the queues and the bus are not kept across runs),
+     * then stops the functions and the local AWS.
+     */
     @Override
     public void close() {
-        pollers.forEach(ScheduledExecutorService::shutdownNow);
+        for (ScheduledExecutorService poller : pollers) {
+            poller.shutdown();
+            try {
+                poller.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            events.drain();
+        } catch (RuntimeException failure) {
+            logs.println("local events: not delivered before stopping: " + failure);
+        }
         functions.values().forEach(LocalFunction::close);
         aws.close();
     }

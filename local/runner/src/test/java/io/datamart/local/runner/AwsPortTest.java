@@ -61,7 +61,8 @@ class AwsPortTest {
             String said = err.toString(StandardCharsets.UTF_8);
             assertEquals(LocalCli.CONFIGURATION_ERROR, exit, said);
             assertEquals(1, said.lines().count(), said);
-            assertTrue(said.contains("Port " + taken.getLocalPort() + " is in use"), said);
+            assertEquals("error: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": the port is in use or not allowed\n", said);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.datamart.local.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.datamart.local.MotoServer;
 import io.datamart.local.ProjectFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,7 @@ class MissingMotoTest {
         process.waitFor(60, TimeUnit.SECONDS);
 
         assertEquals(2, process.exitValue(), stderr);
-        assertEquals("error: " + MotoServer.INSTALL_HINT + "\n", stderr);
+        assertEquals("error: moto is not installed: pip install 'moto[server]' (moto 5.x, Python 3)\n", stderr);
         assertEquals("", stdout);
     }
 }
