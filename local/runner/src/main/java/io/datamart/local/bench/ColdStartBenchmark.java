@@ -2,6 +2,7 @@ package io.datamart.local.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.Json;
+import io.datamart.local.LocalAws;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import io.datamart.local.TemplateModel.FunctionDefinition;
@@ -47,7 +48,7 @@ public final class ColdStartBenchmark {
             Map<String, String> variables = new HashMap<>(create.environment());
             String templateOptions = variables.remove("JAVA_TOOL_OPTIONS");
             variables.put("DYNAMODB_ENDPOINT", environment.aws().endpoint().toString());
-            variables.put("AWS_REGION", "us-east-1");
+            variables.put("AWS_REGION", LocalAws.REGION.id());
             String handler = create.handler().split("::")[0];
             ObjectNode event = (ObjectNode) Json.MAPPER.readTree(root.resolve("events/create/http-api.json").toFile());
             ObjectNode body = (ObjectNode) Json.MAPPER.readTree(event.path("body").asText());

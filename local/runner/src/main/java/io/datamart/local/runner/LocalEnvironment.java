@@ -127,7 +127,7 @@ public final class LocalEnvironment implements AutoCloseable {
         environment.put(DynamoDbClients.ENDPOINT_VARIABLE, endpoint);
         environment.put(EventBridgePublisher.ENDPOINT_VARIABLE, endpoint);
         environment.put(ProvisioningForwarder.ENDPOINT_VARIABLE, endpoint);
-        environment.put("AWS_REGION", "us-east-1");
+        environment.put("AWS_REGION", LocalAws.REGION.id());
         environment.put("AWS_LAMBDA_FUNCTION_NAME", definition.logicalId());
         return environment;
     }
