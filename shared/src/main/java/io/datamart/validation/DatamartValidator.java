@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  */
 public final class DatamartValidator {
     public static final int MAX_NAME_LENGTH = 255;
+    /**
+     * The longest name any of the usual databases takes for a table, column, schema or
+     * database (SQL Server and Oracle: 128; PostgreSQL and MySQL take fewer).
+     */
+    public static final int MAX_IDENTIFIER_LENGTH = 128;
 
     private static final Set<String> CREATE_FIELDS =
             fields("name", "datasourceName", "tableList", "tenancySettings", "relationships");
@@ -139,6 +144,42 @@ public final class DatamartValidator {
         }
     }
 
+    /**
+     * A name that reaches SQL as an identifier (a table, column, schema or database name,
+     * an alias, a relationship's name): one grammar for all of them, wide enough for real
+     * schemas (spaces, Unicode and punctuation are fine: the query builder quotes every
+     * identifier) and refusing what no database takes: a blank name, more than
+     * {@value #MAX_IDENTIFIER_LENGTH} characters, control characters (NUL among them).
+     */
+    private static String identifier(ObjectFields object, String field, boolean required) {
+        String name = required ? object.requiredString(field) : object.optionalString(field);
+        if (name == null) {
+            return null;
+        }
+        String path = object.path(field);
+        if (Strings.isBlank(name)) {
+            object.violations().add(path, "must not be empty or blank: it is a name");
+        }
+        int length = name.codePointCount(0, name.length());
+        if (length > MAX_IDENTIFIER_LENGTH) {
+            object.violations().add(path, "must be at most " + MAX_IDENTIFIER_LENGTH
+                    + " characters, not " + length + ": no database takes a longer name");
+        }
+        if (Strings.hasControlCharacter(name)) {
+            object.violations().add(path, "must not contain control characters: no database takes them in a name");
+        }
+        return name;
+    }
+
+    /** Text shown to people, never part of a query: any characters but control characters. */
+    private static String displayText(ObjectFields object, String field) {
+        String text = object.optionalString(field);
+        if (text != null && Strings.hasControlCharacter(text)) {
+            object.violations().add(object.path(field), "must not contain control characters");
+        }
+        return text;
+    }
+
     private static List<Table> tableList(List<JsonNode> elements, String path, Violations violations) {
         if (elements == null) {
             return null;
@@ -182,10 +223,10 @@ public final class DatamartValidator {
         if (table == null) {
             return null;
         }
-        String name = table.requiredString("name");
-        String schemaName = table.optionalString("schemaName");
-        String clientColumn = table.optionalString("clientColumn");
-        String label = table.optionalString("label");
+        String name = identifier(table, "name", true);
+        String schemaName = identifier(table, "schemaName", false);
+        String clientColumn = identifier(table, "clientColumn", false);
+        String label = displayText(table, "label");
         String indexPattern = table.optionalString("indexPattern");
         if (indexPattern != null) {
             checkIndexPattern(table.path("indexPattern"), indexPattern, violations);
@@ -235,9 +276,9 @@ public final class DatamartValidator {
         if (column == null) {
             return null;
         }
-        String name = column.requiredString("name");
-        String alias = column.optionalString("alias");
-        String label = column.optionalString("label");
+        String name = identifier(column, "name", true);
+        String alias = identifier(column, "alias", false);
+        String label = displayText(column, "label");
         Boolean isHide = column.optionalBoolean("isHide");
         Boolean isCustomColumn = column.optionalBoolean("isCustomColumn");
         String sql;
@@ -280,17 +321,16 @@ public final class DatamartValidator {
         ClientColumnType clientColumnType = table
                 ? tenancy.requiredEnum("clientColumnType", ClientColumnType.values())
                 : tenancy.optionalEnum("clientColumnType", ClientColumnType.values());
-        String schemaName = tableTenancyString(tenancy, "schemaName", table);
-        String tableName = tableTenancyString(tenancy, "tableName", table);
-        String clientNameColumn = tableTenancyString(tenancy, "tableClientNameColumn", table);
-        String primaryKeyColumn = tableTenancyString(tenancy, "tablePrimaryKeyColumn", table);
+        String schemaName = identifier(tenancy, "schemaName", table);
+        String tableName = identifier(tenancy, "tableName", table);
+        String clientNameColumn = identifier(tenancy, "tableClientNameColumn", table);
+        String primaryKeyColumn = identifier(tenancy, "tablePrimaryKeyColumn", table);
         String primaryDatabase = tenancy.nullableString("primaryDatabase");
+        if (primaryDatabase != null) {
+            identifier(tenancy, "primaryDatabase", false);
+        }
         return TenancySettings.of(level, clientColumnType, schemaName, tableName, clientNameColumn,
                 primaryKeyColumn, primaryDatabase);
-    }
-
-    private static String tableTenancyString(ObjectFields tenancy, String field, boolean required) {
-        return required ? tenancy.requiredString(field) : tenancy.optionalString(field);
     }
 
     private static List<Relationship> relationships(List<JsonNode> elements, String path, Violations violations) {
@@ -305,11 +345,11 @@ public final class DatamartValidator {
                 continue;
             }
             relationships.add(new Relationship(
-                    relationship.requiredString("parentTableName"),
-                    relationship.requiredString("parentColumnName"),
-                    relationship.requiredString("childTableName"),
-                    relationship.requiredString("childColumnName"),
-                    relationship.requiredString("relationshipName"),
+                    identifier(relationship, "parentTableName", true),
+                    identifier(relationship, "parentColumnName", true),
+                    identifier(relationship, "childTableName", true),
+                    identifier(relationship, "childColumnName", true),
+                    identifier(relationship, "relationshipName", true),
                     relationship.nullableEnum("cardinality", Cardinality.values()),
                     relationship.nullableEnum("join", JoinType.values())));
         }

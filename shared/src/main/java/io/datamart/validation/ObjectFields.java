@@ -47,6 +47,10 @@ final class ObjectFields {
         return JsonPaths.field(path, field);
     }
 
+    Violations violations() {
+        return violations;
+    }
+
     boolean has(String field) {
         return node.has(field);
     }

@@ -5,17 +5,22 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
+import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JdbcNamedParameter;
 import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.NumericBind;
 import net.sf.jsqlparser.expression.TrimFunction;
 import net.sf.jsqlparser.expression.UserVariable;
 import net.sf.jsqlparser.expression.VariableAssignment;
+import net.sf.jsqlparser.expression.WindowElement;
+import net.sf.jsqlparser.expression.WindowOffset;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.parser.CCJSqlParser;
@@ -24,6 +29,7 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.parser.Token;
 import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.piped.FromQuery;
 import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
@@ -52,7 +58,7 @@ final class SqlExpressionCheck {
             "concat", "concat_ws", "upper", "lower", "initcap", "trim", "ltrim", "rtrim", "btrim", "substring",
             "substr", "left", "right", "length", "len", "char_length", "character_length", "octet_length",
             "replace", "translate", "lpad", "rpad", "position", "strpos", "instr", "charindex", "locate",
-            "split_part", "reverse", "repeat", "format", "md5", "sha1", "sha2", "ascii", "chr", "char",
+            "split_part", "reverse", "repeat", "md5", "sha1", "sha2", "ascii", "chr", "char",
             "starts_with", "ends_with", "contains", "regexp_replace", "regexp_substr", "regexp_like",
             "regexp_matches", "to_hex", "quote_ident", "string_agg", "listagg", "group_concat", "array_agg",
             // dates and times
@@ -76,6 +82,44 @@ final class SqlExpressionCheck {
             "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
             "first_value", "last_value", "nth_value");
 
+    /**
+     * Functions whose result can be far longer than their input. Their length argument
+     * must be a small literal, and none may sit inside another, so that an expression can
+     * never ask the database for a string of gigabytes ({@code repeat('x', 1000000000)},
+     * or {@code replace} over {@code replace}). PostgreSQL's {@code format}, whose widths
+     * build strings just as large, is not on the allowlist at all.
+     */
+    private static final Set<String> EXPANDING_FUNCTIONS = Set.of("repeat", "lpad", "rpad", "replace",
+            "regexp_replace");
+    /** The position of the length argument of the expanding functions that take one. */
+    private static final java.util.Map<String, Integer> LENGTH_ARGUMENT = java.util.Map.of(
+            "repeat", 1, "lpad", 1, "rpad", 1);
+    /** The largest length a string builder may be asked for. */
+    static final int MAX_BUILT_LENGTH = 1000;
+
+    /**
+     * The types a value may be cast to: plain scalar types, written as the usual dialects
+     * write them (arguments such as {@code varchar(10)} aside). Not PostgreSQL's catalog
+     * types ({@code ::regclass}, {@code ::regproc}, {@code ::regtype}), whose casts look
+     * objects up in the system catalog, nor arrays, rows or user-defined types.
+     */
+    private static final Set<String> CAST_TYPES = Set.of("smallint", "integer", "int", "int2", "int4", "int8",
+            "bigint", "tinyint", "mediumint", "decimal", "dec", "numeric", "number", "real", "float", "float4",
+            "float8", "double", "double precision", "money", "boolean", "bool", "bit", "char", "character", "nchar",
+            "varchar", "varchar2", "nvarchar", "nvarchar2", "character varying", "national character varying",
+            "text", "ntext", "string", "clob", "date", "time", "timetz", "timestamp", "timestamptz", "datetime",
+            "datetime2", "smalldatetime", "datetimeoffset", "interval", "time with time zone",
+            "time without time zone", "timestamp with time zone", "timestamp without time zone",
+            "timestamp with local time zone", "signed", "unsigned", "signed integer", "unsigned integer", "uuid",
+            "json", "jsonb");
+
+    /**
+     * The stack the parser and the tree walk get, whatever thread calls: with at most
+     * {@link SqlLexicalCheck#MAX_TOKENS} tokens nested at most {@link SqlLexicalCheck#MAX_NESTING}
+     * deep, what is accepted or refused does not depend on where the check runs.
+     */
+    static final long STACK_BYTES = 4L * 1024 * 1024;
+
     /** Names the parser may read as columns that are in fact values every database knows. */
     private static final Set<String> BUILT_IN_VALUES = Set.of("TRUE", "FALSE", "NULL", "UNKNOWN", "CURRENT_DATE",
             "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "CURRENT_USER", "SESSION_USER",
@@ -85,6 +129,23 @@ final class SqlExpressionCheck {
     }
 
     static List<String> problems(String sql, Set<String> tableColumns) {
+        List<List<String>> answer = new ArrayList<>(1);
+        Thread check = Thread.ofPlatform().name("custom-column-sql").stackSize(STACK_BYTES)
+                .unstarted(() -> answer.add(check(sql, tableColumns)));
+        check.start();
+        try {
+            check.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking a custom column's sql", e);
+        }
+        if (answer.isEmpty()) {
+            throw new IllegalStateException("the check of a custom column's sql failed; see the log");
+        }
+        return answer.get(0);
+    }
+
+    private static List<String> check(String sql, Set<String> tableColumns) {
         try {
             Walk walk = new Walk(tableColumns);
             parse(sql).accept(walk, null);
@@ -92,7 +153,7 @@ final class SqlExpressionCheck {
         } catch (Unreadable e) {
             return List.of("is not a valid SQL expression: " + e.getMessage());
         } catch (StackOverflowError e) {
-            // SqlLexicalCheck limits nesting well below this; the catch is the last line of defence.
+            // The token and nesting limits keep well below this; the catch is the last line of defence.
             return List.of("is nested too deeply to be checked");
         }
     }
@@ -223,18 +284,57 @@ final class SqlExpressionCheck {
             return null;
         }
 
-        @Override
-        public <S> Void visit(Function function, S context) {
-            List<String> name = function.getMultipartName();
+        /** How many expanding functions enclose the part being walked. */
+        private int expanding;
+
+        /** The function's own name, checked against the allowlist; {@code name} as the parser split it. */
+        private String allowedName(List<String> name, String written) {
             if (name != null && name.size() > 1) {
-                problems.add("must not call a function of another schema ('"
-                        + Strings.quotable(function.getName(), 64) + "')");
+                problems.add("must not call a function of another schema ('" + Strings.quotable(written, 64) + "')");
             }
             String base = name == null || name.isEmpty() ? "" : unquote(name.get(name.size() - 1));
             if (!ALLOWED_FUNCTIONS.contains(base.toLowerCase(Locale.ROOT))) {
                 problems.add("must not call '" + Strings.quotable(base, 64) + "': only common number, string, "
                         + "date, conditional, aggregate and window functions are allowed");
             }
+            return base;
+        }
+
+        /** An expanding function's limits: no other one inside it, and a small literal length. */
+        private void checkExpanding(String base, ExpressionList<?> parameters) {
+            String lower = base.toLowerCase(Locale.ROOT);
+            if (!EXPANDING_FUNCTIONS.contains(lower)) {
+                return;
+            }
+            if (expanding > 0) {
+                problems.add("must not put '" + lower + "' inside another of repeat, lpad, rpad, replace and "
+                        + "regexp_replace: together they could build strings of any size");
+            }
+            Integer lengthAt = LENGTH_ARGUMENT.get(lower);
+            if (lengthAt != null) {
+                Expression length = parameters == null || parameters.size() <= lengthAt ? null
+                        : parameters.get(lengthAt);
+                if (!(length instanceof LongValue value) || value.getValue() < 0
+                        || value.getValue() > MAX_BUILT_LENGTH) {
+                    problems.add("must give " + lower + " a length that is a whole number from 0 to "
+                            + MAX_BUILT_LENGTH + ", written as a number, not '"
+                            + Strings.quotable(String.valueOf(length), 40) + "'");
+                }
+            }
+        }
+
+        @Override
+        public <S> Void visit(Function function, S context) {
+            String base = allowedName(function.getMultipartName(), function.getName());
+            checkExpanding(base, function.getParameters());
+            boolean expands = EXPANDING_FUNCTIONS.contains(base.toLowerCase(Locale.ROOT));
+            expanding += expands ? 1 : 0;
+            walkFunction(function, base, context);
+            expanding -= expands ? 1 : 0;
+            return null;
+        }
+
+        private <S> void walkFunction(Function function, String base, S context) {
             // All parts, not super.visit: the adapter skips keyword arguments such as SUBSTRING's
             // FROM and FOR, and COUNT(*)'s star is the one '*' that is allowed.
             ExpressionList<?> parameters = function.getParameters();
@@ -259,6 +359,65 @@ final class SqlExpressionCheck {
             if (function.getHavingClause() != null) {
                 visitPart(function.getHavingClause().getExpression(), context);
             }
+        }
+
+        /**
+         * A window function, {@code f(...) OVER (...)}: the parser keeps its name apart from
+         * ordinary calls, so the allowlist is applied here too, and every part is walked.
+         */
+        @Override
+        public <S> Void visit(AnalyticExpression analytic, S context) {
+            String base = allowedName(List.of(analytic.getName()), analytic.getName());
+            boolean countAll = base.equalsIgnoreCase("COUNT") && (analytic.isAllColumns()
+                    || (analytic.getExpression() != null && analytic.getExpression().getClass() == AllColumns.class));
+            if (!countAll) {
+                visitPart(analytic.getExpression(), context);
+            }
+            visitPart(analytic.getOffset(), context);
+            visitPart(analytic.getDefaultValue(), context);
+            visitPart(analytic.getKeep(), context);
+            visitPart(analytic.getFilterExpression(), context);
+            visitAll(analytic.getPartitionExpressionList(), context);
+            for (List<OrderByElement> elements : java.util.Arrays.asList(analytic.getOrderByElements(),
+                    analytic.getFuncOrderBy())) {
+                if (elements != null) {
+                    elements.forEach(element -> visitPart(element.getExpression(), context));
+                }
+            }
+            WindowElement window = analytic.getWindowElement();
+            if (window != null) {
+                for (WindowOffset offset : new WindowOffset[] {window.getOffset(),
+                    window.getRange() == null ? null : window.getRange().getStart(),
+                    window.getRange() == null ? null : window.getRange().getEnd()}) {
+                    if (offset != null) {
+                        visitPart(offset.getExpression(), context);
+                    }
+                }
+            }
+            if (analytic.getKeywordArguments() != null) {
+                analytic.getKeywordArguments().forEach(argument -> visitPart(argument.getExpression(), context));
+            }
+            if (analytic.getHavingClause() != null) {
+                visitPart(analytic.getHavingClause().getExpression(), context);
+            }
+            return null;
+        }
+
+        /** A cast, {@code CAST(x AS t)} or {@code x::t}: only to a plain scalar type. */
+        @Override
+        public <S> Void visit(CastExpression cast, S context) {
+            ColDataType type = cast.getColDataType();
+            // "varchar (10)", "numeric (10, 2)": the type without its arguments.
+            String name = type == null || type.getDataType() == null ? ""
+                    : unquote(type.getDataType().replaceFirst("\\(.*$", "").strip()).replaceAll("\\s+", " ")
+                            .toLowerCase(Locale.ROOT);
+            boolean array = type != null && type.getArrayData() != null && !type.getArrayData().isEmpty();
+            boolean row = cast.getColumnDefinitions() != null && !cast.getColumnDefinitions().isEmpty();
+            if (!CAST_TYPES.contains(name) || array || row) {
+                problems.add("must not cast to '" + Strings.quotable(name, 64) + "': only plain number, text, "
+                        + "boolean, date and time types are allowed");
+            }
+            visitPart(cast.getLeftExpression(), context);
             return null;
         }
 

@@ -8,16 +8,27 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A lexical look at a custom column's sql, before any parser sees it. It knows only the
- * quoting that every SQL dialect reads alike: {@code '...'} with {@code ''} inside, and
- * {@code "..."} with {@code ""} inside. Everything else counts as outside a literal, so a
- * comment, a {@code ;} or a statement keyword that some database would see is found even
- * where JSqlParser, or another database, reads the text differently: inside
- * {@code `backticks`}, {@code $$dollar quotes$$} or Oracle's {@code q'[...]'}.
+ * A lexical look at a custom column's sql, before any parser sees it. It allows only the
+ * quoting that every SQL dialect ends at the same place: {@code '...'} with {@code ''}
+ * inside, and {@code "..."} with {@code ""} inside (a string in MySQL, a name elsewhere:
+ * either way nothing inside runs), a backslash before a quote being refused elsewhere.
+ * Every other quoting form is refused outright, because some database would read the
+ * text after it differently from JSqlParser and from the others: SQL Server's
+ * {@code [names]}, MySQL's {@code `names`}, PostgreSQL's {@code $$dollar quotes$$} and
+ * Oracle's {@code q'[...]'}. Outside the two quotes, a comment, a {@code ;} or a
+ * statement keyword that some database would see is found.
  */
 final class SqlLexicalCheck {
     /** Deeper than any real expression, and well inside what the parser's recursion survives. */
     static final int MAX_NESTING = 32;
+    /**
+     * Words, numbers, literals and punctuation: longer than any real expression, and short
+     * enough that a flat chain of operators ({@code a + a + ...}), which the parser and the
+     * tree walk follow one level per operator, fits the stack {@link SqlExpressionCheck}
+     * gives them. A limit the length (4000 characters) would not set by itself: at two
+     * characters a token a chain holds 2000.
+     */
+    static final int MAX_TOKENS = 1000;
 
     /** Words that begin or join statements; none of them belongs in a scalar expression. */
     private static final Set<String> STATEMENT_WORDS = Set.of("INSERT", "UPDATE", "DELETE", "DROP", "ALTER",
@@ -32,6 +43,7 @@ final class SqlLexicalCheck {
     private boolean subquery;
     private int depth;
     private int maxDepth;
+    private int tokens;
 
     private SqlLexicalCheck(String sql) {
         this.sql = sql;
@@ -49,6 +61,9 @@ final class SqlLexicalCheck {
             char c = sql.charAt(i);
             char next = i + 1 < sql.length() ? sql.charAt(i + 1) : 0;
             int codePoint = sql.codePointAt(i);
+            if (!Character.isWhitespace(codePoint)) {
+                tokens++;
+            }
             if (c == '\'' || c == '"') {
                 int close = closingQuote(i);
                 if (close < 0) {
@@ -79,14 +94,18 @@ final class SqlLexicalCheck {
                         + "or a dollar-quoted string ($$...$$) in some databases");
                 case '@' -> problems.add("must not contain '@': it marks a variable in some databases");
                 case '\\' -> problems.add("must not contain a backslash outside a string literal");
+                case '[', ']' -> problems.add("must not contain '[' or ']': SQL Server reads them as quotes around "
+                        + "a name, other databases as an array index, so the expression would end elsewhere");
+                case '`' -> problems.add("must not contain '`': MySQL reads it as a quote around a name, other "
+                        + "databases do not, so the expression would end elsewhere");
                 case ':' -> {
                     boolean cast = next == ':' || (i > 0 && sql.charAt(i - 1) == ':');
                     if (!cast && (Character.isLetter(next) || next == '_')) {
                         problems.add("must not contain named parameters (':name')");
                     }
                 }
-                case '(', '[' -> open();
-                case ')', ']' -> close();
+                case '(' -> open();
+                case ')' -> close();
                 default -> {
                     // Operators, white space and other characters are for the parser to judge.
                 }
@@ -184,6 +203,9 @@ final class SqlLexicalCheck {
         }
         if (maxDepth > MAX_NESTING) {
             result.add("must not nest parentheses or CASE more than " + MAX_NESTING + " levels deep");
+        }
+        if (tokens > MAX_TOKENS) {
+            result.add("must have at most " + MAX_TOKENS + " words, numbers, literals and operators, not " + tokens);
         }
         return result;
     }

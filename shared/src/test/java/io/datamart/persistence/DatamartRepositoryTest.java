@@ -62,11 +62,11 @@ class DatamartRepositoryTest {
                   "name": "events",
                   "schemaName": "analytics",
                   "clientColumn": "tenant",
-                  "label": "  Événements « bruts » \\"quoted\\" \\\\ back\\tslash  ",
+                  "label": "  Événements « bruts » \\"quoted\\" \\\\ back\\\\slash  ",
                   "indexPattern": "events-*",
                   "isHide": true,
                   "columns": [
-                    {"name": "id", "alias": "", "label": "", "isHide": true, "isCustomColumn": false,
+                    {"name": "id", "alias": " id · ☃ ", "label": "", "isHide": true, "isCustomColumn": false,
                      "isAggregate": false, "isApplyTimezone": true},
                     {"name": "total", "isCustomColumn": true, "sql": "SUM(amount)\\n  || ' 合計'", "isAggregate": true,
                      "isApplyTimezone": false},
@@ -180,7 +180,8 @@ class DatamartRepositoryTest {
         repository.create(ORG, accepted);
         DatamartDefinition read = stored(ORG, "Ventes été 2026 😀").definition();
         assertEquals(accepted, read);
-        assertEquals("", read.tableList().get(0).columns().get(0).alias(), "an empty string stays empty");
+        assertEquals("", read.tableList().get(0).columns().get(0).label(), "an empty string stays empty");
+        assertEquals(" id · ☃ ", read.tableList().get(0).columns().get(0).alias(), "a name is kept as sent");
         assertNull(read.relationships().get(1).cardinality());
         assertNull(read.relationships().get(2).join());
     }

@@ -192,6 +192,39 @@ class CustomColumnSqlTest {
                 Arguments.of("(".repeat(40) + "1" + ")".repeat(40), "more than 32 levels deep"),
                 Arguments.of("CASE WHEN a THEN ".repeat(40) + "1" + " END".repeat(40), "more than 32 levels deep"),
                 Arguments.of("f(".repeat(1300) + "1" + ")".repeat(1300), "more than 32 levels deep"),
+                // Quoting some database reads differently from the parser: the text after it would
+                // be a second statement there (SQL Server reads [ ' ] as a quoted name).
+                Arguments.of("quantity['] FROM orders; DROP TABLE orders; --']", "'[' or ']'"),
+                Arguments.of("[quantity]", "'[' or ']'"),
+                Arguments.of("quantity[1]", "'[' or ']'"),
+                Arguments.of("ARRAY[1, 2]", "'[' or ']'"),
+                Arguments.of("CONCAT(`x'`, ' FROM t; DROP TABLE t; --')", "'`'"),
+                Arguments.of("`quantity`", "'`'"),
+                Arguments.of("E'it\\'s' || '; DROP TABLE t; --'", "backslash before a quote"),
+                // Casts that look objects up in the system catalog, or to anything but a plain type
+                Arguments.of("'pg_authid'::regclass", "must not cast to 'regclass'"),
+                Arguments.of("CAST('pg_sleep' AS regproc)", "must not cast to 'regproc'"),
+                Arguments.of("quantity::regtype", "must not cast to 'regtype'"),
+                Arguments.of("CAST(status AS pg_catalog.regclass)", "must not cast to 'pg_catalog.regclass'"),
+                Arguments.of("status::\"regnamespace\"", "must not cast to 'regnamespace'"),
+                Arguments.of("TRY_CAST(status AS regclass)", "must not cast to 'regclass'"),
+                Arguments.of("CAST(status AS my_enum)", "must not cast to 'my_enum'"),
+                // Strings of any size
+                Arguments.of("repeat('x', 1000000000)", "repeat a length that is a whole number from 0 to 1000"),
+                Arguments.of("lpad('x', 2147483647, 'y')", "lpad a length that is a whole number from 0 to 1000"),
+                Arguments.of("rpad(status, quantity, 'x')", "rpad a length that is a whole number"),
+                Arguments.of("repeat(status, 1001)", "repeat a length"),
+                Arguments.of("replace(replace(status, 'a', 'aaaa'), 'a', 'aaaa')", "must not put 'replace' inside"),
+                Arguments.of("regexp_replace(repeat('ab', 1000), 'a', 'aaaa')", "must not put 'repeat' inside"),
+                Arguments.of("format('%1000000000s', 'x')", "must not call 'format'"),
+                // Window functions go through the allowlist like any call
+                Arguments.of("pg_sleep(10) OVER ()", "must not call 'pg_sleep'"),
+                Arguments.of("dblink_exec('host=evil', 'DROP TABLE t') OVER (PARTITION BY status)",
+                        "must not call 'dblink_exec'"),
+                Arguments.of("SUM(amount) OVER (ORDER BY order_date ROWS BETWEEN pg_sleep(1) PRECEDING AND "
+                        + "CURRENT ROW)", "must not call 'pg_sleep'"),
+                // Longer than the parser's stack may follow, whichever thread checks it
+                Arguments.of("a + ".repeat(500) + "a", "at most 1000 words, numbers, literals and operators, not 1001"),
                 // Empty
                 Arguments.of("", "required"),
                 Arguments.of(" \t\n", "required"));
@@ -275,6 +308,56 @@ class CustomColumnSqlTest {
         }
     }
 
+    /**
+     * Each dialect's quoting forms: accepted only where every database ends the quoted text
+     * at the same place as the parser does, so nothing after it can be read as a statement.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("quotingForms")
+    void acceptsOnlyQuotingEveryDatabaseEndsAtTheSamePlace(String dialect, String sql, boolean accepted) {
+        assertEquals(accepted, problems(sql).isEmpty(), () -> dialect + " " + sql + ": " + problems(sql));
+    }
+
+    static Stream<Arguments> quotingForms() {
+        return Stream.of(
+                Arguments.of("standard string", "'it''s'", true),
+                Arguments.of("standard name (a string in MySQL)", "\"Total \"\"Amount\"\"\"", true),
+                Arguments.of("national string", "N'naïve'", true),
+                Arguments.of("PostgreSQL Unicode escapes", "U&'d\\0061t'", true),
+                Arguments.of("MySQL backslash escape", "'it\\'s'", false),
+                Arguments.of("PostgreSQL escape string", "E'it\\'s'", false),
+                Arguments.of("SQL Server bracket name", "[Total Amount]", false),
+                Arguments.of("MySQL backtick name", "`Total Amount`", false),
+                Arguments.of("PostgreSQL dollar quoting", "$$it's$$", false),
+                Arguments.of("PostgreSQL tagged dollar quoting", "$q$it's$q$", false),
+                Arguments.of("Oracle alternative quoting", "q'[it's]'", false),
+                Arguments.of("Oracle national alternative quoting", "nq'[it's]'", false));
+    }
+
+    @Test
+    void refusesTheBracketInjectionWithAKnownSchemaToo() {
+        assertRejected("quantity['] FROM orders; DROP TABLE orders; --']", ORDERS, "'[' or ']'");
+    }
+
+    @Test
+    void judgesTheSameWhicheverThreadChecks() throws InterruptedException {
+        int deepest = SqlLexicalCheck.MAX_NESTING;
+        List<String> sqls = List.of("quantity + ".repeat(363) + "1", "a + ".repeat(500) + "a",
+                "(".repeat(deepest) + "a + ".repeat(400) + "a" + ")".repeat(deepest),
+                "CASE WHEN a THEN ".repeat(deepest) + "1" + " END".repeat(deepest));
+        for (long stack : new long[] {64 * 1024, 16 * 1024 * 1024}) {
+            for (String sql : sqls) {
+                List<List<String>> answer = new java.util.ArrayList<>();
+                Thread caller = new Thread(null, () -> answer.add(problems(sql)), "caller", stack);
+                caller.start();
+                caller.join();
+                assertEquals(List.of(problems(sql)), answer, () -> "with a " + stack + "-byte stack: " + sql);
+            }
+        }
+        assertEquals(List.of(), problems(sqls.get(0)), "363 operators fit");
+        assertEquals(List.of(), problems(sqls.get(2)), "400 operators at the deepest nesting fit");
+    }
+
     @Test
     void acceptsNestingUpToTheLimit() {
         String sql = "(".repeat(SqlLexicalCheck.MAX_NESTING) + "quantity" + ")".repeat(SqlLexicalCheck.MAX_NESTING);
@@ -349,6 +432,18 @@ class CustomColumnSqlTest {
                 "status = 'naïve café'",
                 "quantity\n  * unit_price\r\n\t+ 0",
                 "first_name ~ '^[A-Z]\\d*$'",
+                "COUNT(*) OVER ()",
+                "COUNT(*) OVER (PARTITION BY customer_id)",
+                "ROW_NUMBER() OVER (ORDER BY order_date)",
+                "LAG(amount, 1) OVER (PARTITION BY customer_id ORDER BY order_date)",
+                "CAST(amount AS NUMERIC(10, 2))",
+                "CAST(amount AS DOUBLE PRECISION)",
+                "CAST(order_date AS TIMESTAMP WITH TIME ZONE)",
+                "CAST(status AS VARCHAR(20))",
+                "repeat('*', 5)",
+                "lpad(first_name, 20, ' ')",
+                "replace(first_name, ' ', '_')",
+                "N'naïve'",
                 "payload->>'country'",
                 "TRUE",
                 "NULL",

@@ -27,6 +27,8 @@ import io.datamart.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
@@ -126,14 +128,16 @@ class DatamartValidatorTest {
 
     static List<Violation> createViolations(JsonNode body) {
         InvalidRequestException rejected =
-                assertThrows(InvalidRequestException.class, () -> VALIDATOR.validateCreate(body), () -> "accepted " + body);
+                assertThrows(InvalidRequestException.class, () -> VALIDATOR.validateCreate(body), () ->
+                        "accepted " + body);
         assertFalse(rejected.violations().isEmpty(), "a broken rule is reported with its path");
         return rejected.violations();
     }
 
     static List<Violation> updateViolations(JsonNode body) {
         InvalidRequestException rejected =
-                assertThrows(InvalidRequestException.class, () -> VALIDATOR.validateUpdate(body), () -> "accepted " + body);
+                assertThrows(InvalidRequestException.class, () -> VALIDATOR.validateUpdate(body), () ->
+                        "accepted " + body);
         assertFalse(rejected.violations().isEmpty(), "a broken rule is reported with its path");
         return rejected.violations();
     }
@@ -235,13 +239,14 @@ class DatamartValidatorTest {
             body.put("name", "  Sales-Analytics ");
             body.put("datasourceName", "Postgres-MAIN");
             table(body, 0).put("label", " Ünïcödé 😀 \"quoted\" \\ ");
-            column(body, 0, 0).put("alias", "");
+            column(body, 0, 0).put("alias", " Order ID ").put("label", "");
             DatamartDefinition definition = VALIDATOR.validateCreate(body);
             assertEquals("  Sales-Analytics ", definition.name());
             assertEquals("Postgres-MAIN", definition.datasourceName());
             assertEquals(" Ünïcödé 😀 \"quoted\" \\ ", definition.tableList().get(0).label());
-            assertEquals("", definition.tableList().get(0).columns().get(0).alias(),
-                    "an optional string may be empty; it is stored as sent");
+            assertEquals(" Order ID ", definition.tableList().get(0).columns().get(0).alias());
+            assertEquals("", definition.tableList().get(0).columns().get(0).label(),
+                    "an optional text may be empty; it is stored as sent");
         }
 
         @Test
@@ -454,7 +459,8 @@ class DatamartValidatorTest {
         @Test
         void rejectsAnUnpairedSurrogateEscapedInJson() {
             ObjectNode body = json("""
-                    {"name": "bad\\ud800", "datasourceName": "ds", "tableList": [{"name": "t", "columns": [{"name": "c"}]}]}
+                    {"name": "bad\\ud800", "datasourceName": "ds", "tableList": [{"name": "t",
+                            "columns": [{"name": "c"}]}]}
                     """);
             assertEquals("bad\ud800", body.get("name").textValue(), "the JSON escape yields a lone surrogate");
             assertCreateRejected(body, "name", "Unicode");
@@ -473,7 +479,8 @@ class DatamartValidatorTest {
         @Test
         void acceptsASurrogatePairEscapedInJson() {
             ObjectNode body = json("""
-                    {"name": "\\ud83d\\ude00", "datasourceName": "ds", "tableList": [{"name": "t", "columns": [{"name": "c"}]}]}
+                    {"name": "\\ud83d\\ude00", "datasourceName": "ds", "tableList": [{"name": "t",
+                            "columns": [{"name": "c"}]}]}
                     """);
             assertEquals("😀", VALIDATOR.validateCreate(body).name());
         }
@@ -839,7 +846,8 @@ class DatamartValidatorTest {
         void rejectsATenancyLevelOutsideTheEnumCaseSensitively(String value) {
             ObjectNode body = documented();
             tenancy(body).set("tenancyLevel", json("{\"v\": " + value + "}").get("v"));
-            assertCreateRejected(body, "tenancySettings.tenancyLevel", "must be one of TABLE, DATABASE, MULTI_DATABASE");
+            assertCreateRejected(body, "tenancySettings.tenancyLevel",
+                    "must be one of TABLE, DATABASE, MULTI_DATABASE");
         }
 
         @Test
@@ -1090,7 +1098,8 @@ class DatamartValidatorTest {
                     Arguments.of("tenancySettings",
                             (Consumer<ObjectNode>) b -> tenancy(b).put("primaryDatabse", "db"),
                             "tenancySettings.primaryDatabse", "primaryDatabase"),
-                    Arguments.of("relationship", (Consumer<ObjectNode>) b -> relationship(b, 0).put("joins", "LEFT JOIN"),
+                    Arguments.of("relationship", (Consumer<ObjectNode>) b -> relationship(b, 0).put("joins",
+                            "LEFT JOIN"),
                             "relationships[0].joins", "join"));
         }
 
@@ -1132,7 +1141,8 @@ class DatamartValidatorTest {
         void reportsProblemsInEveryTableAndColumnNotJustTheFirst() {
             ObjectNode body = json("""
                     {"name": "m", "datasourceName": "ds", "tableList": [
-                      {"name": "a", "isHide": "no", "columns": [{"name": "x", "isHide": 0}, {"name": "y", "isAggregate": "yes"}]},
+                      {"name": "a", "isHide": "no", "columns": [{"name": "x", "isHide": 0}, {"name": "y",
+                              "isAggregate": "yes"}]},
                       {"name": "b", "columns": [{"name": "z", "isApplyTimezone": "true"}]}]}
                     """);
             assertEquals(List.of("tableList[0].isHide", "tableList[0].columns[0].isHide",
@@ -1156,6 +1166,94 @@ class DatamartValidatorTest {
         @MethodSource("unpairedSurrogatesAnywhere")
         void rejectsAnUnpairedSurrogateInAnyString(Consumer<ObjectNode> change, String path) {
             assertCreateRejected(documentedWith(change), path, "Unicode");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Create: every name that reaches SQL, one grammar; labels
+    // ---------------------------------------------------------------------------------------------
+
+    @Nested
+    class Identifiers {
+        private static Arguments field(String path, BiConsumer<ObjectNode, String> set) {
+            return Arguments.of(path, set);
+        }
+
+        /** Every name that reaches SQL as an identifier: its JSON path, and how to set it on the documented body. */
+        static Stream<Arguments> identifierFields() {
+            return Stream.of(
+                    field("tableList[0].name", (b, v) -> table(b, 0).put("name", v)),
+                    field("tableList[0].schemaName", (b, v) -> table(b, 0).put("schemaName", v)),
+                    field("tableList[0].clientColumn", (b, v) -> table(b, 0).put("clientColumn", v)),
+                    field("tableList[0].columns[0].name", (b, v) -> column(b, 0, 0).put("name", v)),
+                    field("tableList[0].columns[0].alias", (b, v) -> column(b, 0, 0).put("alias", v)),
+                    field("tenancySettings.schemaName", (b, v) -> tenancy(b).put("schemaName", v)),
+                    field("tenancySettings.tableName", (b, v) -> tenancy(b).put("tableName", v)),
+                    field("tenancySettings.tableClientNameColumn",
+                            (b, v) -> tenancy(b).put("tableClientNameColumn", v)),
+                    field("tenancySettings.tablePrimaryKeyColumn",
+                            (b, v) -> tenancy(b).put("tablePrimaryKeyColumn", v)),
+                    field("tenancySettings.primaryDatabase",
+                            (b, v) -> tenancy(b).put("tenancyLevel", "DATABASE").put("primaryDatabase", v)),
+                    field("relationships[0].parentTableName", (b, v) -> relationship(b, 0).put("parentTableName", v)),
+                    field("relationships[0].parentColumnName", (b, v) -> relationship(b, 0).put("parentColumnName", v)),
+                    field("relationships[0].childTableName", (b, v) -> relationship(b, 0).put("childTableName", v)),
+                    field("relationships[0].childColumnName", (b, v) -> relationship(b, 0).put("childColumnName", v)),
+                    field("relationships[0].relationshipName",
+                            (b, v) -> relationship(b, 0).put("relationshipName", v)));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("identifierFields")
+        void acceptsAnyNameADatabaseTakesUpTo128Characters(String path, BiConsumer<ObjectNode, String> set) {
+            for (String name : List.of("Total Amount", "Ünïcödé 名前 😀", "a-b.c\"d'e", "x".repeat(128),
+                    "😀".repeat(128))) {
+                ObjectNode body = documented();
+                set.accept(body, name);
+                VALIDATOR.validateCreate(body);
+            }
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("identifierFields")
+        void refusesANameNoDatabaseTakes(String path, BiConsumer<ObjectNode, String> set) {
+            Map<String, String> refused = Map.of(
+                    "x".repeat(129), "at most 128 characters, not 129",
+                    "😀".repeat(129), "at most 128 characters, not 129",
+                    "order\u0000id", "control characters",
+                    "order\nid", "control characters",
+                    "\u001B[31m", "control characters");
+            refused.forEach((name, reason) -> {
+                ObjectNode body = documented();
+                set.accept(body, name);
+                assertCreateRejected(body, path, reason);
+            });
+        }
+
+        @Test
+        void refusesAnEmptyOptionalName() {
+            assertCreateRejected(documentedWith(b -> column(b, 0, 0).put("alias", "")),
+                    "tableList[0].columns[0].alias", "must not be empty or blank");
+            assertCreateRejected(documentedWith(b -> table(b, 0).put("schemaName", "  ")),
+                    "tableList[0].schemaName", "must not be empty or blank");
+        }
+
+        @Test
+        void refusesControlCharactersInLabelsButNothingElse() {
+            assertCreateRejected(documentedWith(b -> table(b, 0).put("label", "Orders\n")),
+                    "tableList[0].label", "control characters");
+            assertCreateRejected(documentedWith(b -> column(b, 0, 0).put("label", "\u0007Order")),
+                    "tableList[0].columns[0].label", "control characters");
+            VALIDATOR.validateCreate(documentedWith(b -> column(b, 0, 0).put("label",
+                    " Ünïcödé 😀 \"q\" " + "x".repeat(500))));
+        }
+
+        @Test
+        void appliesToUpdatesToo() {
+            assertUpdateRejected(json("""
+                    {"datamartName": "m", "relationships": [{"parentTableName": "a\\u0000", "parentColumnName": "b",
+                      "childTableName": "c", "childColumnName": "d", "relationshipName": "r"}]}"""),
+                    "relationships[0].parentTableName", "control characters");
         }
     }
 
@@ -1308,7 +1406,8 @@ class DatamartValidatorTest {
 
         @Test
         void rejectsAnEmptyTableList() {
-            assertUpdateRejected(json("{\"datamartName\": \"m\", \"tableList\": []}"), "tableList", "must not be empty");
+            assertUpdateRejected(json("{\"datamartName\": \"m\", \"tableList\": []}"), "tableList",
+                    "must not be empty");
         }
 
         @Test
@@ -1362,7 +1461,8 @@ class DatamartValidatorTest {
     class Delete {
         @Test
         void returnsTheDatamartNameOfTheLegacyBodyAsSent() {
-            assertEquals("sales-analytics", VALIDATOR.validateDeleteBody(json("{\"datamartName\": \"sales-analytics\"}")));
+            assertEquals("sales-analytics",
+                    VALIDATOR.validateDeleteBody(json("{\"datamartName\": \"sales-analytics\"}")));
             assertEquals(" Padded ", VALIDATOR.validateDeleteBody(json("{\"datamartName\": \" Padded \"}")));
         }
 

@@ -70,7 +70,7 @@ class RequestLimitsTest {
     void refusesMoreCustomColumnSqlThanOneDatamartMayHold() {
         ObjectNode body = Fixtures.documentedCreateBody();
         ArrayNode columns = (ArrayNode) body.path("tableList").path(0).path("columns");
-        String sql = "quantity + " + "1 + ".repeat(990) + "1"; // 3,975 characters, a valid expression
+        String sql = "CONCAT(quantity, '" + "x".repeat(3_950) + "')"; // 3,970 characters, a valid expression
         int fit = Violations.MAX_SQL_CHARACTERS / sql.length();
         for (int i = 0; i <= fit; i++) {
             columns.addObject().put("name", "c" + i).put("isCustomColumn", true).put("sql", sql);

@@ -300,16 +300,30 @@ class CreateDatamartHandlerTest {
 
     @ParameterizedTest
     @EnumSource(Payload.class)
-    void controlCharactersOutsideTheNameAreStoredAsSent(Payload payload) {
+    void controlCharactersInALabelAreAnInvalidRequestBodyAndNothingIsStored(Payload payload) {
         ObjectNode body = Fixtures.documentedCreateBody();
         ((ObjectNode) body.get("tableList").get(0)).put("label", "tab\there, nul\u0000there, bell\u0007");
-        ((ObjectNode) body.get("tableList").get(0).get("columns").get(0)).put("label", "line\nbreak \uD83D\uDE80");
+
+        ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(body.toString()).invoke(function.handler());
+
+        assertEquals(400, result.status(), result::toString);
+        assertEquals("INVALID_REQUEST_BODY", result.errorCode());
+        assertEquals(Map.of("tableList[0].label", "must not contain control characters"), result.details());
+        assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void unicodeOutsideTheNameIsStoredAsSent(Payload payload) {
+        ObjectNode body = Fixtures.documentedCreateBody();
+        ((ObjectNode) body.get("tableList").get(0).get("columns").get(0)).put("label", " « Line » \uD83D\uDE80 ")
+                .put("alias", "Order · ID");
 
         ApiResult result = create(payload, NEW_ROUTE, DEMO_TOKEN).json(body.toString()).invoke(function.handler());
 
         assertSuccess(result, idWithNullError("sales-analytics"));
         Datamart stored = assertStoredAsAccepted(DEMO_ORG, body);
-        assertEquals("tab\there, nul\u0000there, bell\u0007", stored.definition().tableList().get(0).label());
+        assertEquals(" « Line » \uD83D\uDE80 ", stored.definition().tableList().get(0).columns().get(0).label());
     }
 
     static Stream<Path> sampleEvents() {

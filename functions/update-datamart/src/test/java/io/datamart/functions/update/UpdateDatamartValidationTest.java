@@ -144,12 +144,15 @@ class UpdateDatamartValidationTest {
     }
 
     /** A relationship list of about {@code kilobytes} KB. */
+    /** Relationships of about {@code kilobytes} KB as stored, every name within the 128 characters a name may have. */
     private static ObjectNode bigRelationships(int kilobytes) {
         ObjectNode body = Fixtures.object("{\"datamartName\": \"sales-analytics\"}");
         ArrayNode relationships = body.putArray("relationships");
-        for (int i = 0; i < kilobytes; i++) {
-            relationships.addObject().put("parentTableName", "p".repeat(900)).put("parentColumnName", "c" + i)
-                    .put("childTableName", "child").put("childColumnName", "id").put("relationshipName", "r" + i);
+        // Five names of up to 128 characters and their field names: about 730 bytes each.
+        for (int i = 0; i < kilobytes * 7 / 5; i++) {
+            relationships.addObject().put("parentTableName", "p".repeat(128))
+                    .put("parentColumnName", "c".repeat(120) + i).put("childTableName", "t".repeat(128))
+                    .put("childColumnName", "d".repeat(128)).put("relationshipName", "r".repeat(120) + i);
         }
         return body;
     }
