@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.datamart.events.OutboundEvent;
 import io.datamart.local.TemplateModel;
 import io.datamart.local.TemplateModel.FunctionDefinition;
+import io.datamart.persistence.ProducerGrantRepository;
+import io.datamart.provisioning.ProvisioningMessages;
+import io.datamart.provisioning.ProvisioningOperation;
+import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.testing.Template;
 import io.datamart.testing.TemplateFunctions;
 import java.net.URI;
@@ -34,6 +39,8 @@ class EventDrivenTemplateTest {
     private static final TemplateModel TEMPLATE = Template.load();
     private static final String BUS = "DatamartEventBus";
     private static final String QUEUE = "ProvisioningQueue";
+    /** The role tag that makes a role a producer, and names it in its requests' source. */
+    private static final String PRODUCER_TAG = "datamart-producer";
     private static final String TOPIC = "OperationsAlarmTopic";
     private static final String MAX_RECEIVE_COUNT_VARIABLE = "PROVISIONING_MAX_RECEIVE_COUNT";
     private static final Set<String> DEAD_LETTER_QUEUES = Set.of("ProvisioningDeadLetterQueue",
@@ -282,7 +289,9 @@ class EventDrivenTemplateTest {
         JsonNode properties = rule.path("Properties");
         assertEquals(BUS, ref(properties.path("EventBusName")));
         JsonNode pattern = properties.path("Pattern");
-        assertEquals(1, pattern.size(), () -> "matches on detail-type only: " + pattern);
+        assertEquals(2, pattern.size(), () -> "matches on source and detail-type only: " + pattern);
+        assertEquals("[{\"prefix\":\"" + ProvisioningMessages.PRODUCER_SOURCE_PREFIX + "\"}]",
+                pattern.path("source").toString(), "only producers' sources");
         List<String> detailTypes = asList(pattern.path("detail-type")).stream().map(JsonNode::asText).toList();
         assertEquals(3, detailTypes.size(), detailTypes::toString);
         assertEquals(Set.of("Create Datamart", "Update Datamart", "Delete Datamart"), new HashSet<>(detailTypes));
@@ -446,6 +455,7 @@ class EventDrivenTemplateTest {
                 "DatamartsTable", Set.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                         "dynamodb:GetItem"),
                 "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem"),
+                "ProducerGrantsTable", Set.of("dynamodb:GetItem"),
                 BUS, Set.of("events:PutEvents"),
                 QUEUE, Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                         "sqs:GetQueueAttributes")),
@@ -477,6 +487,99 @@ class EventDrivenTemplateTest {
                         () -> "a specific action, not " + action);
             }
         }
+    }
+
+    @Test
+    void givesTheProvisioningFunctionTheGrantsTableAndTheForwardersRoleId() {
+        Map<String, JsonNode> variables = environment(EventFn.PROVISION);
+        assertEquals("ProducerGrantsTable", ref(variables.get(ProducerGrantRepository.TABLE_VARIABLE)));
+        assertEquals(EventFn.FORWARD.id + "Role", getAtt(variables.get(ProvisioningPipeline.FORWARDER_VARIABLE),
+                "RoleId"),
+                "the role SAM makes for the forwarding function");
+    }
+
+    /** The one statement of a bus policy resource. */
+    static JsonNode busPolicy(String id) {
+        JsonNode resource = TEMPLATE.resource(id);
+        assertEquals("AWS::Events::EventBusPolicy", resource.path("Type").asText());
+        assertEquals(BUS, ref(resource.path("Properties").path("EventBusName")));
+        JsonNode statement = resource.path("Properties").path("Statement");
+        assertEquals("Deny", statement.path("Effect").asText());
+        assertEquals("*", statement.path("Principal").asText(), "every principal, the account's own roles too");
+        assertEquals("events:PutEvents", statement.path("Action").asText());
+        assertEquals(BUS, getAtt(statement.path("Resource"), "Arn"));
+        return statement.path("Condition");
+    }
+
+    @Test
+    void letsOnlyThePublisherPutChangeEventsAndOnlyTheProvisioningFunctionPutOutcomes() {
+        JsonNode changes = busPolicy("DatamartEventBusChangesPolicy");
+        assertEquals(OutboundEvent.CHANGES_SOURCE, changes.path("StringEquals").path("events:source").asText());
+        assertEquals(EventFn.PUBLISH.id + "Role",
+                getAtt(changes.path("ArnNotEquals").path("aws:PrincipalArn"), "Arn"));
+        JsonNode outcomes = busPolicy("DatamartEventBusOutcomesPolicy");
+        assertEquals(OutboundEvent.PROVISIONING_SOURCE, outcomes.path("StringEquals").path("events:source").asText());
+        assertEquals(EventFn.PROVISION.id + "Role",
+                getAtt(outcomes.path("ArnNotEquals").path("aws:PrincipalArn"), "Arn"));
+    }
+
+    @Test
+    void keepsRequestsAndNotificationsApartOnTheBus() {
+        Set<String> requests = new HashSet<>();
+        for (ProvisioningOperation operation : ProvisioningOperation.values()) {
+            requests.add(operation.detailType());
+        }
+        String producers = ProvisioningMessages.PRODUCER_SOURCE_PREFIX + "*";
+        JsonNode onlyFromProducers = busPolicy("DatamartEventBusRequestsPolicy");
+        assertEquals(requests, texts(onlyFromProducers.path("StringEquals").path("events:detail-type")));
+        assertEquals(producers, onlyFromProducers.path("StringNotLike").path("events:source").asText());
+        JsonNode onlyRequests = busPolicy("DatamartEventBusProducerSourcesPolicy");
+        assertEquals(producers, onlyRequests.path("StringLike").path("events:source").asText());
+        assertEquals(requests, texts(onlyRequests.path("StringNotEquals").path("events:detail-type")));
+    }
+
+    @Test
+    void letsOnlyTaggedProducersAndTheForwarderSendToTheQueue() {
+        JsonNode policy = TEMPLATE.resource("ProvisioningQueuePolicy");
+        assertEquals("AWS::SQS::QueuePolicy", policy.path("Type").asText());
+        assertEquals(List.of(QUEUE), asList(policy.path("Properties").path("Queues")).stream()
+                .map(EventDrivenTemplateTest::ref).toList());
+        JsonNode statement = only(asList(policy.path("Properties").path("PolicyDocument").path("Statement")));
+        assertEquals("Deny", statement.path("Effect").asText());
+        assertEquals("*", statement.path("Principal").asText());
+        assertEquals("sqs:SendMessage", statement.path("Action").asText());
+        assertEquals(QUEUE, getAtt(statement.path("Resource"), "Arn"));
+        JsonNode condition = statement.path("Condition");
+        assertEquals("true", condition.path("Null").path("aws:PrincipalTag/" + PRODUCER_TAG).asText(),
+                "denied to whoever lacks the producer tag ...");
+        assertEquals(EventFn.FORWARD.id + "Role",
+                getAtt(condition.path("ArnNotEquals").path("aws:PrincipalArn"), "Arn"), "... but the forwarder");
+    }
+
+    @Test
+    void letsAProducerPutOnlyRequestsUnderTheSourceItsTagNames() {
+        JsonNode statement = asList(TEMPLATE.resource("ProvisioningProducerPolicy").path("Properties")
+                .path("PolicyDocument").path("Statement")).stream()
+                .filter(s -> s.path("Action").toString().contains("events:PutEvents")).findFirst().orElseThrow();
+        JsonNode condition = statement.path("Condition").path("StringEquals");
+        assertEquals(ProvisioningMessages.PRODUCER_SOURCE_PREFIX + "${aws:PrincipalTag/" + PRODUCER_TAG + "}",
+                condition.path("events:source").asText());
+        Set<String> requests = new HashSet<>();
+        for (ProvisioningOperation operation : ProvisioningOperation.values()) {
+            requests.add(operation.detailType());
+        }
+        assertEquals(requests, texts(condition.path("events:detail-type")));
+    }
+
+    static Set<String> texts(JsonNode list) {
+        Set<String> texts = new HashSet<>();
+        asList(list).forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+
+    static JsonNode only(List<JsonNode> nodes) {
+        assertEquals(1, nodes.size(), nodes::toString);
+        return nodes.get(0);
     }
 
     @Test

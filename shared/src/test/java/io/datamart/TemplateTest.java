@@ -298,8 +298,8 @@ class TemplateTest {
     }
 
     @Test
-    void declaresExactlyTheThreeTables() {
-        assertEquals(Set.of("DatamartsTable", "DatasourcesTable", "ServiceTokensTable"),
+    void declaresExactlyTheFourTables() {
+        assertEquals(Set.of("DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable"),
                 new HashSet<>(TEMPLATE.resourcesOfType("AWS::DynamoDB::Table")));
     }
 
@@ -309,6 +309,7 @@ class TemplateTest {
         assertEquals(orgAndName, keySchema("DatamartsTable"));
         assertEquals(orgAndName, keySchema("DatasourcesTable"));
         assertEquals(Map.of("tokenHash", "HASH"), keySchema("ServiceTokensTable"));
+        assertEquals(Map.of("producer", "HASH", "organizationId", "RANGE"), keySchema("ProducerGrantsTable"));
     }
 
     static Map<String, String> keySchema(String table) {

@@ -4,7 +4,9 @@ import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.DatasourceRepository;
+import io.datamart.aws.AwsClients;
 import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.TableNames;
 import io.datamart.events.EventBridgePublisher;
 import io.datamart.events.EventPublisher;
@@ -30,13 +32,17 @@ public final class DatamartApi {
     private final DatamartService service;
     private final Map<String, String> environment;
     private final Supplier<EventPublisher> outcomes;
+    private final DynamoDbClient dynamoDb;
+    private final Clock clock;
 
     private DatamartApi(ServiceTokenAuthenticator authenticator, DatamartService service,
-            Map<String, String> environment, Supplier<EventPublisher> outcomes) {
+            Map<String, String> environment, Supplier<EventPublisher> outcomes, DynamoDbClient dynamoDb, Clock clock) {
         this.authenticator = authenticator;
         this.service = service;
         this.environment = Map.copyOf(environment);
         this.outcomes = outcomes;
+        this.dynamoDb = dynamoDb;
+        this.clock = clock;
     }
 
     /** The wiring Lambda uses: everything from the function's environment variables. */
@@ -65,7 +71,7 @@ public final class DatamartApi {
                 new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));
         DatamartService service = new DatamartService(new DatamartValidator(),
                 new DatamartRepository(dynamoDb, tables, clock), new DatasourceRepository(dynamoDb, tables, clock));
-        return new DatamartApi(authenticator, service, environment, outcomes);
+        return new DatamartApi(authenticator, service, environment, outcomes, dynamoDb, clock);
     }
 
     /** The request pipeline of a function serving these operations. */
@@ -78,7 +84,10 @@ public final class DatamartApi {
      * outcomes published to the bus the environment names (or the publisher given).
      */
     public ProvisioningPipeline provisioning() {
-        return new ProvisioningPipeline(service, outcomes.get(), ProvisioningPipeline.maxReceiveCount(environment));
+        ProducerGrantRepository grants = new ProducerGrantRepository(dynamoDb,
+                AwsClients.required(environment, ProducerGrantRepository.TABLE_VARIABLE), clock);
+        return new ProvisioningPipeline(service, outcomes.get(), ProvisioningPipeline.maxReceiveCount(environment),
+                grants, AwsClients.required(environment, ProvisioningPipeline.FORWARDER_VARIABLE));
     }
 
     public DatamartService service() {

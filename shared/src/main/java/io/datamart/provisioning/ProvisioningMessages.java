@@ -26,6 +26,11 @@ import java.util.Set;
  */
 public final class ProvisioningMessages {
     static final int MAX_ID_LENGTH = 256;
+    /**
+     * What the source of a request put on the bus starts with; the producer policy lets a
+     * role put only {@code datamart.producer.<its datamart-producer tag>}.
+     */
+    public static final String PRODUCER_SOURCE_PREFIX = "datamart.producer.";
     static final int MAX_UNKNOWN_FIELDS_LISTED = 10;
     private static final Set<String> FIELDS = Set.of("operation", "organizationId", "correlationId", "body");
 
@@ -43,16 +48,16 @@ public final class ProvisioningMessages {
             message = Json.MAPPER.readTree(text == null ? "" : text);
         } catch (JacksonException notJson) {
             violations.add(new Violation("", "The message is not valid JSON: " + notJson.getOriginalMessage()));
-            return new ProvisioningRequest(null, null, messageId, null, violations);
+            return new ProvisioningRequest(null, null, messageId, null, violations, null);
         }
         if (message == null || !message.isObject()) {
             violations.add(new Violation("", "The message must be a JSON object"));
-            return new ProvisioningRequest(null, null, messageId, null, violations);
+            return new ProvisioningRequest(null, null, messageId, null, violations, null);
         }
         if (message.has("detail-type")) {
             return parseBusEvent(message, messageId, violations);
         }
-        return parseEnvelope(message, "", null, messageId, violations);
+        return parseEnvelope(message, "", null, messageId, violations, null);
     }
 
     private static ProvisioningRequest parseBusEvent(JsonNode event, String messageId, List<Violation> violations) {
@@ -65,16 +70,18 @@ public final class ProvisioningMessages {
         }
         JsonNode eventId = event.get("id");
         String fallback = eventId != null && eventId.isTextual() ? eventId.textValue() : messageId;
+        JsonNode sourceNode = event.get("source");
+        String source = sourceNode != null && sourceNode.isTextual() ? sourceNode.textValue() : "";
         JsonNode detail = event.get("detail");
         if (detail == null || !detail.isObject()) {
             violations.add(new Violation("detail", "must be an object"));
-            return new ProvisioningRequest(operation, null, fallback, null, violations);
+            return new ProvisioningRequest(operation, null, fallback, null, violations, source);
         }
-        return parseEnvelope(detail, "detail.", operation, fallback, violations);
+        return parseEnvelope(detail, "detail.", operation, fallback, violations, source);
     }
 
     private static ProvisioningRequest parseEnvelope(JsonNode envelope, String prefix, ProvisioningOperation fromType,
-            String fallbackCorrelationId, List<Violation> violations) {
+            String fallbackCorrelationId, List<Violation> violations, String busSource) {
         List<String> unknown = new ArrayList<>();
         envelope.fieldNames().forEachRemaining(field -> {
             if (!FIELDS.contains(field)) {
@@ -111,7 +118,7 @@ public final class ProvisioningMessages {
                     : "must be the JSON object the HTTP API takes"));
         }
         return new ProvisioningRequest(operation, organizationId,
-                correlationId != null ? correlationId : fallbackCorrelationId, body, violations);
+                correlationId != null ? correlationId : fallbackCorrelationId, body, violations, busSource);
     }
 
     /** A value from the message, cut short enough to repeat in an outcome. */

@@ -11,6 +11,7 @@ import io.datamart.aws.LambdaLogs;
 import io.datamart.error.DatamartException;
 import io.datamart.events.EventPublisher;
 import io.datamart.events.OutboundEvent;
+import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.ProvisioningOutcomes.Result;
 import io.datamart.service.DatamartService;
 import java.io.IOException;
@@ -43,6 +44,9 @@ import java.util.Set;
  *     was held.
  * <li>Redelivery is safe: create, update and delete count a request already in effect
  *     as success ({@code "result": "unchanged"}).
+ * <li>A producer acts only for the organizations an operator granted it
+ *     ({@link ProducerIdentity} says how a producer is known); anything else is a
+ *     permanent failure, {@value #PRODUCER_NOT_ALLOWED}.
  * </ul>
  */
 public final class ProvisioningPipeline {
@@ -55,18 +59,29 @@ public final class ProvisioningPipeline {
      * listed for redelivery instead, so a timeout never returns messages already applied.
      */
     static final int RESERVED_MILLIS = 20_000;
+    public static final String PRODUCER_NOT_ALLOWED = "PRODUCER_NOT_ALLOWED";
+    public static final String FORWARDER_VARIABLE = ProducerIdentity.FORWARDER_VARIABLE;
 
     private final DatamartService service;
     private final EventPublisher publisher;
     private final int maxReceiveCount;
+    private final ProducerGrantRepository grants;
+    private final String forwarderPrincipalId;
 
-    public ProvisioningPipeline(DatamartService service, EventPublisher publisher, int maxReceiveCount) {
+    /**
+     * @param grants               which organizations each producer may act for
+     * @param forwarderPrincipalId the forwarding function's role id: bus requests are believed from it alone
+     */
+    public ProvisioningPipeline(DatamartService service, EventPublisher publisher, int maxReceiveCount,
+            ProducerGrantRepository grants, String forwarderPrincipalId) {
         if (maxReceiveCount < 1) {
             throw new IllegalArgumentException("maxReceiveCount must be at least 1");
         }
         this.service = service;
         this.publisher = publisher;
         this.maxReceiveCount = maxReceiveCount;
+        this.grants = grants;
+        this.forwarderPrincipalId = forwarderPrincipalId;
     }
 
     public static int maxReceiveCount(Map<String, String> environment) {
@@ -111,7 +126,8 @@ public final class ProvisioningPipeline {
                 retry = notProcessed(request, messageId, receiveCount, "not started: the invocation was running "
                         + "out of time", context, started);
             } else {
-                retry = process(request, messageId, receiveCount, context, started);
+                String producer = ProducerIdentity.of(record, request, forwarderPrincipalId);
+                retry = process(request, producer, messageId, receiveCount, context, started);
             }
             if (retry) {
                 failures.addObject().put("itemIdentifier", messageId);
@@ -156,17 +172,22 @@ public final class ProvisioningPipeline {
     }
 
     /** Applies one message and publishes its outcome; true if it must be delivered again. */
-    private boolean process(ProvisioningRequest request, String messageId, int receiveCount, Context context,
-            long started) {
+    private boolean process(ProvisioningRequest request, String producer, String messageId, int receiveCount,
+            Context context, long started) {
         OutboundEvent outcome;
         boolean retry = false;
         RuntimeException transientFailure = null;
         try {
-            outcome = request.isValid()
-                    ? ProvisioningOutcomes.succeeded(request, messageId, apply(request))
-                    : ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
-                            ProvisioningOutcomes.INVALID_MESSAGE, "Invalid provisioning message: "
-                                    + request.violations().get(0).describe(), request.violations()));
+            if (!request.isValid()) {
+                outcome = ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
+                        ProvisioningOutcomes.INVALID_MESSAGE, "Invalid provisioning message: "
+                                + request.violations().get(0).describe(), request.violations()));
+            } else if (!grants.mayActFor(producer, request.organizationId())) {
+                outcome = ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
+                        PRODUCER_NOT_ALLOWED, notAllowed(producer, request), List.of()));
+            } else {
+                outcome = ProvisioningOutcomes.succeeded(request, messageId, apply(request));
+            }
         } catch (DatamartException permanent) {
             outcome = ProvisioningOutcomes.failed(request, messageId,
                     ErrorResponses.of(permanent, request.operation().apiOperation()).body().path("error"));
@@ -195,6 +216,17 @@ public final class ProvisioningPipeline {
         line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
         LambdaLogs.log(context, retry ? LogLevel.WARN : LogLevel.INFO, line.toString());
         return retry;
+    }
+
+    private static String notAllowed(String producer, ProvisioningRequest request) {
+        if (producer == null) {
+            return request.busSource() != null
+                    ? "A request in the shape of a bus event is believed only from the forwarding function"
+                    : "The message has no sender id, so its producer cannot be told";
+        }
+        return "Producer '" + ProvisioningOutcomes.bounded(producer) + "' may not act for organization '"
+                + ProvisioningOutcomes.bounded(request.organizationId())
+                + "'; an operator grants it with bin/admin producer grant";
     }
 
     private Result apply(ProvisioningRequest request) {

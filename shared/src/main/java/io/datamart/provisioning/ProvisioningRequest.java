@@ -13,9 +13,10 @@ import java.util.List;
  * @param organizationId null if missing or invalid
  * @param correlationId  the producer's, or the message's own id when it sent none
  * @param body           the HTTP API's request body for the operation; null if missing
+ * @param busSource      for a request put on the bus, the event's {@code source}; null for one sent to the queue
  */
 public record ProvisioningRequest(ProvisioningOperation operation, String organizationId, String correlationId,
-        JsonNode body, List<Violation> violations) {
+        JsonNode body, List<Violation> violations, String busSource) {
 
     public ProvisioningRequest {
         violations = List.copyOf(violations);

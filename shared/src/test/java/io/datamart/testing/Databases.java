@@ -9,13 +9,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * {@link Fixtures#freshDatabase()}, made cheap enough to run before each of hundreds of
  * tests: the first call loads the fixtures; later calls only make the datamarts table
- * again, unless the tokens or datasources differ from the fixtures, in which case
+ * again, unless the tokens, datasources or producer grants differ from the fixtures, in which case
  * everything is loaded again. Either way each test starts from exactly the fixtures, and
  * from a datamarts table whose stream holds nothing yet.
  */
 public final class Databases {
     private static Set<Map<String, AttributeValue>> fixtureTokens;
     private static Set<Map<String, AttributeValue>> fixtureDatasources;
+    private static Set<Map<String, AttributeValue>> fixtureGrants;
 
     private Databases() {
     }
@@ -23,10 +24,12 @@ public final class Databases {
     public static synchronized LocalDynamoDb fresh() {
         LocalDynamoDb db = LocalDynamoDb.instance();
         if (fixtureTokens == null || !fixtureTokens.equals(items(db, db.tables().serviceTokens()))
-                || !fixtureDatasources.equals(items(db, db.tables().datasources()))) {
+                || !fixtureDatasources.equals(items(db, db.tables().datasources()))
+                || !fixtureGrants.equals(items(db, db.producerGrantsTable()))) {
             Fixtures.freshDatabase();
             fixtureTokens = items(db, db.tables().serviceTokens());
             fixtureDatasources = items(db, db.tables().datasources());
+            fixtureGrants = items(db, db.producerGrantsTable());
         } else {
             db.recreate(db.tables().datamarts());
         }

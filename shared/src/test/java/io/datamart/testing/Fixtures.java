@@ -9,6 +9,7 @@ import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.domain.DatasourceColumn;
 import io.datamart.domain.DatasourceTable;
 import io.datamart.persistence.DatasourceRepository;
+import io.datamart.persistence.ProducerGrantRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -71,6 +72,14 @@ public final class Fixtures {
             }
             """;
 
+    /**
+     * The producers that may provision for the demo organization: the role of the test
+     * records and the sample events, the bus sources of the sample events, and the one
+     * sender moto gives every message (what the forwarder's role resolves to locally).
+     */
+    public static final List<String> PRODUCERS = List.of("role:AROAEXAMPLEID", "source:datamart.producer.tenants",
+            "source:datamart.producer.warehouse", "role:" + io.datamart.local.TemplateModel.LOCAL_PRINCIPAL_ID);
+
     /** A datasource of the demo organization whose schema is known, so schema-aware checks apply. */
     public static final String WAREHOUSE = "warehouse";
 
@@ -109,6 +118,8 @@ public final class Fixtures {
         datasources.save(DEMO_ORG, DATASOURCE);
         datasources.save(OTHER_ORG, DATASOURCE);
         datasources.save(DEMO_ORG, WAREHOUSE, CATALOG);
+        ProducerGrantRepository grants = new ProducerGrantRepository(db.client(), db.producerGrantsTable(), clock);
+        PRODUCERS.forEach(producer -> grants.grant(producer, DEMO_ORG));
         return db;
     }
 

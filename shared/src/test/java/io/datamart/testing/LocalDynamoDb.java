@@ -3,6 +3,7 @@ package io.datamart.testing;
 import io.datamart.local.DynamoDbStreamEvents;
 import io.datamart.local.LocalAws;
 import io.datamart.local.TemplateModel;
+import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.TableNames;
 import java.net.URI;
 import java.util.HashMap;
@@ -24,6 +25,7 @@ public final class LocalDynamoDb {
     private final Map<String, CreateTableRequest> definitions;
     private final Map<String, String> environment;
     private final TableNames tables;
+    private final String producerGrantsTable;
 
     private LocalDynamoDb(LocalAws aws, TemplateModel template) {
         this.aws = aws;
@@ -32,6 +34,7 @@ public final class LocalDynamoDb {
         this.environment = new HashMap<>(template.functions().values().iterator().next().environment());
         environment.put("TOKEN_CACHE_TTL_SECONDS", "0");
         this.tables = TableNames.fromEnvironment(environment);
+        this.producerGrantsTable = template.variable(ProducerGrantRepository.TABLE_VARIABLE).orElseThrow();
     }
 
     /** The one instance of this test run. */
@@ -48,6 +51,11 @@ public final class LocalDynamoDb {
 
     public TableNames tables() {
         return tables;
+    }
+
+    /** The table of producer grants, as the template names it locally. */
+    public String producerGrantsTable() {
+        return producerGrantsTable;
     }
 
     public URI endpoint() {
@@ -95,6 +103,6 @@ public final class LocalDynamoDb {
     }
 
     private String[] allTables() {
-        return new String[] {tables.datamarts(), tables.datasources(), tables.serviceTokens()};
+        return new String[] {tables.datamarts(), tables.datasources(), tables.serviceTokens(), producerGrantsTable()};
     }
 }

@@ -4,6 +4,7 @@ import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.local.MotoServer;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.TableNames;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -36,10 +37,10 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * after the command's name.
  */
 @Command(name = "bin/admin",
-        subcommands = {TokenCommands.class, DatasourceCommands.class},
-        description = "Manages the service tokens and datasources of an organization in the Datamart API's "
-                + "DynamoDB tables (the local AWS of bin/local-api with --endpoint, else AWS with the default "
-                + "credentials).",
+        subcommands = {TokenCommands.class, DatasourceCommands.class, ProducerCommands.class},
+        description = "Manages the service tokens, datasources and provisioning producers of an organization in "
+                + "the Datamart API's DynamoDB tables (the local AWS of bin/local-api with --endpoint, else AWS with "
+                + "the default credentials).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
@@ -53,6 +54,7 @@ public final class AdminCli implements Callable<Integer> {
     static final String LOCAL_DATAMARTS_TABLE = "DatamartsTable";
     static final String LOCAL_DATASOURCES_TABLE = "DatasourcesTable";
     static final String LOCAL_SERVICE_TOKENS_TABLE = "ServiceTokensTable";
+    static final String LOCAL_PRODUCER_GRANTS_TABLE = "ProducerGrantsTable";
     static final String DEFAULT_REGION = "us-east-1";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
@@ -80,6 +82,11 @@ public final class AdminCli implements Callable<Integer> {
             description = "Service tokens table (default: $SERVICE_TOKENS_TABLE, else "
                     + LOCAL_SERVICE_TOKENS_TABLE + ").")
     String tokensTable;
+
+    @Option(names = "--producers-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
+            description = "Producer grants table (default: $" + ProducerGrantRepository.TABLE_VARIABLE + ", else "
+                    + LOCAL_PRODUCER_GRANTS_TABLE + ").")
+    String producersTable;
 
     @Spec
     CommandSpec spec;
@@ -128,7 +135,7 @@ public final class AdminCli implements Callable<Integer> {
     /** {@code bin/admin} alone: name a command. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: token or datasource");
+        throw new ParameterException(spec.commandLine(), "Missing a command: token, datasource or producer");
     }
 
     /** A problem with what the operator gave (a file, an option's value, a table): exit 2. */
@@ -144,6 +151,15 @@ public final class AdminCli implements Callable<Integer> {
 
     DatasourceRepository datasources() {
         return new DatasourceRepository(dynamoDb(), tables(), clock);
+    }
+
+    ProducerGrantRepository producerGrants() {
+        return new ProducerGrantRepository(dynamoDb(), producerGrantsTableName(), clock);
+    }
+
+    String producerGrantsTableName() {
+        return table(producersTable, "--producers-table", ProducerGrantRepository.TABLE_VARIABLE,
+                LOCAL_PRODUCER_GRANTS_TABLE);
     }
 
     String tokensTableName() {

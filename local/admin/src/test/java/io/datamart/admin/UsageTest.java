@@ -34,7 +34,8 @@ class UsageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "token", "token issue", "token list", "token revoke", "datasource",
-        "datasource put", "datasource list", "datasource delete"})
+        "datasource put", "datasource list", "datasource delete", "producer", "producer grant", "producer revoke",
+        "producer list"})
     void everyCommandHasHelp(String command) {
         String[] words = command.isEmpty() ? new String[0] : command.split(" ");
         for (String help : new String[] {"--help", "-h"}) {
@@ -46,7 +47,7 @@ class UsageTest {
             assertTrue(run.stdout().startsWith("Usage: bin/admin" + (command.isEmpty() ? "" : " " + command) + " "),
                     run.stdout());
             for (String option : new String[] {"--endpoint=URL", "--region=REGION", "--tokens-table=TABLE",
-                "--datasources-table=TABLE", "--datamarts-table=TABLE", "--help"}) {
+                "--datasources-table=TABLE", "--datamarts-table=TABLE", "--producers-table=TABLE", "--help"}) {
                 assertTrue(run.stdout().contains(option), command + " help shows " + option + ":\n" + run.stdout());
             }
             assertEquals("", run.stderr());
@@ -77,6 +78,7 @@ class UsageTest {
         "tokens list --org o                  | Unmatched arguments from index 0: 'tokens'",
         "token                                | Missing a command: issue, list or revoke",
         "datasource                           | Missing a command: put, list or delete",
+        "producer                             | Missing a command: grant, revoke or list",
     })
     void usageErrorsExitWithTwo(String command, String message) {
         Run run = run(command.split(" "));
@@ -100,7 +102,7 @@ class UsageTest {
         Run run = run();
 
         assertEquals(2, run.exitCode(), run.toString());
-        assertTrue(run.stderr().startsWith("Missing a command: token or datasource"), run.stderr());
+        assertTrue(run.stderr().startsWith("Missing a command: token, datasource or producer"), run.stderr());
         assertTrue(run.stderr().contains("Usage: bin/admin"), run.stderr());
     }
 

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 public final class SqsEventRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The sender of the records a test makes up: a producer's role in a session, as in the sample events. */
+    public static final String SENDER_ID = "AROAEXAMPLEID:tenant-service";
 
     private SqsEventRecords() {
     }
@@ -33,7 +35,7 @@ public final class SqsEventRecords {
         attributes.put("ApproximateReceiveCount", String.valueOf(receiveCount));
         attributes.put("SentTimestamp", now);
         attributes.put("SequenceNumber", String.valueOf(sequenceNumber));
-        attributes.put("SenderId", "local");
+        attributes.put("SenderId", SENDER_ID);
         attributes.put("ApproximateFirstReceiveTimestamp", now);
         if (groupId != null) {
             attributes.put("MessageGroupId", groupId);

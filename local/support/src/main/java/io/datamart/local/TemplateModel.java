@@ -53,6 +53,12 @@ public final class TemplateModel {
     public static final String LOCAL_QUEUE_URL_PREFIX = "https://sqs.us-east-1.amazonaws.com/123456789012/";
 
     /**
+     * What a role's {@code RoleId} resolves to locally: moto stamps every message it takes
+     * with this one {@code SenderId}, so locally every sender is this principal.
+     */
+    public static final String LOCAL_PRINCIPAL_ID = "AIDAIT2UOQQY3AUEKVGXU";
+
+    /**
      * A queue as the template declares it. Locally a queue is named by its logical id, with
      * {@code .fifo} when it is FIFO (SQS requires it); its attributes are those SQS takes at
      * CreateQueue, its redrive policy is kept apart because it names another queue.
@@ -259,6 +265,12 @@ public final class TemplateModel {
         return Optional.of(function(logicalId));
     }
 
+    /** The value, resolved locally, that the first function to have the variable gets. */
+    public Optional<String> variable(String name) {
+        return functions().values().stream().map(function -> function.environment().get(name))
+                .filter(java.util.Objects::nonNull).findFirst();
+    }
+
     /** Every HTTP API route of every function. */
     public List<RouteDefinition> routes() {
         return functions().values().stream().flatMap(f -> f.routes().stream()).toList();
@@ -294,12 +306,17 @@ public final class TemplateModel {
     }
 
     /**
-     * A plain value, or a Ref to a table or an event bus (whose local name is its logical id)
-     * or to a queue (its {@link QueueDefinition#localUrl()}).
+     * A plain value, a Ref to a table or an event bus (whose local name is its logical id)
+     * or to a queue (its {@link QueueDefinition#localUrl()}), or a role's RoleId
+     * ({@link #LOCAL_PRINCIPAL_ID}).
      */
     private String resolve(String name, JsonNode value) {
         if (value.isValueNode()) {
             return value.asText();
+        }
+        JsonNode getAtt = value.get("Fn::GetAtt");
+        if (getAtt != null && "RoleId".equals(getAtt.path(1).asText())) {
+            return LOCAL_PRINCIPAL_ID;
         }
         JsonNode ref = value.get("Ref");
         if (ref != null) {
@@ -313,7 +330,8 @@ public final class TemplateModel {
             }
         }
         throw new IllegalArgumentException("environment variable " + name + " is " + value
-                + ": locally only plain values and Refs to tables, event buses and queues can be resolved");
+                + ": locally only plain values, Refs to tables, event buses and queues, and roles' RoleId can be "
+                + "resolved");
     }
 
     /** The function's Timeout in seconds; Lambda's default, 3, when neither it nor Globals sets one. */

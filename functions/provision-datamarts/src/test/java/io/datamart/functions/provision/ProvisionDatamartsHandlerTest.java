@@ -14,13 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.local.EventBusTap.BusEvent;
+import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.MessageGroups;
+import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
 import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestContext;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,118 @@ class ProvisionDatamartsHandlerTest {
                  "organizationId": "demo", "name": "sales-analytics", "result": "created"}"""), outcome.detail());
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Producers act only for the organizations they were granted
+    // ---------------------------------------------------------------------------------------------
+
+    /** A message with this body, sent by {@code senderId}. */
+    private static ObjectNode sentBy(String senderId, String body) {
+        return sentBy(senderId, "p-1", body);
+    }
+
+    private static ObjectNode sentBy(String senderId, String messageId, String body) {
+        ObjectNode record = message(messageId, ORG + "/" + NAME, 1, body);
+        ((ObjectNode) record.path("attributes")).put("SenderId", senderId);
+        return record;
+    }
+
+    /** A message the forwarding function sent: its role is the sender. */
+    private ObjectNode forwarded(String messageId, String body) {
+        String forwarder = function.environment().get(ProvisioningPipeline.FORWARDER_VARIABLE);
+        return sentBy(forwarder + ":ForwardProvisioningEventsFunction", messageId, body);
+    }
+
+    /** The one outcome is PRODUCER_NOT_ALLOWED, the message is consumed, and nothing is stored. */
+    private void assertNotAllowed(ObjectNode record, String messageFragment) {
+        JsonNode response = run(batch(List.of(record)));
+
+        assertEquals(List.of(), failedIds(response), "a permanent failure: consumed, not retried");
+        JsonNode error = only(function.bus().events()).detail().path("error");
+        assertEquals("PRODUCER_NOT_ALLOWED", error.path("code").asText(), error::toString);
+        assertTrue(error.path("message").asText().contains(messageFragment), error::toString);
+        assertNull(function.db().rawDatamart(ORG, NAME));
+        assertNull(function.db().rawDatamart(Fixtures.OTHER_ORG, NAME));
+    }
+
+    @Test
+    void refusesAProducerNoOneGrantedTheOrganization() {
+        assertNotAllowed(sentBy("AROAUNKNOWNPRODUCER:billing", create(Fixtures.documentedCreateBody())),
+                "Producer 'role:AROAUNKNOWNPRODUCER' may not act for organization 'demo'");
+    }
+
+    @Test
+    void refusesAProducerActingForAnotherOrganizationThanItsOwn() {
+        assertNotAllowed(sentBy("AROAEXAMPLEID:tenant-service",
+                request("create", Fixtures.OTHER_ORG, "c-1", Fixtures.documentedCreateBody())),
+                "may not act for organization 'acme'");
+    }
+
+    /** A bus event as the forwarder puts it on the queue, with this source. */
+    private static String busEvent(String source) {
+        ObjectNode event = Fixtures.object("""
+                {"version": "0", "id": "e-1", "detail-type": "Create Datamart", "account": "123456789012",
+                 "time": "2026-11-30T10:00:00Z", "region": "us-east-1", "resources": [],
+                 "detail": {"organizationId": "demo"}}""");
+        event.put("source", source);
+        ((ObjectNode) event.path("detail")).set("body", Fixtures.documentedCreateBody());
+        return event.toString();
+    }
+
+    @Test
+    void believesABusRequestOnlyWhenTheForwarderSentIt() {
+        // A granted source, but written to the queue by a producer itself rather than forwarded.
+        assertNotAllowed(sentBy("AROAEXAMPLEID:tenant-service", busEvent("datamart.producer.tenants")),
+                "believed only from the forwarding function");
+    }
+
+    @Test
+    void refusesAForwardedRequestFromASourceNoOneGrantedTheOrganization() {
+        assertNotAllowed(forwarded("p-1", busEvent("datamart.producer.billing")),
+                "Producer 'source:datamart.producer.billing' may not act for organization 'demo'");
+    }
+
+    @Test
+    void refusesAForwardedRequestWhoseSourceIsNoProducers() {
+        assertNotAllowed(forwarded("p-1", busEvent("datamart.changes")), "believed only from the forwarding function");
+    }
+
+    @Test
+    void refusesAMessageWithoutASender() {
+        ObjectNode record = message("p-1", ORG + "/" + NAME, 1, create(Fixtures.documentedCreateBody()));
+        ((ObjectNode) record.path("attributes")).remove("SenderId");
+        assertNotAllowed(record, "no sender id");
+    }
+
+    @Test
+    void appliesAForwardedRequestFromAGrantedSource() {
+        JsonNode response = run(batch(List.of(forwarded("p-1", busEvent("datamart.producer.tenants")))));
+
+        assertEquals(List.of(), failedIds(response));
+        assertEquals(List.of("created"), results());
+        assertNotNull(function.db().rawDatamart(ORG, NAME));
+    }
+
+    @Test
+    void appliesARequestOnceTheProducerIsGranted() {
+        ObjectNode record = sentBy("AROANEWPRODUCER:billing", create(Fixtures.documentedCreateBody()));
+        new ProducerGrantRepository(function.db().client(), function.db().producerGrantsTable(), Clock.systemUTC())
+                .grant("role:AROANEWPRODUCER", ORG);
+
+        assertEquals(List.of(), failedIds(run(batch(List.of(record)))));
+        assertEquals(List.of("created"), results());
+    }
+
+    @Test
+    void retriesWhenTheGrantCannotBeRead() {
+        function.dynamoDb().fail(Operation.GET_ITEM, 1, ProvisionDatamartsHandlerTest::throttled);
+
+        JsonNode response = runOne("m-1", create(Fixtures.documentedCreateBody()));
+
+        assertEquals(List.of("m-1"), failedIds(response), "transient: delivered again");
+        assertEquals(List.of(), function.bus().events());
+        assertNull(function.db().rawDatamart(ORG, NAME));
+    }
+
     @Test
     void updatesAndDeletesTheDatamart() {
         StoredDatamarts.seedDocumented(function.db());
@@ -118,12 +233,12 @@ class ProvisionDatamartsHandlerTest {
     @Test
     void appliesARequestForwardedFromTheBusLikeAQueueRequest() {
         ObjectNode busEvent = Fixtures.object("""
-                {"version": "0", "id": "ev-1", "detail-type": "Create Datamart", "source": "com.example.tenants",
+                {"version": "0", "id": "ev-1", "detail-type": "Create Datamart", "source": "datamart.producer.tenants",
                  "account": "123456789012", "time": "2026-11-22T05:15:00Z", "region": "us-east-1", "resources": [],
                  "detail": {"organizationId": "demo"}}""");
         ((ObjectNode) busEvent.get("detail")).set("body", Fixtures.documentedCreateBody());
 
-        assertEquals(List.of(), failedIds(runOne("m-1", busEvent.toString())));
+        assertEquals(List.of(), failedIds(run(batch(List.of(forwarded("m-1", busEvent.toString()))))));
         assertNotNull(function.db().rawDatamart(ORG, NAME));
         BusEvent outcome = only(function.bus().events());
         assertEquals("ev-1", outcome.detail().path("correlationId").asText());

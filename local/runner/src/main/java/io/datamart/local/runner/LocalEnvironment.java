@@ -5,6 +5,7 @@ import io.datamart.local.LocalAws;
 import io.datamart.local.TemplateModel;
 import io.datamart.local.TemplateModel.FunctionDefinition;
 import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.ProvisioningForwarder;
 import io.datamart.persistence.TableNames;
 import java.io.PrintStream;
@@ -62,7 +63,8 @@ public final class LocalEnvironment implements AutoCloseable {
         LocalAws aws = LocalAws.start(dataDir, awsPort);
         try {
             aws.createResources(template);
-            seed.apply(aws.dynamoDb(), tableNames(template), Clock.systemUTC());
+            seed.apply(aws.dynamoDb(), tableNames(template),
+                    template.variable(ProducerGrantRepository.TABLE_VARIABLE).orElse(null), Clock.systemUTC());
             return new LocalEnvironment(template, aws, logs);
         } catch (RuntimeException e) {
             aws.close();

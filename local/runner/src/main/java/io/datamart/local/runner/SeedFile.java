@@ -11,6 +11,7 @@ import io.datamart.auth.ServiceTokenHashes;
 import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.domain.DatasourceTable;
 import io.datamart.persistence.DatasourceRepository;
+import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.TableNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * whole, with the file, the place in it and what is wrong.
  */
 public final class SeedFile {
-    public record Organization(String id, List<String> serviceTokens, List<Datasource> datasources) {
+    /** {@code producers}: who may provision for the organization (see ProducerIdentity), granted on load. */
+    public record Organization(String id, List<String> serviceTokens, List<Datasource> datasources,
+            List<String> producers) {
     }
 
     /** {@code tables} is null when the seed does not describe the datasource's schema. */
@@ -73,6 +76,16 @@ public final class SeedFile {
 
     /** Writes the seed into the tables; running it twice leaves the same state. */
     public void apply(DynamoDbClient dynamoDb, TableNames tables, Clock clock) {
+        apply(dynamoDb, tables, null, clock);
+    }
+
+    /**
+     * The same, with the producers granted in {@code producerGrantsTable} (null: a template
+     * without one, whose producers are not loaded).
+     */
+    public void apply(DynamoDbClient dynamoDb, TableNames tables, String producerGrantsTable, Clock clock) {
+        ProducerGrantRepository grants = producerGrantsTable == null ? null
+                : new ProducerGrantRepository(dynamoDb, producerGrantsTable, clock);
         ServiceTokenRepository tokens = new ServiceTokenRepository(dynamoDb, tables);
         DatasourceRepository datasources = new DatasourceRepository(dynamoDb, tables, clock);
         for (Organization organization : organizations) {
@@ -83,6 +96,9 @@ public final class SeedFile {
             }
             for (Datasource datasource : organization.datasources()) {
                 datasources.save(organization.id(), datasource.name(), datasource.tables());
+            }
+            if (grants != null) {
+                organization.producers().forEach(producer -> grants.grant(producer, organization.id()));
             }
         }
     }
@@ -98,7 +114,7 @@ public final class SeedFile {
         List<Organization> organizations = new ArrayList<>();
         for (int i = 0; i < array(list, "organizations", true).size(); i++) {
             String path = "organizations[" + i + "]";
-            JsonNode org = object(list.get(i), path, Set.of("id", "serviceTokens", "datasources"));
+            JsonNode org = object(list.get(i), path, Set.of("id", "serviceTokens", "datasources", "producers"));
             List<String> tokens = new ArrayList<>();
             JsonNode tokenList = array(org.get("serviceTokens"), path + ".serviceTokens", false);
             for (int t = 0; t < tokenList.size(); t++) {
@@ -109,7 +125,12 @@ public final class SeedFile {
             for (int d = 0; d < datasourceList.size(); d++) {
                 datasources.add(datasource(datasourceList.get(d), path + ".datasources[" + d + "]"));
             }
-            organizations.add(new Organization(string(org.get("id"), path + ".id"), tokens, datasources));
+            List<String> producers = new ArrayList<>();
+            JsonNode producerList = array(org.get("producers"), path + ".producers", false);
+            for (int p = 0; p < producerList.size(); p++) {
+                producers.add(string(producerList.get(p), path + ".producers[" + p + "]"));
+            }
+            organizations.add(new Organization(string(org.get("id"), path + ".id"), tokens, datasources, producers));
         }
         return organizations;
     }

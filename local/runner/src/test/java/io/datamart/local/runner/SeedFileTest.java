@@ -9,6 +9,7 @@ import io.datamart.auth.ServiceTokenHashes;
 import io.datamart.local.LocalAws;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
+import io.datamart.persistence.ProducerGrantRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,23 @@ class SeedFileTest {
                     .anyMatch("dbn_live_local_demo_token"::equals));
             var datasource = aws.dynamoDb().scan(r -> r.tableName("DatasourcesTable")).items().get(0);
             assertEquals(3, datasource.get("tables").l().size(), "the schema is kept with the datasource");
+        }
+    }
+
+    @Test
+    void grantsTheSeedsProducersTheirOrganization() {
+        try (LocalAws aws = LocalAws.start(null, 0)) {
+            TemplateModel template = TemplateModel.load(ProjectFiles.template());
+            aws.createTables(template.tables().values());
+            String table = template.variable(ProducerGrantRepository.TABLE_VARIABLE).orElseThrow();
+            SeedFile.load(ProjectFiles.seed()).apply(aws.dynamoDb(), LocalEnvironment.tableNames(template), table,
+                    Clock.systemUTC());
+
+            ProducerGrantRepository grants = new ProducerGrantRepository(aws.dynamoDb(), table, Clock.systemUTC());
+            assertTrue(grants.mayActFor("role:AROAEXAMPLEID", "demo"), "the sample events' role");
+            assertTrue(grants.mayActFor("source:datamart.producer.tenants", "demo"), "the sample bus events' source");
+            assertTrue(grants.mayActFor("role:" + TemplateModel.LOCAL_PRINCIPAL_ID, "demo"), "moto's one sender");
+            assertFalse(grants.mayActFor("role:AROAEXAMPLEID", "acme"));
         }
     }
 
