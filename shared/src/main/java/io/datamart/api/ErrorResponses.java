@@ -3,6 +3,7 @@ package io.datamart.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.error.AuthenticationException;
+import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatamartException;
 import io.datamart.error.DatamartNotFoundException;
@@ -31,6 +32,8 @@ public final class ErrorResponses {
             case DatasourceNotFoundException datasource ->
                     error(400, "DATASOURCE_NAME_ERROR", datasource.getMessage(), List.of());
             case RouteNotFoundException route -> error(404, "NOT_FOUND", route.getMessage(), List.of());
+            case ConcurrentModificationException lost ->
+                    error(409, "CONCURRENT_MODIFICATION", lost.getMessage(), List.of());
         };
     }
 

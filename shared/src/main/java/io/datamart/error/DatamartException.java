@@ -6,8 +6,9 @@ package io.datamart.error;
  * is checked by the compiler to handle them all.
  */
 public abstract sealed class DatamartException extends RuntimeException
-        permits AuthenticationException, DatamartAlreadyExistsException, DatamartNotFoundException,
-                DatasourceNotFoundException, InvalidRequestException, RouteNotFoundException {
+        permits AuthenticationException, ConcurrentModificationException, DatamartAlreadyExistsException,
+                DatamartNotFoundException, DatasourceNotFoundException, InvalidRequestException,
+                RouteNotFoundException {
 
     protected DatamartException(String message) {
         // No stack trace: these are expected outcomes, built often, never logged with a trace.

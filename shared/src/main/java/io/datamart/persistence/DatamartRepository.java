@@ -124,13 +124,15 @@ public final class DatamartRepository {
     }
 
     /**
-     * The same, applied only to the incarnation of the datamart created at
-     * {@code createdAt} (null: any): an update validated against what was read cannot
-     * land on a datamart deleted and created again in between.
+     * The same, applied only to the datamart exactly as {@code validatedAgainst} was read
+     * (null: whatever is stored): the same incarnation ({@code createdAt}) at the same
+     * {@code version}. An update validated against what was read can then land neither on
+     * a datamart deleted and created again nor over another update (a new table list that
+     * its relationships were not checked against, say).
      *
-     * @throws DatamartReplacedException when the datamart exists but is another incarnation
+     * @throws DatamartChangedException when the datamart exists but is not as it was read
      */
-    public void update(String organizationId, DatamartUpdate update, Instant createdAt) {
+    public void update(String organizationId, DatamartUpdate update, Datamart validatedAgainst) {
         if (!Keys.isStorableName(update.datamartName())) {
             throw new DatamartNotFoundException();
         }
@@ -155,10 +157,11 @@ public final class DatamartRepository {
         Map<String, AttributeValue> key = Keys.of(organizationId, update.datamartName());
         requireFits(ItemSize.of(key) + ItemSize.of(values));
         String condition = EXISTS;
-        if (createdAt != null) {
-            condition = EXISTS + " AND #createdAt = :createdAt";
+        if (validatedAgainst != null) {
+            condition = EXISTS + " AND #createdAt = :createdAt AND #version = :read";
             names.put("#createdAt", DatamartItems.CREATED_AT);
-            values.put(":createdAt", AttributeValues.string(createdAt.toString()));
+            values.put(":createdAt", AttributeValues.string(validatedAgainst.createdAt().toString()));
+            values.put(":read", AttributeValues.number(validatedAgainst.version()));
         }
         String conditionExpression = condition;
         try {
@@ -170,8 +173,8 @@ public final class DatamartRepository {
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException failed) {
-            if (createdAt != null && find(organizationId, update.datamartName()).isPresent()) {
-                throw new DatamartReplacedException();
+            if (validatedAgainst != null && find(organizationId, update.datamartName()).isPresent()) {
+                throw new DatamartChangedException();
             }
             throw new DatamartNotFoundException();
         } catch (DynamoDbException rejected) {

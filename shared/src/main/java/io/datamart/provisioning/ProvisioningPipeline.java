@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.ErrorResponses;
 import io.datamart.api.Json;
 import io.datamart.aws.LambdaLogs;
+import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartException;
 import io.datamart.events.EventPublisher;
 import io.datamart.events.OutboundEvent;
@@ -188,16 +189,18 @@ public final class ProvisioningPipeline {
             } else {
                 outcome = ProvisioningOutcomes.succeeded(request, messageId, apply(request));
             }
+        } catch (ConcurrentModificationException contended) {
+            // Other changes of the datamart won every try: a later delivery tries again.
+            transientFailure = contended;
+            retry = true;
+            outcome = exhausted(request, messageId, receiveCount, contended.getMessage());
         } catch (DatamartException permanent) {
             outcome = ProvisioningOutcomes.failed(request, messageId,
                     ErrorResponses.of(permanent, request.operation().apiOperation()).body().path("error"));
         } catch (RuntimeException failure) {
             transientFailure = failure;
             retry = true;
-            outcome = receiveCount < maxReceiveCount ? null : ProvisioningOutcomes.failed(request, messageId,
-                    ProvisioningOutcomes.error(ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after "
-                            + receiveCount + " deliveries; the message goes to the dead-letter queue. Last failure: "
-                            + failure.getClass().getSimpleName(), List.of()));
+            outcome = exhausted(request, messageId, receiveCount, failure.getClass().getSimpleName());
         }
         if (outcome != null && !publish(outcome, context)) {
             retry = true;
@@ -216,6 +219,15 @@ public final class ProvisioningPipeline {
         line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
         LambdaLogs.log(context, retry ? LogLevel.WARN : LogLevel.INFO, line.toString());
         return retry;
+    }
+
+    /** On the last allowed receive, the Failed outcome of a transient failure; before it, none yet. */
+    private OutboundEvent exhausted(ProvisioningRequest request, String messageId, int receiveCount,
+            String lastFailure) {
+        return receiveCount < maxReceiveCount ? null : ProvisioningOutcomes.failed(request, messageId,
+                ProvisioningOutcomes.error(ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + receiveCount
+                        + " deliveries; the message goes to the dead-letter queue. Last failure: " + lastFailure,
+                        List.of()));
     }
 
     private static String notAllowed(String producer, ProvisioningRequest request) {

@@ -10,11 +10,12 @@ import io.datamart.domain.Datasource;
 import io.datamart.domain.Relationship;
 import io.datamart.domain.Table;
 import io.datamart.domain.TenancySettings;
+import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.error.Violation;
-import io.datamart.persistence.DatamartReplacedException;
+import io.datamart.persistence.DatamartChangedException;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.validation.DatamartValidator;
@@ -28,8 +29,9 @@ import java.util.Optional;
  */
 public final class DatamartService {
     /**
-     * How often an update re-reads a datamart that was deleted and created again under it,
-     * and how often an idempotent create tries again when the datamart in its way vanishes.
+     * How often an update re-reads and re-validates a datamart that changed under it (by
+     * another update, or deleted and created again), and how often an idempotent create
+     * tries again when the datamart in its way vanishes.
      */
     static final int MAX_UPDATE_ATTEMPTS = 3;
 
@@ -127,12 +129,12 @@ public final class DatamartService {
                     requireKnownNames(datasource, update.tableList(), update.tenancySettings(),
                             update.relationships(), update.tableList() != null ? update.tableList() : stored.tableList()));
             try {
-                // Conditional on the incarnation just validated against.
-                datamarts.update(organizationId, update, current.createdAt());
+                // Conditional on the datamart exactly as validated against: incarnation and version.
+                datamarts.update(organizationId, update, current);
                 return update;
-            } catch (DatamartReplacedException replaced) {
+            } catch (DatamartChangedException changed) {
                 if (attempt == MAX_UPDATE_ATTEMPTS) {
-                    throw replaced;
+                    throw new ConcurrentModificationException();
                 }
             }
         }

@@ -281,6 +281,21 @@ class DatamartRepositoryTest {
     }
 
     @Test
+    void writesAnUpdateOnlyOverTheVersionItWasValidatedAgainst() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        Datamart read = stored(ORG, "m");
+        repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}"), read);
+        Map<String, AttributeValue> afterFirst = raw("m");
+
+        assertThrows(DatamartChangedException.class, () -> repository.update(ORG,
+                update("{\"datamartName\": \"m\", \"tableList\": [{\"name\": \"t\", \"columns\": [{\"name\": \"c\"}]}]}"),
+                read), "version 1 was read, version 2 is stored");
+        assertEquals(afterFirst, raw("m"), "nothing written");
+        assertThrows(DatamartNotFoundException.class, () -> repository.update(ORG,
+                update("{\"datamartName\": \"gone\", \"relationships\": []}"), read));
+    }
+
+    @Test
     void countsEveryOneOfManyConcurrentUpdates() throws Exception {
         repository.create(ORG, definition(MINIMAL_BODY));
         int updates = 8;
@@ -313,7 +328,8 @@ class DatamartRepositoryTest {
                 """));
         DatamartDefinition read = stored(ORG, created.name()).definition();
         assertEquals(List.of(new Table("only", null, null, null, null, null,
-                List.of(new io.datamart.domain.Column("c", null, null, null, null, null, null, null)))), read.tableList());
+                List.of(new io.datamart.domain.Column("c", null, null, null, null, null, null, null)))),
+                        read.tableList());
         assertEquals(created.tenancySettings(), read.tenancySettings());
         assertEquals(created.relationships(), read.relationships());
         assertEquals(created.datasourceName(), read.datasourceName());
@@ -324,7 +340,8 @@ class DatamartRepositoryTest {
         DatamartDefinition created = definition(Fixtures.documentedCreateBody());
         repository.create(ORG, created);
         repository.update(ORG, update("""
-                {"datamartName": "sales-analytics", "tenancySettings": {"tenancyLevel": "DATABASE", "primaryDatabase": "db2"}}
+                {"datamartName": "sales-analytics", "tenancySettings": {"tenancyLevel": "DATABASE",
+                        "primaryDatabase": "db2"}}
                 """));
         DatamartDefinition read = stored(ORG, "sales-analytics").definition();
         assertEquals(new TenancySettings(io.datamart.domain.TenancyLevel.DATABASE, null, null, null, null, null, "db2"),

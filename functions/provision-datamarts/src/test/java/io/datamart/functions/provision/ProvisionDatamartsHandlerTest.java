@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 
 /** The provisioning function, through its real handler, on the test AWS's tables and bus. */
@@ -193,6 +194,19 @@ class ProvisionDatamartsHandlerTest {
 
         assertEquals(List.of(), failedIds(run(batch(List.of(record)))));
         assertEquals(List.of("created"), results());
+    }
+
+    @Test
+    void deliversAgainAnUpdateThatLostToOtherChangesEveryTime() {
+        StoredDatamarts.seedDocumented(function.db());
+        function.dynamoDb().fail(Operation.UPDATE_ITEM, 3, () -> ConditionalCheckFailedException.builder()
+                .message("The conditional request failed").statusCode(400).build());
+
+        JsonNode response = runOne("m-1", request("update", ORG, "corr-update", updateBody()));
+
+        assertEquals(List.of("m-1"), failedIds(response), "transient: another delivery may win");
+        assertEquals(List.of(), function.bus().events(), "no outcome before the last receive");
+        assertEquals(1, StoredDatamarts.stored(function.db(), ORG, NAME).version());
     }
 
     @Test

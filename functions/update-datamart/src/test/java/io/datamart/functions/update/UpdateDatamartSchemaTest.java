@@ -2,6 +2,7 @@ package io.datamart.functions.update;
 
 import static io.datamart.testing.HandlerAssertions.assertNothingChanged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.testing.ApiCall;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /** Update checks what it sends against the schema of the datamart's datasource, when that schema is known. */
 class UpdateDatamartSchemaTest {
@@ -115,6 +117,62 @@ class UpdateDatamartSchemaTest {
                 result.details().get("tableList[0].name"));
         assertEquals("orders", StoredDatamarts.stored(function.db(), Fixtures.DEMO_ORG, "on-postgres").definition()
                 .tableList().get(0).name(), "the new datamart is as it was created");
+    }
+
+    private static ApiResult update(UpdateDatamartHandler handler, Payload payload, String body) {
+        return ApiCall.to(payload, "PUT", "/api/v2/data-app/datamarts").bearer(Fixtures.DEMO_TOKEN).json(body)
+                .invoke(handler);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void validatesAgainWhenAnotherUpdateChangesTheTableListUnderIt(Payload payload) {
+        // Relationships on events.actor are valid while the datamart's events table is audit's
+        // (which has actor). Another update, landing between this one's read and its write,
+        // makes it public's (which has not): written now, the relationships would name a column
+        // the datamart's table lacks. The write is conditioned on the version read, so this
+        // update reads again, validates again, and is refused.
+        UpdateDatamartHandler other = new UpdateDatamartHandler(Fixtures.api(function.db()));
+        assertEquals(200, update(other, payload, """
+                {"datamartName": "on-warehouse", "tableList": [{"schemaName": "audit", "name": "events",
+                  "columns": [{"name": "event_id"}, {"name": "actor"}]}]}""").status());
+        function.dynamoDb().beforeCall(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM, 1, () ->
+                assertEquals(200, update(other, payload, """
+                        {"datamartName": "on-warehouse", "tableList": [{"schemaName": "public", "name": "events",
+                          "columns": [{"name": "event_id"}, {"name": "occurred_at"}]}]}""").status()));
+
+        ApiResult result = update(function.handler(), payload, """
+                {"datamartName": "on-warehouse", "relationships": [{"parentTableName": "events",
+                  "parentColumnName": "actor", "childTableName": "events", "childColumnName": "event_id",
+                  "relationshipName": "who"}]}""");
+
+        assertEquals(400, result.status(), result::toString);
+        assertEquals("names 'actor', which is not a column of table 'public.events'",
+                result.details().get("relationships[0].parentColumnName"));
+        var stored = StoredDatamarts.stored(function.db(), Fixtures.DEMO_ORG, "on-warehouse").definition();
+        assertEquals("public", stored.tableList().get(0).schemaName(), "the other update stands");
+        assertTrue(stored.relationships().stream().noneMatch(r -> r.relationshipName().equals("who")),
+                "and this one wrote nothing");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void answersConcurrentModificationAfterLosingEveryTry(Payload payload) {
+        // Each conditional write finds the datamart changed since it was read (as when other
+        // writers keep landing first): after the bounded retries, 409 and nothing written.
+        var before = function.db().rawDatamart(Fixtures.DEMO_ORG, "on-warehouse");
+        function.dynamoDb().fail(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM, 3,
+                () -> ConditionalCheckFailedException.builder().message("The conditional request failed")
+                        .statusCode(400).build());
+
+        ApiResult result = update(function.handler(), payload,
+                "{\"datamartName\": \"on-warehouse\", \"relationships\": []}");
+
+        assertEquals(409, result.status(), result::toString);
+        assertEquals("CONCURRENT_MODIFICATION", result.errorCode());
+        assertEquals("Datamart changed while this request ran; retry", result.errorMessage());
+        assertEquals(3, function.dynamoDb().calls(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM));
+        assertEquals(before, function.db().rawDatamart(Fixtures.DEMO_ORG, "on-warehouse"));
     }
 
     private static void sleepAMillisecond() {
