@@ -236,6 +236,9 @@ class EventDrivenTemplateTest {
                 .map(JsonNode::asText).toList());
         int concurrency = mapping.path("ScalingConfig").path("MaximumConcurrency").asInt();
         assertTrue(concurrency >= 2 && concurrency <= 10, () -> "bounded DynamoDB write pressure: " + concurrency);
+        int reserved = TemplateTest.reservedConcurrency(EventFn.PROVISION.id).asInt();
+        assertTrue(reserved >= concurrency, () -> "reserved " + reserved + " < the mapping's " + concurrency
+                + ": Lambda would throttle the queue's pollers");
     }
 
     @Test

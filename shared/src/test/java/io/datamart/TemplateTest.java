@@ -13,6 +13,7 @@ import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import io.datamart.testing.Template;
 import io.datamart.testing.TemplateFunctions;
+import io.datamart.throttling.OrganizationRequestLimit;
 import java.util.EnumSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -219,6 +220,69 @@ class TemplateTest {
 
     @ParameterizedTest
     @EnumSource(Fn.class)
+    void limitsEachOrganizationsRequestsByTheParameter(Fn fn) {
+        Map<String, JsonNode> variables = environment(fn);
+        assertEquals("RequestCountersTable",
+                variables.get(OrganizationRequestLimit.TABLE_VARIABLE).path("Ref").asText());
+        assertEquals("OrganizationRequestsPerMinute",
+                variables.get(OrganizationRequestLimit.LIMIT_VARIABLE).path("Ref").asText());
+        JsonNode parameter = TEMPLATE.root().path("Parameters").path("OrganizationRequestsPerMinute");
+        assertEquals("Number", parameter.path("Type").asText());
+        assertEquals(0, parameter.path("MinValue").asInt(-1), "0 turns the limit off; nothing below");
+        assertTrue(parameter.path("Default").asInt() > 0, "on by default");
+        assertEquals(parameter.path("Default").asText(), TEMPLATE.function(fn.id, true).orElseThrow().environment()
+                .get(OrganizationRequestLimit.LIMIT_VARIABLE), "what the local runner gives the function");
+    }
+
+    @Test
+    void expiresTheRequestCountersByTtl() {
+        JsonNode table = TEMPLATE.resource("RequestCountersTable").path("Properties");
+        assertEquals("expiresAt", table.path("TimeToLiveSpecification").path("AttributeName").asText());
+        assertTrue(table.path("TimeToLiveSpecification").path("Enabled").asBoolean());
+        assertEquals(Map.of("counter", "HASH"), keySchema("RequestCountersTable"));
+        assertEquals("PAY_PER_REQUEST", table.path("BillingMode").asText());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Concurrency
+    // ---------------------------------------------------------------------------------------------
+
+    /** {@code Fn::If: [ReservesConcurrency, value, Ref: AWS::NoValue]}: the value, or fails. */
+    static JsonNode reservedConcurrency(String functionId) {
+        JsonNode reserved = TemplateFunctions.property(functionId, "ReservedConcurrentExecutions").path("Fn::If");
+        assertEquals(3, reserved.size(), () -> functionId + " reserves concurrency behind the condition");
+        assertEquals("ReservesConcurrency", reserved.get(0).asText());
+        assertEquals("AWS::NoValue", reserved.get(2).path("Ref").asText());
+        return reserved.get(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fn.class)
+    void reservesConcurrencyForEachApiFunctionByTheParameter(Fn fn) {
+        assertEquals("ReservedConcurrencyPerApiFunction", reservedConcurrency(fn.id).path("Ref").asText());
+    }
+
+    @Test
+    void reservesConcurrencyForEveryFunctionWithinTheAccountsDefaultQuota() {
+        JsonNode parameter = TEMPLATE.root().path("Parameters").path("ReservedConcurrencyPerApiFunction");
+        assertEquals(0, parameter.path("MinValue").asInt(-1), "0 reserves none");
+        JsonNode condition = TEMPLATE.root().path("Conditions").path("ReservesConcurrency").path("Fn::Not").path(0)
+                .path("Fn::Equals");
+        assertEquals("ReservedConcurrencyPerApiFunction", condition.path(0).path("Ref").asText());
+        assertEquals("0", condition.path(1).asText());
+
+        int total = 0;
+        for (String id : TEMPLATE.resourcesOfType("AWS::Serverless::Function")) {
+            JsonNode value = reservedConcurrency(id);
+            total += value.has("Ref") ? parameter.path("Default").asInt() : value.asInt();
+        }
+        // Lambda keeps 100 of an account's quota (1,000 by default) unreserved.
+        int reserved = total;
+        assertTrue(reserved > 0 && reserved <= 900, () -> "reserved in all: " + reserved);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fn.class)
     void setsATokenCacheTtlTheCodeCanRead(Fn fn) {
         JsonNode ttl = environment(fn).get(DatamartApi.TOKEN_CACHE_TTL_VARIABLE);
         if (ttl != null) {
@@ -271,14 +335,18 @@ class TemplateTest {
     void grantsEachFunctionOnlyTheCallsItsOperationsMake() {
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:PutItem"),
                 "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem"),
-                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.CREATE));
+                "ServiceTokensTable", Set.of("dynamodb:GetItem"),
+                "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.CREATE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"),
                 "DatasourcesTable", Set.of("dynamodb:GetItem"),
-                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.UPDATE));
+                "ServiceTokensTable", Set.of("dynamodb:GetItem"),
+                "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.UPDATE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:DeleteItem"),
-                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.DELETE));
+                "ServiceTokensTable", Set.of("dynamodb:GetItem"),
+                "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.DELETE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:Query", "dynamodb:GetItem"),
-                "ServiceTokensTable", Set.of("dynamodb:GetItem")), grants(Fn.READ));
+                "ServiceTokensTable", Set.of("dynamodb:GetItem"),
+                "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.READ));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -286,8 +354,9 @@ class TemplateTest {
     // ---------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"DatamartsTable", "DatasourcesTable", "ServiceTokensTable"})
-    void protectsEveryTable(String id) {
+    // Not RequestCountersTable: its counters are worth nothing after their minute.
+    @ValueSource(strings = {"DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable"})
+    void protectsEveryTableOfRecords(String id) {
         JsonNode table = TEMPLATE.resource(id);
         JsonNode properties = table.path("Properties");
         assertEquals("Retain", table.path("DeletionPolicy").asText());
@@ -298,8 +367,9 @@ class TemplateTest {
     }
 
     @Test
-    void declaresExactlyTheFourTables() {
-        assertEquals(Set.of("DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable"),
+    void declaresExactlyTheFiveTables() {
+        assertEquals(Set.of("DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable",
+                "RequestCountersTable"),
                 new HashSet<>(TEMPLATE.resourcesOfType("AWS::DynamoDB::Table")));
     }
 

@@ -10,6 +10,7 @@ import io.datamart.aws.LambdaLogs;
 import io.datamart.error.DatamartException;
 import io.datamart.error.RouteNotFoundException;
 import io.datamart.service.DatamartService;
+import io.datamart.throttling.OrganizationRequestLimit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,11 +25,14 @@ import java.util.Set;
 public final class ApiGatewayHandler {
     private final Set<Operation> operations;
     private final ServiceTokenAuthenticator authenticator;
+    private final OrganizationRequestLimit requestLimit;
     private final DatamartService service;
 
-    ApiGatewayHandler(Set<Operation> operations, ServiceTokenAuthenticator authenticator, DatamartService service) {
+    ApiGatewayHandler(Set<Operation> operations, ServiceTokenAuthenticator authenticator,
+            OrganizationRequestLimit requestLimit, DatamartService service) {
         this.operations = EnumSet.copyOf(operations);
         this.authenticator = authenticator;
+        this.requestLimit = requestLimit;
         this.service = service;
     }
 
@@ -42,6 +46,11 @@ public final class ApiGatewayHandler {
             route = Route.find(operations, request.method(), request.path())
                     .orElseThrow(() -> new RouteNotFoundException(request.method(), request.path()));
             organizationId = authenticator.authenticate(request.header("authorization"));
+            OrganizationRequestLimit.Admission admission = requestLimit.admit(organizationId);
+            if (admission.outcome() == OrganizationRequestLimit.Admission.Outcome.UNCOUNTED) {
+                LambdaLogs.log(context, LogLevel.WARN, "Request not counted against the organization's limit: "
+                        + admission.uncountedBecause());
+            }
             response = ApiResponse.json(200, execute(route, request, organizationId));
         } catch (DatamartException outcome) {
             response = ErrorResponses.of(outcome, operation(route));

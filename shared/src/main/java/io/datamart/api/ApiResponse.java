@@ -17,6 +17,13 @@ public record ApiResponse(int statusCode, Map<String, String> headers, JsonNode 
         return new ApiResponse(statusCode, headers, body);
     }
 
+    /** The same response with one more header. */
+    ApiResponse withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ApiResponse(statusCode, more, body);
+    }
+
     /** The headers every legacy route adds, pointing at the route that replaces it. */
     ApiResponse deprecated() {
         Map<String, String> withNotice = new LinkedHashMap<>(headers);

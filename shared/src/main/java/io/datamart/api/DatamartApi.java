@@ -12,6 +12,7 @@ import io.datamart.events.EventBridgePublisher;
 import io.datamart.events.EventPublisher;
 import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.service.DatamartService;
+import io.datamart.throttling.OrganizationRequestLimit;
 import io.datamart.validation.DatamartValidator;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,15 +30,18 @@ public final class DatamartApi {
     static final Duration DEFAULT_TOKEN_CACHE_TTL = Duration.ofSeconds(30);
 
     private final ServiceTokenAuthenticator authenticator;
+    private final OrganizationRequestLimit requestLimit;
     private final DatamartService service;
     private final Map<String, String> environment;
     private final Supplier<EventPublisher> outcomes;
     private final DynamoDbClient dynamoDb;
     private final Clock clock;
 
-    private DatamartApi(ServiceTokenAuthenticator authenticator, DatamartService service,
-            Map<String, String> environment, Supplier<EventPublisher> outcomes, DynamoDbClient dynamoDb, Clock clock) {
+    private DatamartApi(ServiceTokenAuthenticator authenticator, OrganizationRequestLimit requestLimit,
+            DatamartService service, Map<String, String> environment, Supplier<EventPublisher> outcomes,
+            DynamoDbClient dynamoDb, Clock clock) {
         this.authenticator = authenticator;
+        this.requestLimit = requestLimit;
         this.service = service;
         this.environment = Map.copyOf(environment);
         this.outcomes = outcomes;
@@ -71,12 +75,13 @@ public final class DatamartApi {
                 new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));
         DatamartService service = new DatamartService(new DatamartValidator(),
                 new DatamartRepository(dynamoDb, tables, clock), new DatasourceRepository(dynamoDb, tables, clock));
-        return new DatamartApi(authenticator, service, environment, outcomes, dynamoDb, clock);
+        return new DatamartApi(authenticator, OrganizationRequestLimit.fromEnvironment(dynamoDb, environment, clock),
+                service, environment, outcomes, dynamoDb, clock);
     }
 
     /** The request pipeline of a function serving these operations. */
     public ApiGatewayHandler handler(Operation first, Operation... more) {
-        return new ApiGatewayHandler(java.util.EnumSet.of(first, more), authenticator, service);
+        return new ApiGatewayHandler(java.util.EnumSet.of(first, more), authenticator, requestLimit, service);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.datamart.error.DatamartException;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.error.RequestLimitExceededException;
 import io.datamart.error.RouteNotFoundException;
 import io.datamart.error.Violation;
 import java.util.List;
@@ -34,6 +35,9 @@ public final class ErrorResponses {
             case RouteNotFoundException route -> error(404, "NOT_FOUND", route.getMessage(), List.of());
             case ConcurrentModificationException lost ->
                     error(409, "CONCURRENT_MODIFICATION", lost.getMessage(), List.of());
+            case RequestLimitExceededException limited ->
+                    error(429, "TOO_MANY_REQUESTS", limited.getMessage(), List.of())
+                            .withHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
         };
     }
 

@@ -108,20 +108,39 @@ class ServiceTokenAuthenticatorTest {
     @ValueSource(strings = {"Basic xyz", "Basic ZGVtbzpwYXNz", "Bearer", "Bearer ", "Bearer    ",
             "Bearer dbn_live_local_demo_token extra", "Bearer dbn_live local_demo_token", "Bearerdbn_live_local_demo_token",
             "Token dbn_live_local_demo_token", "dbn_live_local_demo_token", "Bearer\tdbn_live_local_demo_token",
-            "Bearer dbn_live_local_demo_tökén", "Bearer dbn_live_local_demo_token, Bearer x"})
+            "Bearer dbn_live_local_demo_tökén", "Bearer dbn_live_local_demo_token, Bearer x",
+            // Not a service token: wrong prefix, prefix case, too short, a character outside base64url, too long.
+            "Bearer local_demo_token", "Bearer DBN_LIVE_LOCAL_DEMO_TOKEN", "Bearer dbn_live_short",
+            "Bearer dbn_live_local.demo.token", "Bearer dbn_live_local_demo_token="})
     void refusesAMalformedHeaderWithoutReadingDynamoDb(String header) {
         assertRefused(authenticator(), header);
         assertEquals(0, client.calls(GET_ITEM));
     }
 
-    @Test
-    void refusesAnOverlongTokenWithoutReadingDynamoDb() {
-        assertRefused(authenticator(), "Bearer " + "a".repeat(513));
+    @ParameterizedTest
+    @ValueSource(ints = {129, 400, 504})
+    void refusesAnOverlongTokenWithoutReadingDynamoDb(int length) {
+        assertRefused(authenticator(), "Bearer dbn_live_" + "a".repeat(length));
         assertEquals(0, client.calls(GET_ITEM));
     }
 
+    @Test
+    void acceptsEveryTokenLengthTheFormatAllows() {
+        for (String token : List.of("dbn_live_" + "a".repeat(8), "dbn_live_" + "Z-_9".repeat(32))) {
+            tokens.save(Fixtures.token(token, Fixtures.OTHER_ORG, clock.instant(), null, null));
+            assertEquals(Fixtures.OTHER_ORG, authenticator().authenticate("Bearer " + token));
+        }
+    }
+
+    @Test
+    void namesTheExpectedFormatWhenRefusingAMalformedToken() {
+        AuthenticationException refused = assertThrows(AuthenticationException.class,
+                () -> authenticator().authenticate("Bearer sk_live_abcdefgh"));
+        assertTrue(refused.getMessage().contains(ServiceTokenFormat.DESCRIPTION), refused::getMessage);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"dbn_live_unknown", "DBN_LIVE_LOCAL_DEMO_TOKEN", "dbn_live_local_demo_toke",
+    @ValueSource(strings = {"dbn_live_unknown_token", "dbn_live_LOCAL_DEMO_TOKEN", "dbn_live_local_demo_toke",
             "dbn_live_local_demo_token_"})
     void refusesAnUnknownToken(String token) {
         assertRefused(authenticator(), "Bearer " + token);
@@ -263,19 +282,49 @@ class ServiceTokenAuthenticatorTest {
     }
 
     @Test
-    void neverCachesAnUnknownTokenSoANewTokenWorksAtOnce() {
+    void remembersARefusalForAShortTimeThenReadsAgain() {
         ServiceTokenAuthenticator authenticator = authenticator();
+        for (int i = 0; i < 3; i++) {
+            assertRefused(authenticator, "Bearer dbn_live_brand_new");
+        }
+        assertEquals(1, client.calls(GET_ITEM), "a bad token retried in a loop costs one read");
+
+        tokens.save(Fixtures.token("dbn_live_brand_new", Fixtures.OTHER_ORG, clock.instant(), null, null));
+        clock.advance(ServiceTokenAuthenticator.MAX_REFUSAL_TTL.minusMillis(1));
+        assertRefused(authenticator, "Bearer dbn_live_brand_new");
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new"),
+                "a token issued after it was first tried works once the refusal ages out");
+        assertEquals(2, client.calls(GET_ITEM));
+    }
+
+    @Test
+    void remembersARevokedTokenAsRefused() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
+        assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
+        assertEquals(1, client.calls(GET_ITEM));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN),
+                "another token is unaffected");
+    }
+
+    @Test
+    void remembersARefusalNoLongerThanTheCacheTtl() {
+        ServiceTokenAuthenticator authenticator = authenticator(Duration.ofSeconds(1));
         assertRefused(authenticator, "Bearer dbn_live_brand_new");
         tokens.save(Fixtures.token("dbn_live_brand_new", Fixtures.OTHER_ORG, clock.instant(), null, null));
+        clock.advance(Duration.ofSeconds(1));
         assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new"));
     }
 
     @Test
-    void neverCachesARefusal() {
-        ServiceTokenAuthenticator authenticator = authenticator();
-        assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
-        assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
+    void remembersNoRefusalWithAZeroTtlSoANewTokenWorksAtOnce() {
+        ServiceTokenAuthenticator authenticator = authenticator(Duration.ZERO);
+        assertRefused(authenticator, "Bearer dbn_live_brand_new");
+        assertRefused(authenticator, "Bearer dbn_live_brand_new");
         assertEquals(2, client.calls(GET_ITEM));
+        tokens.save(Fixtures.token("dbn_live_brand_new", Fixtures.OTHER_ORG, clock.instant(), null, null));
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new"));
     }
 
     @Test

@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * tests: the first call loads the fixtures; later calls only make the datamarts table
  * again, unless the tokens, datasources or producer grants differ from the fixtures, in which case
  * everything is loaded again. Either way each test starts from exactly the fixtures, and
- * from a datamarts table whose stream holds nothing yet.
+ * from a datamarts table whose stream holds nothing yet, and no request counted against
+ * any organization's limit.
  */
 public final class Databases {
     private static Set<Map<String, AttributeValue>> fixtureTokens;
@@ -32,6 +33,10 @@ public final class Databases {
             fixtureGrants = items(db, db.producerGrantsTable());
         } else {
             db.recreate(db.tables().datamarts());
+        }
+        // Empty unless a test turned the request limit on: then counting starts afresh.
+        if (!db.client().scan(r -> r.tableName(db.requestCountersTable()).limit(1)).items().isEmpty()) {
+            db.recreate(db.requestCountersTable());
         }
         return db;
     }

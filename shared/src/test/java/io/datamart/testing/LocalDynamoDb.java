@@ -5,6 +5,7 @@ import io.datamart.local.LocalAws;
 import io.datamart.local.TemplateModel;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.TableNames;
+import io.datamart.throttling.OrganizationRequestLimit;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ public final class LocalDynamoDb {
     private final Map<String, String> environment;
     private final TableNames tables;
     private final String producerGrantsTable;
+    private final String requestCountersTable;
 
     private LocalDynamoDb(LocalAws aws, TemplateModel template) {
         this.aws = aws;
@@ -33,8 +35,12 @@ public final class LocalDynamoDb {
         // What template.yaml gives the functions, its table Refs resolved to the local tables.
         this.environment = new HashMap<>(template.functions().values().iterator().next().environment());
         environment.put("TOKEN_CACHE_TTL_SECONDS", "0");
+        // Thousands of tests act for the demo organization within minutes; the tests of the
+        // limit turn it on with a small one (RequestLimitTest).
+        environment.put(OrganizationRequestLimit.LIMIT_VARIABLE, "0");
         this.tables = TableNames.fromEnvironment(environment);
         this.producerGrantsTable = template.variable(ProducerGrantRepository.TABLE_VARIABLE).orElseThrow();
+        this.requestCountersTable = template.variable(OrganizationRequestLimit.TABLE_VARIABLE).orElseThrow();
     }
 
     /** The one instance of this test run. */
@@ -56,6 +62,11 @@ public final class LocalDynamoDb {
     /** The table of producer grants, as the template names it locally. */
     public String producerGrantsTable() {
         return producerGrantsTable;
+    }
+
+    /** The table of per-organization request counts, as the template names it locally. */
+    public String requestCountersTable() {
+        return requestCountersTable;
     }
 
     public URI endpoint() {
@@ -103,6 +114,7 @@ public final class LocalDynamoDb {
     }
 
     private String[] allTables() {
-        return new String[] {tables.datamarts(), tables.datasources(), tables.serviceTokens(), producerGrantsTable()};
+        return new String[] {tables.datamarts(), tables.datasources(), tables.serviceTokens(), producerGrantsTable(),
+            requestCountersTable()};
     }
 }

@@ -1,5 +1,6 @@
 package io.datamart.admin;
 
+import io.datamart.auth.ServiceTokenFormat;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -10,7 +11,7 @@ import java.util.Base64;
  * random base32 characters (60 bits), something to name the token by that reveals nothing.
  */
 record NewServiceToken(String token, String tokenId) {
-    static final String PREFIX = "dbn_live_";
+    static final String PREFIX = ServiceTokenFormat.PREFIX;
     static final String ID_PREFIX = "tok_";
     private static final int TOKEN_BYTES = 32;
     private static final int ID_CHARACTERS = 12;

@@ -306,9 +306,9 @@ public final class TemplateModel {
     }
 
     /**
-     * A plain value, a Ref to a table or an event bus (whose local name is its logical id)
-     * or to a queue (its {@link QueueDefinition#localUrl()}), or a role's RoleId
-     * ({@link #LOCAL_PRINCIPAL_ID}).
+     * A plain value, a Ref to a table or an event bus (whose local name is its logical id),
+     * to a queue (its {@link QueueDefinition#localUrl()}) or to a parameter (its default),
+     * or a role's RoleId ({@link #LOCAL_PRINCIPAL_ID}).
      */
     private String resolve(String name, JsonNode value) {
         if (value.isValueNode()) {
@@ -328,9 +328,14 @@ public final class TemplateModel {
             if (QUEUE_TYPE.equals(type)) {
                 return queue(id).localUrl();
             }
+            JsonNode parameter = root.path("Parameters").path(id);
+            if (parameter.path("Default").isValueNode()) {
+                return parameter.path("Default").asText();
+            }
         }
         throw new IllegalArgumentException("environment variable " + name + " is " + value
-                + ": locally only plain values, Refs to tables, event buses and queues, and roles' RoleId can be "
+                + ": locally only plain values, Refs to tables, event buses, queues and parameters with a default, "
+                + "and roles' RoleId can be "
                 + "resolved");
     }
 

@@ -7,6 +7,7 @@ import static io.datamart.api.DatasourceTablesJson.string;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.DatasourceTablesJson;
 import io.datamart.auth.ServiceToken;
+import io.datamart.auth.ServiceTokenFormat;
 import io.datamart.auth.ServiceTokenHashes;
 import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.domain.DatasourceTable;
@@ -118,7 +119,13 @@ public final class SeedFile {
             List<String> tokens = new ArrayList<>();
             JsonNode tokenList = array(org.get("serviceTokens"), path + ".serviceTokens", false);
             for (int t = 0; t < tokenList.size(); t++) {
-                tokens.add(string(tokenList.get(t), path + ".serviceTokens[" + t + "]"));
+                String token = string(tokenList.get(t), path + ".serviceTokens[" + t + "]");
+                // A token the functions would refuse for its format must not load as if it worked.
+                if (!ServiceTokenFormat.isWellFormed(token)) {
+                    throw new DatasourceTablesJson.InvalidJsonException(path + ".serviceTokens[" + t + "]",
+                            "must be a service token: " + ServiceTokenFormat.DESCRIPTION);
+                }
+                tokens.add(token);
             }
             List<Datasource> datasources = new ArrayList<>();
             JsonNode datasourceList = array(org.get("datasources"), path + ".datasources", false);

@@ -281,7 +281,7 @@ class InvokeCommandTest {
     void stopsOnAMalformedSeedSayingWhereAndWhat(@TempDir Path dir) throws IOException {
         Path seed = dir.resolve("seed.json");
         Files.writeString(seed, """
-                {"organizations": [{"id": "demo", "serviceTokens": ["t"],
+                {"organizations": [{"id": "demo", "serviceTokens": ["dbn_live_seeded_token"],
                   "datasources": [{"name": "postgres-main", "tables": [{"name": "orders", "colums": []}]}]}]}""");
 
         Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", ProjectFiles.template().toString(),

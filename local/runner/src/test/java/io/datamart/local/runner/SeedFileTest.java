@@ -81,6 +81,7 @@ class SeedFileTest {
         "{\"organizations\": [{\"serviceTokens\": []}]}   | organizations[0].id is required",
         "{\"organizations\": [{\"id\": \" \"}]}           | organizations[0].id must be a non-empty string",
         "{\"organizations\": [{\"id\": \"o\", \"serviceTokens\": [7]}]} | organizations[0].serviceTokens[0] must be a non-empty string",
+        "{\"organizations\": [{\"id\": \"o\", \"serviceTokens\": [\"secret\"]}]} | organizations[0].serviceTokens[0] must be a service token: dbn_live_ followed by",
         "{\"organizations\": [{\"id\": \"o\", \"datasources\": [{\"name\": \"d\", \"tables\": [{\"name\": \"t\"}]}]}]} | organizations[0].datasources[0].tables[0].columns is required",
     })
     void refusesAMalformedSeedNamingTheFileAndThePlace(String content, String problem, @TempDir Path dir)
