@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.auth.ServiceTokenAuthenticator;
+import io.datamart.aws.CallBudget;
 import io.datamart.aws.LambdaLogs;
 import io.datamart.error.DatamartException;
 import io.datamart.error.RouteNotFoundException;
+import io.datamart.error.ServiceUnavailableException;
 import io.datamart.service.DatamartService;
 import io.datamart.throttling.OrganizationRequestLimit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -23,6 +26,9 @@ import java.util.Set;
  * line. A handler is this class bound to the operations of its function.
  */
 public final class ApiGatewayHandler {
+    /** What is kept back from the invocation's time for writing the response and its log line. */
+    static final Duration RESPONSE_RESERVE = Duration.ofSeconds(1);
+
     private final Set<Operation> operations;
     private final ServiceTokenAuthenticator authenticator;
     private final OrganizationRequestLimit requestLimit;
@@ -38,6 +44,20 @@ public final class ApiGatewayHandler {
 
     public void handle(InputStream event, OutputStream output, Context context) throws IOException {
         long started = System.nanoTime();
+        Served served = CallBudget.within(context, RESPONSE_RESERVE, () -> serve(event, context));
+        ApiResponse response = served.response();
+        if (served.route() != null && served.route().legacy()) {
+            response = response.deprecated();
+        }
+        response.writeTo(output);
+        logRequest(context, served.route(), served.organizationId(), response, started);
+    }
+
+    /** What one request came to: its route and organization, as far as they were known, and the answer. */
+    private record Served(Route route, String organizationId, ApiResponse response) {
+    }
+
+    private Served serve(InputStream event, Context context) throws IOException {
         Route route = null;
         String organizationId = null;
         ApiResponse response;
@@ -53,16 +73,15 @@ public final class ApiGatewayHandler {
             }
             response = ApiResponse.json(200, execute(route, request, organizationId));
         } catch (DatamartException outcome) {
+            if (outcome instanceof ServiceUnavailableException unavailable) {
+                LambdaLogs.log(context, LogLevel.WARN, "Service unavailable: " + unavailable.internalCause());
+            }
             response = ErrorResponses.of(outcome, operation(route));
         } catch (RuntimeException unexpected) {
             LambdaLogs.log(context, LogLevel.ERROR, LambdaLogs.describe("Unexpected failure", unexpected));
             response = ErrorResponses.unexpected(context.getAwsRequestId());
         }
-        if (route != null && route.legacy()) {
-            response = response.deprecated();
-        }
-        response.writeTo(output);
-        logRequest(context, route, organizationId, response, started);
+        return new Served(route, organizationId, response);
     }
 
     private ObjectNode execute(Route route, ApiRequest request, String organizationId) {

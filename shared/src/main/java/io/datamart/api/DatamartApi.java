@@ -4,6 +4,7 @@ import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.DatasourceRepository;
+import io.datamart.persistence.BudgetedDynamoDbClient;
 import io.datamart.aws.AwsClients;
 import io.datamart.persistence.DynamoDbClients;
 import io.datamart.persistence.ProducerGrantRepository;
@@ -68,8 +69,9 @@ public final class DatamartApi {
      * the bus the environment names: how tests make the bus refuse them. Only the
      * provisioning function publishes, so the API functions never build a publisher.
      */
-    public static DatamartApi create(DynamoDbClient dynamoDb, Supplier<EventPublisher> outcomes,
+    public static DatamartApi create(DynamoDbClient client, Supplier<EventPublisher> outcomes,
             Map<String, String> environment, Clock clock) {
+        DynamoDbClient dynamoDb = new BudgetedDynamoDbClient(client);
         TableNames tables = TableNames.fromEnvironment(environment);
         ServiceTokenAuthenticator authenticator = new ServiceTokenAuthenticator(
                 new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));

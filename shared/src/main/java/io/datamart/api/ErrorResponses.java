@@ -11,6 +11,7 @@ import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.error.RequestLimitExceededException;
 import io.datamart.error.RouteNotFoundException;
+import io.datamart.error.ServiceUnavailableException;
 import io.datamart.error.Violation;
 import java.util.List;
 
@@ -38,6 +39,9 @@ public final class ErrorResponses {
             case RequestLimitExceededException limited ->
                     error(429, "TOO_MANY_REQUESTS", limited.getMessage(), List.of())
                             .withHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+            case ServiceUnavailableException unavailable ->
+                    error(503, "SERVICE_UNAVAILABLE", unavailable.getMessage(), List.of())
+                            .withHeader("Retry-After", Long.toString(unavailable.retryAfterSeconds()));
         };
     }
 

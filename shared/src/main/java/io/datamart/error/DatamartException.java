@@ -8,7 +8,7 @@ package io.datamart.error;
 public abstract sealed class DatamartException extends RuntimeException
         permits AuthenticationException, ConcurrentModificationException, DatamartAlreadyExistsException,
                 DatamartNotFoundException, DatasourceNotFoundException, InvalidRequestException,
-                RequestLimitExceededException, RouteNotFoundException {
+                RequestLimitExceededException, RouteNotFoundException, ServiceUnavailableException {
 
     protected DatamartException(String message) {
         // No stack trace: these are expected outcomes, built often, never logged with a trace.

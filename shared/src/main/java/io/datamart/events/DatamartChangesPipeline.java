@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.Json;
+import io.datamart.aws.CallBudget;
 import io.datamart.aws.LambdaLogs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +23,9 @@ import java.util.List;
  * published again.
  */
 public final class DatamartChangesPipeline {
+    /** Kept back from publishing for writing the batch response and its log line. */
+    static final Duration RESPONSE_RESERVE = Duration.ofSeconds(1);
+
     private final EventPublisher publisher;
 
     public DatamartChangesPipeline(EventPublisher publisher) {
@@ -45,7 +50,11 @@ public final class DatamartChangesPipeline {
                 break;
             }
         }
-        int published = events.isEmpty() ? 0 : publish(events, context);
+        // Every PutEvents of the batch within the invocation's time: what does not fit is
+        // reported back and retried from, rather than timing the function out mid-batch.
+        List<OutboundEvent> toPublish = events;
+        int published = events.isEmpty() ? 0
+                : CallBudget.within(context, RESPONSE_RESERVE, () -> publish(toPublish, context));
         String failedAt = published < events.size() ? sequenceNumber(records.get(published)) : unconvertible;
 
         ObjectNode response = Json.MAPPER.createObjectNode();

@@ -1,9 +1,12 @@
 package io.datamart.events;
 
 import io.datamart.aws.AwsClients;
+import io.datamart.aws.CallBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
@@ -52,7 +55,12 @@ public final class EventBridgePublisher implements EventPublisher {
             }
             PutEventsResponse response;
             try {
-                response = client.putEvents(request -> request.entries(entries));
+                // Within the invocation's budget: each call's timeout is what is left of it.
+                Optional<AwsRequestOverrideConfiguration> budget = CallBudget.bound(Optional.empty());
+                response = client.putEvents(request -> {
+                    request.entries(entries);
+                    budget.ifPresent(request::overrideConfiguration);
+                });
             } catch (RuntimeException failed) {
                 if (accepted == 0) {
                     throw failed;

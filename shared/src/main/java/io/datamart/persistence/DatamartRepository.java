@@ -4,11 +4,15 @@ import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartDefinition;
 import io.datamart.domain.DatamartSummary;
 import io.datamart.domain.DatamartUpdate;
+import io.datamart.aws.CallBudget;
+import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.error.ServiceUnavailableException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -100,11 +104,17 @@ public final class DatamartRepository {
                 if (reasons.stream().anyMatch(DatamartRepository::isItemTooLarge)) {
                     throw tooLarge("the datamart");
                 }
+                if (reasons.stream().anyMatch(reason -> "ThrottlingError".equals(reason.code()))) {
+                    throw ServiceUnavailableException.busy(cancelled);
+                }
                 boolean conflict = reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
-                if (!conflict || attempt == MAX_TRANSACTION_ATTEMPTS) {
+                if (!conflict) {
                     throw cancelled;
                 }
-                backOff(attempt);
+                // Other writes of this datamart kept winning: the client may simply retry.
+                if (attempt == MAX_TRANSACTION_ATTEMPTS || !backOff(attempt)) {
+                    throw new ConcurrentModificationException();
+                }
             } catch (DynamoDbException rejected) {
                 // Our estimate of the size and DynamoDB's may differ by a byte at the limit.
                 if (isItemTooLarge(rejected)) {
@@ -287,10 +297,16 @@ public final class DatamartRepository {
                 + " exceeds DynamoDB's item limit of 400 KB (" + ItemSize.MAX_ITEM_BYTES + " bytes)");
     }
 
-    private static void backOff(int attempt) {
+    /** Waits before the next attempt; false, without waiting, when the wait and a call no longer fit the budget. */
+    private static boolean backOff(int attempt) {
         long ceiling = 25L << attempt;
+        long pause = ceiling / 2 + JITTER.nextLong(ceiling / 2);
+        if (CallBudget.shorterThan(Duration.ofMillis(pause).plus(CallBudget.MIN_CALL))) {
+            return false;
+        }
         try {
-            Thread.sleep(ceiling / 2 + JITTER.nextLong(ceiling / 2));
+            Thread.sleep(pause);
+            return true;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying a conflicting transaction", interrupted);

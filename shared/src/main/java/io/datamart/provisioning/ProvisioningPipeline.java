@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.ErrorResponses;
 import io.datamart.api.Json;
+import io.datamart.aws.CallBudget;
 import io.datamart.aws.LambdaLogs;
 import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartException;
+import io.datamart.error.ServiceUnavailableException;
 import io.datamart.events.EventPublisher;
 import io.datamart.events.OutboundEvent;
 import io.datamart.persistence.ProducerGrantRepository;
@@ -18,6 +20,7 @@ import io.datamart.service.DatamartService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +42,10 @@ import java.util.Set;
  *     group's order holds (a group is the message's own, and its datamart's, so a
  *     producer's group format cannot break one datamart's order). Messages that succeeded
  *     are not listed, so not redone. A message is not started with less than
- *     {@value #RESERVED_MILLIS} ms of the invocation left; it and the rest are listed. On
+ *     {@value #RESERVED_MILLIS} ms of the invocation left; it and the rest are listed.
+ *     Its DynamoDB calls must end {@link #OUTCOME_RESERVE} before the invocation does,
+ *     its outcome's publication {@link #RESPONSE_RESERVE} before (see {@link CallBudget}),
+ *     so the function never times out with messages applied but not reported. On
  *     a message's last allowed receive, a Failed outcome ({@code RETRIES_EXHAUSTED}) is
  *     published before the queue moves it to the dead-letter queue, whether it failed or
  *     was held.
@@ -55,11 +61,15 @@ public final class ProvisioningPipeline {
     public static final String MAX_RECEIVE_COUNT_VARIABLE = "PROVISIONING_MAX_RECEIVE_COUNT";
     static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
     /**
-     * A message is only started with this much of the invocation left: one message can take
-     * several DynamoDB calls and a PutEvents, each allowed 8 s. The rest of the batch is
-     * listed for redelivery instead, so a timeout never returns messages already applied.
+     * A message is only started with this much of the invocation left: room for its outcome
+     * ({@link #OUTCOME_RESERVE}) and a few seconds of work. The rest of the batch is listed
+     * for redelivery instead.
      */
-    static final int RESERVED_MILLIS = 20_000;
+    static final int RESERVED_MILLIS = 15_000;
+    /** Kept back from a message's work for publishing its outcome: one PutEvents call at most. */
+    static final Duration OUTCOME_RESERVE = CallBudget.MAX_CALL.plusSeconds(2);
+    /** Kept back from everything for writing the batch response. */
+    static final Duration RESPONSE_RESERVE = Duration.ofSeconds(1);
     public static final String PRODUCER_NOT_ALLOWED = "PRODUCER_NOT_ALLOWED";
     public static final String FORWARDER_VARIABLE = ProducerIdentity.FORWARDER_VARIABLE;
 
@@ -103,6 +113,11 @@ public final class ProvisioningPipeline {
     }
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
+        ObjectNode response = CallBudget.within(context, RESPONSE_RESERVE, () -> handleBatch(input, context));
+        Json.MAPPER.writeValue(output, response);
+    }
+
+    private ObjectNode handleBatch(InputStream input, Context context) throws IOException {
         JsonNode records = Json.MAPPER.readTree(input).path("Records");
         if (!records.isArray()) {
             throw new IllegalArgumentException("not an SQS event: no Records list");
@@ -135,7 +150,7 @@ public final class ProvisioningPipeline {
                 keys.forEach(key -> held.putIfAbsent(key, messageId));
             }
         }
-        Json.MAPPER.writeValue(output, response);
+        return response;
     }
 
     /**
@@ -179,21 +194,18 @@ public final class ProvisioningPipeline {
         boolean retry = false;
         RuntimeException transientFailure = null;
         try {
-            if (!request.isValid()) {
-                outcome = ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
-                        ProvisioningOutcomes.INVALID_MESSAGE, "Invalid provisioning message: "
-                                + request.violations().get(0).describe(), request.violations()));
-            } else if (!grants.mayActFor(producer, request.organizationId())) {
-                outcome = ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
-                        PRODUCER_NOT_ALLOWED, notAllowed(producer, request), List.of()));
-            } else {
-                outcome = ProvisioningOutcomes.succeeded(request, messageId, apply(request));
-            }
+            outcome = CallBudget.within(context, OUTCOME_RESERVE, () -> decide(request, producer, messageId));
         } catch (ConcurrentModificationException contended) {
             // Other changes of the datamart won every try: a later delivery tries again.
             transientFailure = contended;
             retry = true;
             outcome = exhausted(request, messageId, receiveCount, contended.getMessage());
+        } catch (ServiceUnavailableException unavailable) {
+            // Throttled, unanswered or out of time: a later delivery tries again, safely, as
+            // a request already in effect counts as applied.
+            transientFailure = unavailable;
+            retry = true;
+            outcome = exhausted(request, messageId, receiveCount, unavailable.internalCause());
         } catch (DatamartException permanent) {
             outcome = ProvisioningOutcomes.failed(request, messageId,
                     ErrorResponses.of(permanent, request.operation().apiOperation()).body().path("error"));
@@ -206,7 +218,9 @@ public final class ProvisioningPipeline {
             retry = true;
         }
         ObjectNode line = line(messageId, request).put("receiveCount", receiveCount);
-        if (transientFailure != null) {
+        if (transientFailure instanceof ServiceUnavailableException unavailable) {
+            line.put("outcome", "retry").put("failure", unavailable.internalCause());
+        } else if (transientFailure != null) {
             line.put("outcome", "retry").put("failure", transientFailure.toString());
         } else if (outcome != null) {
             line.put("outcome", outcome.detailType().equals(ProvisioningOutcomes.SUCCEEDED) ? "succeeded" : "failed");
@@ -228,6 +242,20 @@ public final class ProvisioningPipeline {
                 ProvisioningOutcomes.error(ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + receiveCount
                         + " deliveries; the message goes to the dead-letter queue. Last failure: " + lastFailure,
                         List.of()));
+    }
+
+    /** The outcome of a request, or an exception saying why it has none yet. */
+    private OutboundEvent decide(ProvisioningRequest request, String producer, String messageId) {
+        if (!request.isValid()) {
+            return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
+                    ProvisioningOutcomes.INVALID_MESSAGE, "Invalid provisioning message: "
+                            + request.violations().get(0).describe(), request.violations()));
+        }
+        if (!grants.mayActFor(producer, request.organizationId())) {
+            return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
+                    PRODUCER_NOT_ALLOWED, notAllowed(producer, request), List.of()));
+        }
+        return ProvisioningOutcomes.succeeded(request, messageId, apply(request));
     }
 
     private static String notAllowed(String producer, ProvisioningRequest request) {

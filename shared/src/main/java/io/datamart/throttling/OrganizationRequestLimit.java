@@ -2,6 +2,7 @@ package io.datamart.throttling;
 
 import io.datamart.aws.AwsClients;
 import io.datamart.error.RequestLimitExceededException;
+import io.datamart.error.ServiceUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -108,6 +109,8 @@ public final class OrganizationRequestLimit {
         } catch (SdkException uncounted) {
             return new Admission(Admission.Outcome.UNCOUNTED, uncounted.getClass().getSimpleName() + ": "
                     + uncounted.getMessage());
+        } catch (ServiceUnavailableException uncounted) {
+            return new Admission(Admission.Outcome.UNCOUNTED, uncounted.internalCause());
         }
     }
 }

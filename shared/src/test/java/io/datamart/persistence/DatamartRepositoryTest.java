@@ -15,14 +15,18 @@ import io.datamart.domain.DatamartUpdate;
 import io.datamart.domain.Relationship;
 import io.datamart.domain.Table;
 import io.datamart.domain.TenancySettings;
+import io.datamart.aws.CallBudget;
+import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.error.DatasourceNotFoundException;
+import io.datamart.error.ServiceUnavailableException;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.MutableClock;
+import io.datamart.testing.TestContext;
 import io.datamart.validation.DatamartValidator;
 import java.time.Duration;
 import java.time.Instant;
@@ -619,25 +623,40 @@ class DatamartRepositoryTest {
     }
 
     @Test
-    void givesUpAfterTheLastAttemptAndStoresNothing() {
+    void givesUpAfterTheLastAttemptAsAConcurrentModificationAndStoresNothing() {
         client.fail(Operation.TRANSACT_WRITE_ITEMS, Integer.MAX_VALUE, DatamartRepositoryTest::conflict);
         Map<String, Object> before = db.snapshot();
-        TransactionCanceledException thrown = assertThrows(TransactionCanceledException.class,
+        assertThrows(ConcurrentModificationException.class,
                 () -> repository.create(ORG, definition(Fixtures.documentedCreateBody())));
-        assertEquals("TransactionConflict", thrown.cancellationReasons().get(0).code());
         assertEquals(DatamartRepository.MAX_TRANSACTION_ATTEMPTS, client.calls(Operation.TRANSACT_WRITE_ITEMS));
         assertEquals(before, db.snapshot());
     }
 
     @Test
-    void doesNotRetryACancellationThatIsNotAConflict() {
+    void stopsRetryingAConflictWhenTheBudgetCannotHoldAnotherAttempt() throws Exception {
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, Integer.MAX_VALUE, DatamartRepositoryTest::conflict);
+        // 300 ms: the first attempt fits; the backoff (12 ms or more) plus a 250 ms call soon does not.
+        TestContext context = new TestContext().remainingTimeMillis(300);
+        long started = System.nanoTime();
+        assertThrows(ConcurrentModificationException.class, () -> CallBudget.within(context, Duration.ZERO,
+                () -> {
+                    repository.create(ORG, definition(Fixtures.documentedCreateBody()));
+                    return null;
+                }));
+        assertTrue(client.calls(Operation.TRANSACT_WRITE_ITEMS) < DatamartRepository.MAX_TRANSACTION_ATTEMPTS,
+                () -> "attempts: " + client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertTrue(System.nanoTime() - started < 300_000_000L, "never waits past the budget");
+    }
+
+    @Test
+    void answersACancellationForThrottlingAsBusyWithoutRetrying() {
         Supplier<RuntimeException> throttled = () -> TransactionCanceledException.builder()
                 .message("Transaction cancelled [ThrottlingError, None]")
                 .cancellationReasons(CancellationReason.builder().code("ThrottlingError").build(),
                         CancellationReason.builder().code("None").build())
                 .build();
         client.fail(Operation.TRANSACT_WRITE_ITEMS, Integer.MAX_VALUE, throttled);
-        assertThrows(TransactionCanceledException.class,
+        assertThrows(ServiceUnavailableException.class,
                 () -> repository.create(ORG, definition(Fixtures.documentedCreateBody())));
         assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS));
     }

@@ -118,9 +118,17 @@ public final class ApiCall {
         return invokeEvent(handler, event());
     }
 
+    /** Runs the call in an invocation that has {@code remainingMillis} left when it starts. */
+    public ApiResult invokeWithin(RequestStreamHandler handler, int remainingMillis) {
+        return invokeEvent(handler, event(), new TestContext().remainingTimeMillis(remainingMillis));
+    }
+
     /** Runs any event, such as a file from events/, through a handler. */
     public static ApiResult invokeEvent(RequestStreamHandler handler, String event) {
-        TestContext context = new TestContext();
+        return invokeEvent(handler, event, new TestContext());
+    }
+
+    private static ApiResult invokeEvent(RequestStreamHandler handler, String event, TestContext context) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), output, context);

@@ -1,10 +1,8 @@
 package io.datamart.testing;
 
 import java.util.function.Supplier;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
-import org.junit.jupiter.params.provider.Arguments;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.InternalServerErrorException;
@@ -21,20 +19,76 @@ public final class Failures {
     private Failures() {
     }
 
-    /** (failure name, failure supplier) pairs. */
-    public static Stream<Arguments> storageFailures() {
-        return Stream.of(
-                failure("DynamoDbException 500", () -> DynamoDbException.builder()
-                        .message("Internal failure on " + INTERNAL_TEXT).statusCode(500)
-                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalFailure")
-                                .errorMessage("Internal failure on " + INTERNAL_TEXT).serviceName("DynamoDb").build())
-                        .build()),
-                failure("InternalServerErrorException", () -> InternalServerErrorException.builder()
-                        .message("Internal server error on " + INTERNAL_TEXT).statusCode(500).build()),
-                failure("ProvisionedThroughputExceededException", () -> ProvisionedThroughputExceededException
-                        .builder().message("Throughput exceeded on " + INTERNAL_TEXT).statusCode(400).build()),
-                failure("SdkClientException", () -> SdkClientException.create(
-                        "Unable to execute HTTP request: connect timed out to " + INTERNAL_TEXT)));
+    /**
+     * What DynamoDB or the network can do to a call, as the SDK reports it after its own
+     * retries, and what a function must answer: 503 when nobody is at fault (saying
+     * whether a write may have been applied), an opaque 500 when something is broken.
+     */
+    public enum StorageFailure {
+        THROTTLED(Failures::throttled),
+        DYNAMODB_500(() -> DynamoDbException.builder()
+                .message("Internal failure on " + INTERNAL_TEXT).statusCode(500)
+                .awsErrorDetails(details("InternalFailure", "Internal failure on " + INTERNAL_TEXT))
+                .build()),
+        INTERNAL_SERVER_ERROR(() -> InternalServerErrorException.builder()
+                .message("Internal server error on " + INTERNAL_TEXT).statusCode(500)
+                .awsErrorDetails(details("InternalServerError", "Internal server error on " + INTERNAL_TEXT))
+                .build()),
+        NO_CONNECTION(() -> SdkClientException.create(
+                "Unable to execute HTTP request: connect timed out to " + INTERNAL_TEXT)),
+        TIMED_OUT(() -> ApiCallTimeoutException.create(8000)),
+        /** A deployment mistake: the function's role may not make the call. */
+        ACCESS_DENIED(() -> DynamoDbException.builder()
+                .message("User is not authorized on " + INTERNAL_TEXT).statusCode(400)
+                .awsErrorDetails(details("AccessDeniedException", "User is not authorized on " + INTERNAL_TEXT))
+                .build()),
+        /** A bug of ours. */
+        BUG(() -> new IllegalStateException("broken invariant near " + INTERNAL_TEXT));
+
+        private final Supplier<RuntimeException> failure;
+
+        StorageFailure(Supplier<RuntimeException> failure) {
+            this.failure = failure;
+        }
+
+        public RuntimeException create() {
+            return failure.get();
+        }
+
+        /** True when the function must answer 503: throttling, DynamoDB's 5xx, no answer. */
+        public boolean unavailable() {
+            return this != ACCESS_DENIED && this != BUG;
+        }
+
+        /**
+         * The 503's message for a failure of a read or of a write: only an unanswered write,
+         * or one DynamoDB failed while making, may have been applied.
+         */
+        public String unavailableMessage(boolean write) {
+            if (this == THROTTLED) {
+                return "The database is busy; nothing was changed. Retry after 2 s";
+            }
+            if (write) {
+                return "The database did not confirm the change in time; it may or may not have been applied. "
+                        + "Read the datamart before retrying";
+            }
+            return this == NO_CONNECTION || this == TIMED_OUT
+                    ? "The database did not answer in time; nothing was changed. Retry after 2 s"
+                    : "The database is busy; nothing was changed. Retry after 2 s";
+        }
+    }
+
+    /** DynamoDB's throttling answer, as the SDK unmarshals it (its error code is what marks it). */
+    public static ProvisionedThroughputExceededException throttled() {
+        String message = "The level of configured provisioned throughput for the table was exceeded on "
+                + INTERNAL_TEXT;
+        return (ProvisionedThroughputExceededException) ProvisionedThroughputExceededException.builder()
+                .message(message).statusCode(400)
+                .awsErrorDetails(details("ProvisionedThroughputExceededException", message)).build();
+    }
+
+    private static AwsErrorDetails details(String code, String message) {
+        return AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("DynamoDb").build();
     }
 
     /**
@@ -49,9 +103,5 @@ public final class Failures {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").errorMessage(message)
                         .serviceName("DynamoDb").build())
                 .build();
-    }
-
-    private static Arguments failure(String name, Supplier<RuntimeException> failure) {
-        return Arguments.of(Named.of(name, failure));
     }
 }

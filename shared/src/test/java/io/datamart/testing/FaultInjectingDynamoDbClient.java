@@ -1,12 +1,16 @@
 package io.datamart.testing;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -34,6 +38,7 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     private final Map<Operation, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Map<Operation, Map.Entry<Integer, Runnable>> afterCalls = new ConcurrentHashMap<>();
     private final Map<Operation, Map.Entry<Integer, Runnable>> beforeCalls = new ConcurrentHashMap<>();
+    private final List<Duration> callTimeouts = new CopyOnWriteArrayList<>();
 
     public FaultInjectingDynamoDbClient(DynamoDbClient delegate) {
         this.delegate = delegate;
@@ -60,6 +65,15 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
             hook.getValue().run();
         }
         return response;
+    }
+
+    /** The timeout each call was given (its override, as the budget sets it), in call order. */
+    public List<Duration> callTimeouts() {
+        return List.copyOf(callTimeouts);
+    }
+
+    private void record(DynamoDbRequest request) {
+        request.overrideConfiguration().flatMap(override -> override.apiCallTimeout()).ifPresent(callTimeouts::add);
     }
 
     /** How many times {@code operation} was called, failed calls included. */
@@ -90,36 +104,42 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
 
     @Override
     public GetItemResponse getItem(GetItemRequest request) {
+        record(request);
         before(Operation.GET_ITEM);
         return after(Operation.GET_ITEM, delegate.getItem(request));
     }
 
     @Override
     public PutItemResponse putItem(PutItemRequest request) {
+        record(request);
         before(Operation.PUT_ITEM);
         return delegate.putItem(request);
     }
 
     @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        record(request);
         before(Operation.UPDATE_ITEM);
         return delegate.updateItem(request);
     }
 
     @Override
     public DeleteItemResponse deleteItem(DeleteItemRequest request) {
+        record(request);
         before(Operation.DELETE_ITEM);
         return delegate.deleteItem(request);
     }
 
     @Override
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+        record(request);
         before(Operation.TRANSACT_WRITE_ITEMS);
         return delegate.transactWriteItems(request);
     }
 
     @Override
     public QueryResponse query(QueryRequest request) {
+        record(request);
         before(Operation.QUERY);
         return delegate.query(request);
     }

@@ -1,5 +1,6 @@
 package io.datamart.testing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class FaultInjectingEventBridgeClient implements EventBridgeClient 
 
     private final EventBridgeClient delegate;
     private final AtomicInteger calls = new AtomicInteger();
+    private final List<Duration> callTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int failFromCall;
     private volatile Predicate<PutEventsRequestEntry> refused = NONE;
 
@@ -48,6 +50,12 @@ public final class FaultInjectingEventBridgeClient implements EventBridgeClient 
         failFromCall = 0;
         refused = NONE;
         calls.set(0);
+        callTimeouts.clear();
+    }
+
+    /** The timeout each PutEvents call was given (its override), in call order; none for a call without one. */
+    public List<Duration> callTimeouts() {
+        return List.copyOf(callTimeouts);
     }
 
     public int calls() {
@@ -57,6 +65,7 @@ public final class FaultInjectingEventBridgeClient implements EventBridgeClient 
     @Override
     public PutEventsResponse putEvents(PutEventsRequest request) {
         int call = calls.incrementAndGet();
+        request.overrideConfiguration().flatMap(override -> override.apiCallTimeout()).ifPresent(callTimeouts::add);
         if (failFromCall > 0 && call >= failFromCall) {
             throw (EventBridgeException) EventBridgeException.builder().statusCode(500).message("injected outage")
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalException")

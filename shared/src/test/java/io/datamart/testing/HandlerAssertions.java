@@ -129,6 +129,25 @@ public final class HandlerAssertions {
         }
     }
 
+    /**
+     * A function's answer to a storage failure of a read or a write: 503
+     * SERVICE_UNAVAILABLE with {@code Retry-After} and the message the failure calls for,
+     * logged as a warning; or the opaque 500, logged as an error. Never internal text.
+     */
+    public static void assertAnswersFailure(ApiResult result, Failures.StorageFailure failure, boolean write) {
+        if (failure.unavailable()) {
+            assertError(result, 503, "SERVICE_UNAVAILABLE", failure.unavailableMessage(write));
+            assertEquals("2", result.header("Retry-After"), () -> "Retry-After of " + result);
+            assertFalse(result.body().toString().contains(Failures.INTERNAL_TEXT), () -> "leaks: " + result);
+            assertTrue(result.context().logs().stream().anyMatch(line -> line.startsWith("WARN Service unavailable")),
+                    () -> "the cause is logged for operators: " + result.context().logs());
+        } else {
+            assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
+            assertTrue(result.context().logs().stream().anyMatch(line -> line.startsWith("ERROR")),
+                    () -> "the failure is logged for operators: " + result.context().logs());
+        }
+    }
+
     /** Runs a request that must be rejected and checks it left every table exactly as it was. */
     public static ApiResult assertNothingChanged(LocalDynamoDb db, Supplier<ApiResult> request) {
         Map<String, Object> before = db.snapshot();

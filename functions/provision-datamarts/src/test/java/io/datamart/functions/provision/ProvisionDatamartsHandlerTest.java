@@ -17,6 +17,7 @@ import io.datamart.local.EventBusTap.BusEvent;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.MessageGroups;
 import io.datamart.provisioning.ProvisioningPipeline;
+import io.datamart.testing.Failures;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
@@ -24,6 +25,7 @@ import io.datamart.testing.StoredDatamarts;
 import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,7 +69,7 @@ class ProvisionDatamartsHandlerTest {
     }
 
     private static ProvisionedThroughputExceededException throttled() {
-        return ProvisionedThroughputExceededException.builder().message("Rate exceeded").statusCode(400).build();
+        return Failures.throttled();
     }
 
     private static BusEvent only(List<BusEvent> events) {
@@ -218,6 +220,8 @@ class ProvisionDatamartsHandlerTest {
         assertEquals(List.of("m-1"), failedIds(response), "transient: delivered again");
         assertEquals(List.of(), function.bus().events());
         assertNull(function.db().rawDatamart(ORG, NAME));
+        assertTrue(context.logs().stream().anyMatch(line -> line.contains("\"outcome\":\"retry\"")
+                && line.contains("ProvisionedThroughputExceededException")), () -> String.join("\n", context.logs()));
     }
 
     @Test
@@ -510,6 +514,22 @@ class ProvisionDatamartsHandlerTest {
                 message("a-2", ORG + "/" + NAME, 1, delete(NAME)))));
         assertEquals(List.of("a-1", "a-2"), failedIds(response));
         assertEquals(List.of(), function.bus().events(), "the delete did not overtake the create");
+    }
+
+    @Test
+    void boundsAMessagesCallsSoItsOutcomeCanStillBePublished() {
+        // 15 s left: the message starts; its DynamoDB calls must end 10 s before the
+        // invocation does, leaving its PutEvents (at most 8 s) and the response room.
+        context.remainingTimeMillis(15_000);
+
+        assertEquals(List.of(), failedIds(runOne("m-1", create(Fixtures.documentedCreateBody()))));
+
+        List<Duration> timeouts = function.dynamoDb().callTimeouts();
+        assertFalse(timeouts.isEmpty());
+        timeouts.forEach(timeout -> assertTrue(timeout.compareTo(Duration.ofSeconds(5)) <= 0,
+                () -> "a DynamoDB call allowed " + timeout));
+        assertEquals(List.of(Duration.ofSeconds(8)), function.bus().client().callTimeouts(),
+                "the outcome's PutEvents gets the rest, up to the client's limit");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.datamart.functions.changes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -77,6 +78,45 @@ class PublishDatamartChangesHandlerTest {
 
     private static String sequenceNumber(JsonNode record) {
         return record.path("dynamodb").path("SequenceNumber").asText();
+    }
+
+    /** Three changes of this test's datamart, as stream records. */
+    private List<JsonNode> threeChanges() {
+        DatamartApi api = Fixtures.api(function.db());
+        api("POST").json(Fixtures.createBody(name).toString()).invoke(http(api, Operation.CREATE));
+        api("PUT").json("{\"datamartName\": \"" + name + "\", \"relationships\": []}")
+                .invoke(http(api, Operation.UPDATE));
+        ApiCall.httpApi("DELETE", "/api/v2/data-app/datamarts").bearer(Fixtures.DEMO_TOKEN)
+                .query("datamartName", name).invoke(http(api, Operation.DELETE));
+        List<JsonNode> records = records();
+        assertEquals(3, records.size());
+        return records;
+    }
+
+    @Test
+    void givesEachPutEventsWhatIsLeftOfTheInvocation() {
+        List<JsonNode> records = threeChanges();
+
+        JsonNode response = StreamHandlers.invoke(function.handler()::handleRequest, DynamoDbStreamEvents.event(records),
+                new TestContext().remainingTimeMillis(4_000));
+
+        assertEquals(List.of(), failedIds(response));
+        List<java.time.Duration> timeouts = function.bus().client().callTimeouts();
+        assertEquals(1, timeouts.size());
+        assertTrue(timeouts.get(0).compareTo(java.time.Duration.ofSeconds(3)) <= 0,
+                () -> "1 s kept for the response: " + timeouts);
+    }
+
+    @Test
+    void publishesNothingAndRetriesFromTheFirstRecordWhenNoTimeIsLeft() {
+        List<JsonNode> records = threeChanges();
+
+        JsonNode response = StreamHandlers.invoke(function.handler()::handleRequest, DynamoDbStreamEvents.event(records),
+                new TestContext().remainingTimeMillis(1_100));
+
+        assertEquals(List.of(sequenceNumber(records.get(0))), failedIds(response));
+        assertEquals(0, function.bus().client().calls(), "no PutEvents started that could not finish");
+        assertEquals(List.of(), function.bus().events());
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.datamart.testing.ApiResult;
 import io.datamart.testing.BadCredentials;
 import io.datamart.testing.EventFiles;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
+import io.datamart.testing.Failures;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.HandlerAssertions;
@@ -27,7 +28,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /** List Datamarts and Get Datamart through the real handler, on the test AWS. */
 class ReadDatamartsHandlerTest {
@@ -225,16 +225,26 @@ class ReadDatamartsHandlerTest {
                 Fixtures.DOCUMENTED_CREATE_BODY);
     }
 
-    @Test
-    void answersAStorageFailureWithAnOpaque500() {
+    @ParameterizedTest
+    @EnumSource(Failures.StorageFailure.class)
+    void answersAFailingListForWhatItIs(Failures.StorageFailure failure) {
         StoredDatamarts.seedDocumented(function.db());
-        FaultInjectingDynamoDbClient failing = new FaultInjectingDynamoDbClient(function.db().client())
-                .fail(FaultInjectingDynamoDbClient.Operation.QUERY, 1, () -> SdkClientException.create("boom"));
-        ReadDatamartsHandler broken = new ReadDatamartsHandler(Fixtures.api(function.db(), failing));
+        function.dynamoDb().fail(FaultInjectingDynamoDbClient.Operation.QUERY, 1, failure::create);
 
-        ApiResult result = list(Payload.HTTP_API).invoke(broken);
+        HandlerAssertions.assertAnswersFailure(list(Payload.HTTP_API).invoke(function.handler()), failure, false);
+    }
 
-        HandlerAssertions.assertOpaqueInternalError(result, "boom", "SdkClientException");
+    @ParameterizedTest
+    @EnumSource(Failures.StorageFailure.class)
+    void answersAFailingGetForWhatItIs(Failures.StorageFailure failure) {
+        StoredDatamarts.seedDocumented(function.db());
+        // The first GetItem is the token's (the test environment caches none); the second fails.
+        function.dynamoDb().beforeCall(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 2,
+                () -> function.dynamoDb().fail(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 1, failure::create));
+
+        ApiResult result = get(Payload.HTTP_API, "sales-analytics").invoke(function.handler());
+
+        HandlerAssertions.assertAnswersFailure(result, failure, false);
     }
 
     static Stream<Path> readEvents() {
