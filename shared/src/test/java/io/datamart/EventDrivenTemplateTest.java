@@ -188,6 +188,33 @@ class EventDrivenTemplateTest {
     }
 
     @Test
+    void countsTriesInTheFunctionAndKeepsTheQueuesReceiveCountAsAHighBackstop() {
+        Map<String, JsonNode> variables = environment(EventFn.PROVISION);
+        int tries = Integer.parseInt(variables.get(ProvisioningPipeline.MAX_TRIES_VARIABLE).asText());
+        int backstop = properties(QUEUE).path("RedrivePolicy").path("maxReceiveCount").asInt();
+        assertTrue(tries >= 2 && tries <= 10, () -> "tries: " + tries);
+        // A request may be received while held behind each earlier request of its datamart
+        // using its tries; the backstop must leave room for that.
+        assertTrue(backstop >= 10 * tries, () -> "backstop " + backstop + " for " + tries + " tries");
+        assertEquals("ProvisioningAttemptsTable",
+                ref(variables.get(io.datamart.persistence.ProvisioningAttemptRepository.TABLE_VARIABLE)));
+        assertEquals("ParkedDatamartsTable",
+                ref(variables.get(io.datamart.persistence.ParkedDatamartRepository.TABLE_VARIABLE)));
+        assertEquals(QUEUE, ref(variables.get(io.datamart.provisioning.ProvisioningQueue.QUEUE_URL_VARIABLE)));
+        assertEquals("ProvisioningDeadLetterQueue",
+                ref(variables.get(io.datamart.provisioning.ProvisioningQueue.DEAD_LETTER_QUEUE_URL_VARIABLE)));
+        assertEquals(EventFn.PROVISION.id + "Role", getAtt(variables.get(ProvisioningPipeline.PROVISIONER_VARIABLE),
+                "RoleId"), "the function's own role: what SQS stamps on what it dead-letters");
+        JsonNode attempts = properties("ProvisioningAttemptsTable");
+        assertEquals("expiresAt", attempts.path("TimeToLiveSpecification").path("AttributeName").asText());
+        assertTrue(attempts.path("TimeToLiveSpecification").path("Enabled").asBoolean());
+        JsonNode parked = TEMPLATE.resource("ParkedDatamartsTable");
+        assertEquals("Retain", parked.path("DeletionPolicy").asText(), "operators' records");
+        assertTrue(parked.path("Properties").path("PointInTimeRecoverySpecification")
+                .path("PointInTimeRecoveryEnabled").asBoolean());
+    }
+
+    @Test
     void deadLettersARequestAfterTheReceiveTheFunctionTreatsAsItsLast() {
         JsonNode redrive = properties(QUEUE).path("RedrivePolicy");
         assertEquals("ProvisioningDeadLetterQueue", getAtt(redrive.path("deadLetterTargetArn"), "Arn"));
@@ -459,9 +486,12 @@ class EventDrivenTemplateTest {
                         "dynamodb:GetItem"),
                 "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem"),
                 "ProducerGrantsTable", Set.of("dynamodb:GetItem"),
+                "ParkedDatamartsTable", Set.of("dynamodb:GetItem", "dynamodb:PutItem"),
+                "ProvisioningAttemptsTable", Set.of("dynamodb:UpdateItem"),
                 BUS, Set.of("events:PutEvents"),
                 QUEUE, Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                        "sqs:GetQueueAttributes")),
+                        "sqs:GetQueueAttributes"),
+                "ProvisioningDeadLetterQueue", Set.of("sqs:SendMessage")),
                 grants(statements(EventFn.PROVISION)));
         assertEquals(Map.of(QUEUE, Set.of("sqs:SendMessage")), grants(statements(EventFn.FORWARD)));
         assertEquals(Map.of(

@@ -354,8 +354,9 @@ class TemplateTest {
     // ---------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    // Not RequestCountersTable: its counters are worth nothing after their minute.
-    @ValueSource(strings = {"DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable"})
+    // Not RequestCountersTable nor ProvisioningAttemptsTable: their counts are worth nothing once expired.
+    @ValueSource(strings = {"DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable",
+        "ParkedDatamartsTable"})
     void protectsEveryTableOfRecords(String id) {
         JsonNode table = TEMPLATE.resource(id);
         JsonNode properties = table.path("Properties");
@@ -367,9 +368,9 @@ class TemplateTest {
     }
 
     @Test
-    void declaresExactlyTheFiveTables() {
+    void declaresExactlyTheSevenTables() {
         assertEquals(Set.of("DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable",
-                "RequestCountersTable"),
+                "RequestCountersTable", "ParkedDatamartsTable", "ProvisioningAttemptsTable"),
                 new HashSet<>(TEMPLATE.resourcesOfType("AWS::DynamoDB::Table")));
     }
 

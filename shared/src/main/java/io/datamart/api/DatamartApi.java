@@ -7,11 +7,14 @@ import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.BudgetedDynamoDbClient;
 import io.datamart.aws.AwsClients;
 import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
+import io.datamart.persistence.ProvisioningAttemptRepository;
 import io.datamart.persistence.TableNames;
 import io.datamart.events.EventBridgePublisher;
 import io.datamart.events.EventPublisher;
 import io.datamart.provisioning.ProvisioningPipeline;
+import io.datamart.provisioning.ProvisioningQueue;
 import io.datamart.service.DatamartService;
 import io.datamart.throttling.OrganizationRequestLimit;
 import io.datamart.validation.DatamartValidator;
@@ -91,10 +94,16 @@ public final class DatamartApi {
      * outcomes published to the bus the environment names (or the publisher given).
      */
     public ProvisioningPipeline provisioning() {
-        ProducerGrantRepository grants = new ProducerGrantRepository(dynamoDb,
-                AwsClients.required(environment, ProducerGrantRepository.TABLE_VARIABLE), clock);
-        return new ProvisioningPipeline(service, outcomes.get(), ProvisioningPipeline.maxReceiveCount(environment),
-                grants, AwsClients.required(environment, ProvisioningPipeline.FORWARDER_VARIABLE));
+        ProvisioningPipeline.State state = new ProvisioningPipeline.State(
+                new ProducerGrantRepository(dynamoDb,
+                        AwsClients.required(environment, ProducerGrantRepository.TABLE_VARIABLE), clock),
+                new ParkedDatamartRepository(dynamoDb,
+                        AwsClients.required(environment, ParkedDatamartRepository.TABLE_VARIABLE), clock),
+                new ProvisioningAttemptRepository(dynamoDb,
+                        AwsClients.required(environment, ProvisioningAttemptRepository.TABLE_VARIABLE), clock),
+                ProvisioningQueue.fromEnvironment(environment));
+        return new ProvisioningPipeline(service, outcomes.get(), state,
+                ProvisioningPipeline.Settings.fromEnvironment(environment));
     }
 
     public DatamartService service() {

@@ -15,20 +15,33 @@ import com.fasterxml.jackson.databind.JsonNode;
  * when it reaches the queue through the forwarding function (its {@code SenderId} is
  * the forwarder's role), since anyone who may send to the queue could write an
  * event-shaped message there himself.</li>
+ * <li>a request the provisioning function itself moved to the dead-letter queue, and an
+ * operator redrove: the producer it carries ({@link ProvisioningQueue#PRODUCER_ATTRIBUTE}),
+ * believed only when the message's {@code SenderId} is the provisioning function's role.</li>
  * </ul>
  */
 final class ProducerIdentity {
     /** The environment variable with the forwarding function's role id (template.yaml: GetAtt Role.RoleId). */
     static final String FORWARDER_VARIABLE = "FORWARDER_PRINCIPAL_ID";
+    /** The environment variable with the provisioning function's own role id. */
+    static final String PROVISIONER_VARIABLE = "PROVISIONER_PRINCIPAL_ID";
 
     private ProducerIdentity() {
     }
 
     /** The producer of a queue record, or null when it has none that can be believed. */
-    static String of(JsonNode record, ProvisioningRequest request, String forwarderPrincipalId) {
+    static String of(JsonNode record, ProvisioningRequest request, String forwarderPrincipalId,
+            String provisionerPrincipalId) {
         String principal = principal(record.path("attributes").path("SenderId").asText(""));
         if (principal.isEmpty()) {
             return null;
+        }
+        if (principal.equals(provisionerPrincipalId)) {
+            String carried = record.path("messageAttributes").path(ProvisioningQueue.PRODUCER_ATTRIBUTE)
+                    .path("stringValue").asText("");
+            if (!carried.isEmpty()) {
+                return carried;
+            }
         }
         if (request.busSource() == null) {
             return "role:" + principal;

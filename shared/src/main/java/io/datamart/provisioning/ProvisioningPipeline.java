@@ -14,18 +14,23 @@ import io.datamart.error.DatamartException;
 import io.datamart.error.ServiceUnavailableException;
 import io.datamart.events.EventPublisher;
 import io.datamart.events.OutboundEvent;
+import io.datamart.aws.AwsClients;
+import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
+import io.datamart.persistence.ProvisioningAttemptRepository;
 import io.datamart.provisioning.ProvisioningOutcomes.Result;
 import io.datamart.service.DatamartService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,18 +42,30 @@ import java.util.Set;
  *     name taken by another definition, ...) is a permanent failure: its Failed outcome
  *     is published and the message is consumed, never retried.
  * <li>Anything else (DynamoDB errors, throttling, a bus that refuses the outcome) is
- *     transient: the message is listed in {@code batchItemFailures} and stays on the
- *     queue; so is every later message of its group in this batch, unprocessed, so the
- *     group's order holds (a group is the message's own, and its datamart's, so a
- *     producer's group format cannot break one datamart's order). Messages that succeeded
- *     are not listed, so not redone. A message is not started with less than
- *     {@value #RESERVED_MILLIS} ms of the invocation left; it and the rest are listed.
- *     Its DynamoDB calls must end {@link #OUTCOME_RESERVE} before the invocation does,
- *     its outcome's publication {@link #RESPONSE_RESERVE} before (see {@link CallBudget}),
- *     so the function never times out with messages applied but not reported. On
- *     a message's last allowed receive, a Failed outcome ({@code RETRIES_EXHAUSTED}) is
- *     published before the queue moves it to the dead-letter queue, whether it failed or
- *     was held.
+ *     transient: the message is listed in {@code batchItemFailures} and comes again after
+ *     a backoff ({@link #backoffSeconds}: 5 s, doubling), set with
+ *     ChangeMessageVisibility rather than left to the queue's 6-minute visibility
+ *     timeout. Every later message of its group in this batch is listed too, untried
+ *     ("held"), and made visible at once, so the group's order holds (a group is the
+ *     message's own, and its datamart's, so a producer's group format cannot break one
+ *     datamart's order). Messages that succeeded are not listed, so not redone. A message
+ *     is not started with less than {@value #RESERVED_MILLIS} ms of the invocation left; it
+ *     and the rest are listed. Its DynamoDB calls must end {@link #OUTCOME_RESERVE} before
+ *     the invocation does, its outcome's publication {@link #RESPONSE_RESERVE} before
+ *     (see {@link CallBudget}), so the function never times out with messages applied but
+ *     not reported.
+ * <li>A request's chances are its own tries, counted by message id
+ *     ({@link ProvisioningAttemptRepository}), not the queue's receive count, which also
+ *     counts the deliveries in which it was only held. After {@code maxTries} failed
+ *     tries it has failed for good: its datamart is parked, its Failed outcome
+ *     ({@code RETRIES_EXHAUSTED}) published, and the function moves it to the dead-letter
+ *     queue itself ({@link ProvisioningQueue#deadLetter}). The queue's
+ *     {@code maxReceiveCount} is only a backstop: a message received that often fails for
+ *     good the same way, and the queue moves it.
+ * <li>While a datamart is parked, every later request for it fails for good with
+ *     {@value #DATAMART_PARKED} (outcome published, message consumed): none may run ahead
+ *     of the one in the dead-letter queue. An operator releases it with
+ *     {@code bin/admin provisioning release}.
  * <li>Redelivery is safe: create, update and delete count a request already in effect
  *     as success ({@code "result": "unchanged"}).
  * <li>A producer acts only for the organizations an operator granted it
@@ -57,9 +74,15 @@ import java.util.Set;
  * </ul>
  */
 public final class ProvisioningPipeline {
-    /** The queue's maxReceiveCount, as the template sets it for both. */
+    /** The queue's maxReceiveCount, as the template sets it for both: the backstop. */
     public static final String MAX_RECEIVE_COUNT_VARIABLE = "PROVISIONING_MAX_RECEIVE_COUNT";
-    static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
+    static final int DEFAULT_MAX_RECEIVE_COUNT = 100;
+    /** How many failed tries a request gets before it fails for good. */
+    public static final String MAX_TRIES_VARIABLE = "PROVISIONING_MAX_TRIES";
+    static final int DEFAULT_MAX_TRIES = 5;
+    /** The first backoff after a failed try; it doubles with each try, up to {@link #MAX_BACKOFF_SECONDS}. */
+    static final int FIRST_BACKOFF_SECONDS = 5;
+    static final int MAX_BACKOFF_SECONDS = 300;
     /**
      * A message is only started with this much of the invocation left: room for its outcome
      * ({@link #OUTCOME_RESERVE}) and a few seconds of work. The rest of the batch is listed
@@ -71,34 +94,57 @@ public final class ProvisioningPipeline {
     /** Kept back from everything for writing the batch response. */
     static final Duration RESPONSE_RESERVE = Duration.ofSeconds(1);
     public static final String PRODUCER_NOT_ALLOWED = "PRODUCER_NOT_ALLOWED";
+    /** The outcome of a request for a datamart whose requests are parked. */
+    public static final String DATAMART_PARKED = "DATAMART_PARKED";
     public static final String FORWARDER_VARIABLE = ProducerIdentity.FORWARDER_VARIABLE;
+    public static final String PROVISIONER_VARIABLE = ProducerIdentity.PROVISIONER_VARIABLE;
+
+    /**
+     * How the pipeline is set up, from the function's environment.
+     *
+     * @param maxReceiveCount        the queue's backstop: a message received this often fails for good
+     * @param maxTries               failed tries after which a request fails for good
+     * @param forwarderPrincipalId   the forwarding function's role id: bus requests are believed from it alone
+     * @param provisionerPrincipalId this function's own role id: the producer a dead-lettered request carries
+     *                               is believed from it alone
+     */
+    public record Settings(int maxReceiveCount, int maxTries, String forwarderPrincipalId,
+            String provisionerPrincipalId) {
+        public Settings {
+            if (maxReceiveCount < 1 || maxTries < 1) {
+                throw new IllegalArgumentException("maxReceiveCount and maxTries must be at least 1");
+            }
+        }
+
+        public static Settings fromEnvironment(Map<String, String> environment) {
+            return new Settings(count(environment, MAX_RECEIVE_COUNT_VARIABLE, DEFAULT_MAX_RECEIVE_COUNT),
+                    count(environment, MAX_TRIES_VARIABLE, DEFAULT_MAX_TRIES),
+                    AwsClients.required(environment, FORWARDER_VARIABLE),
+                    AwsClients.required(environment, PROVISIONER_VARIABLE));
+        }
+    }
+
+    /** Where the pipeline keeps what it must remember between deliveries, and the queues it acts on. */
+    public record State(ProducerGrantRepository grants, ParkedDatamartRepository parked,
+            ProvisioningAttemptRepository attempts, ProvisioningQueue queue) {
+    }
 
     private final DatamartService service;
     private final EventPublisher publisher;
-    private final int maxReceiveCount;
-    private final ProducerGrantRepository grants;
-    private final String forwarderPrincipalId;
+    private final State state;
+    private final Settings settings;
 
-    /**
-     * @param grants               which organizations each producer may act for
-     * @param forwarderPrincipalId the forwarding function's role id: bus requests are believed from it alone
-     */
-    public ProvisioningPipeline(DatamartService service, EventPublisher publisher, int maxReceiveCount,
-            ProducerGrantRepository grants, String forwarderPrincipalId) {
-        if (maxReceiveCount < 1) {
-            throw new IllegalArgumentException("maxReceiveCount must be at least 1");
-        }
+    public ProvisioningPipeline(DatamartService service, EventPublisher publisher, State state, Settings settings) {
         this.service = service;
         this.publisher = publisher;
-        this.maxReceiveCount = maxReceiveCount;
-        this.grants = grants;
-        this.forwarderPrincipalId = forwarderPrincipalId;
+        this.state = state;
+        this.settings = settings;
     }
 
-    public static int maxReceiveCount(Map<String, String> environment) {
-        String value = environment.get(MAX_RECEIVE_COUNT_VARIABLE);
+    static int count(Map<String, String> environment, String variable, int fallback) {
+        String value = environment.get(variable);
         if (value == null || value.isBlank()) {
-            return DEFAULT_MAX_RECEIVE_COUNT;
+            return fallback;
         }
         try {
             int count = Integer.parseInt(value.strip());
@@ -107,9 +153,15 @@ public final class ProvisioningPipeline {
             }
             return count;
         } catch (NumberFormatException invalid) {
-            throw new IllegalStateException(MAX_RECEIVE_COUNT_VARIABLE + " must be a whole number of at least 1, not '"
-                    + value + "'", invalid);
+            throw new IllegalStateException(variable + " must be a whole number of at least 1, not '" + value + "'",
+                    invalid);
         }
+    }
+
+    /** How long a message waits after its {@code tries}-th failed try: 5 s, doubling, at most 300 s. */
+    static int backoffSeconds(int tries) {
+        long seconds = (long) FIRST_BACKOFF_SECONDS << Math.min(Math.max(tries - 1, 0), 16);
+        return (int) Math.min(seconds, MAX_BACKOFF_SECONDS);
     }
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
@@ -127,30 +179,55 @@ public final class ProvisioningPipeline {
         // Ordering keys (the queue's message group, and the datamart's own group) held by a
         // failed message, with that message's id.
         Map<String, String> held = new HashMap<>();
+        List<ProvisioningQueue.Visibility> comeAgain = new ArrayList<>();
         for (JsonNode record : records) {
             long started = System.nanoTime();
-            String messageId = record.path("messageId").asText();
-            int receiveCount = record.path("attributes").path("ApproximateReceiveCount").asInt(1);
-            ProvisioningRequest request = ProvisioningMessages.parse(record.path("body").asText(null), messageId);
-            Set<String> keys = orderingKeys(record, messageId, request);
+            Delivery delivery = new Delivery(record, ProvisioningMessages.parse(record.path("body").asText(null),
+                    record.path("messageId").asText()), context, started);
+            Set<String> keys = orderingKeys(record, delivery.messageId(), delivery.request());
             String heldBy = keys.stream().map(held::get).filter(Objects::nonNull).findFirst().orElse(null);
-            boolean retry;
+            Handled handled;
             if (heldBy != null) {
-                retry = notProcessed(request, messageId, receiveCount, "held behind message " + heldBy
-                        + " of the same datamart, which failed", context, started);
+                handled = notProcessed(delivery, "held behind message " + heldBy
+                        + " of the same datamart, which failed");
             } else if (context != null && context.getRemainingTimeInMillis() < RESERVED_MILLIS) {
-                retry = notProcessed(request, messageId, receiveCount, "not started: the invocation was running "
-                        + "out of time", context, started);
+                handled = notProcessed(delivery, "not started: the invocation was running out of time");
             } else {
-                String producer = ProducerIdentity.of(record, request, forwarderPrincipalId);
-                retry = process(request, producer, messageId, receiveCount, context, started);
+                handled = process(delivery, ProducerIdentity.of(record, delivery.request(),
+                        settings.forwarderPrincipalId(), settings.provisionerPrincipalId()));
             }
-            if (retry) {
-                failures.addObject().put("itemIdentifier", messageId);
-                keys.forEach(key -> held.putIfAbsent(key, messageId));
+            if (handled.retry()) {
+                failures.addObject().put("itemIdentifier", delivery.messageId());
+                keys.forEach(key -> held.putIfAbsent(key, delivery.messageId()));
+                comeAgain.add(new ProvisioningQueue.Visibility(record, handled.comeAgainSeconds()));
             }
         }
+        List<String> unchanged = state.queue().changeVisibility(comeAgain);
+        if (!unchanged.isEmpty()) {
+            LambdaLogs.log(context, LogLevel.WARN, "Could not set when messages " + unchanged
+                    + " come again; they come after the queue's visibility timeout");
+        }
         return response;
+    }
+
+    /** One message of the batch as received: its record, its request, and when work on it started. */
+    private record Delivery(JsonNode record, ProvisioningRequest request, Context context, long started) {
+        String messageId() {
+            return record.path("messageId").asText();
+        }
+
+        int receiveCount() {
+            return record.path("attributes").path("ApproximateReceiveCount").asInt(1);
+        }
+    }
+
+    /** What became of a message: consumed, or handed back to come again after {@code comeAgainSeconds}. */
+    private record Handled(boolean retry, int comeAgainSeconds) {
+        static final Handled CONSUMED = new Handled(false, 0);
+
+        static Handled again(int seconds) {
+            return new Handled(true, seconds);
+        }
     }
 
     /**
@@ -168,80 +245,134 @@ public final class ProvisioningPipeline {
     }
 
     /**
-     * A message left for a later delivery without being applied. On its last receive the
-     * queue will dead-letter it, so its producer is told now.
+     * A message left for a later delivery without being tried: it comes again at once (its
+     * group waits for the failed message's backoff anyway). Only on the queue's backstop
+     * receive, after which the queue moves it on, has it failed for good.
      */
-    private boolean notProcessed(ProvisioningRequest request, String messageId, int receiveCount, String reason,
-            Context context, long started) {
-        ObjectNode line = line(messageId, request).put("receiveCount", receiveCount).put("outcome", "held")
-                .put("reason", reason);
-        if (receiveCount >= maxReceiveCount) {
-            publish(ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
-                    ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + receiveCount
-                            + " deliveries; the message goes to the dead-letter queue. It was " + reason,
-                    List.of())), context);
+    private Handled notProcessed(Delivery delivery, String reason) {
+        ObjectNode line = line(delivery.messageId(), delivery.request())
+                .put("receiveCount", delivery.receiveCount()).put("outcome", "held").put("reason", reason);
+        if (delivery.receiveCount() >= settings.maxReceiveCount()) {
+            String parked = park(delivery, "received " + delivery.receiveCount() + " times, never applied: " + reason);
+            publish(ProvisioningOutcomes.failed(delivery.request(), delivery.messageId(), ProvisioningOutcomes.error(
+                    ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + delivery.receiveCount()
+                            + " deliveries; the message goes to the dead-letter queue" + parked + ". It was " + reason,
+                    List.of())), delivery.context());
             line.put("errorCode", ProvisioningOutcomes.RETRIES_EXHAUSTED);
         }
-        line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        LambdaLogs.log(context, LogLevel.WARN, line.toString());
-        return true;
+        line.put("durationMs", (System.nanoTime() - delivery.started()) / 1_000_000.0);
+        LambdaLogs.log(delivery.context(), LogLevel.WARN, line.toString());
+        return Handled.again(0);
     }
 
-    /** Applies one message and publishes its outcome; true if it must be delivered again. */
-    private boolean process(ProvisioningRequest request, String producer, String messageId, int receiveCount,
-            Context context, long started) {
+    /** Applies one message and publishes its outcome; says whether and when it must come again. */
+    private Handled process(Delivery delivery, String producer) {
+        ProvisioningRequest request = delivery.request();
+        String messageId = delivery.messageId();
         OutboundEvent outcome;
-        boolean retry = false;
-        RuntimeException transientFailure = null;
+        String transientFailure = null;
         try {
-            outcome = CallBudget.within(context, OUTCOME_RESERVE, () -> decide(request, producer, messageId));
+            outcome = CallBudget.within(delivery.context(), OUTCOME_RESERVE, () -> decide(request, producer, messageId));
         } catch (ConcurrentModificationException contended) {
             // Other changes of the datamart won every try: a later delivery tries again.
-            transientFailure = contended;
-            retry = true;
-            outcome = exhausted(request, messageId, receiveCount, contended.getMessage());
+            transientFailure = contended.getMessage();
+            outcome = null;
         } catch (ServiceUnavailableException unavailable) {
             // Throttled, unanswered or out of time: a later delivery tries again, safely, as
             // a request already in effect counts as applied.
-            transientFailure = unavailable;
-            retry = true;
-            outcome = exhausted(request, messageId, receiveCount, unavailable.internalCause());
+            transientFailure = unavailable.internalCause();
+            outcome = null;
         } catch (DatamartException permanent) {
             outcome = ProvisioningOutcomes.failed(request, messageId,
                     ErrorResponses.of(permanent, request.operation().apiOperation()).body().path("error"));
         } catch (RuntimeException failure) {
-            transientFailure = failure;
-            retry = true;
-            outcome = exhausted(request, messageId, receiveCount, failure.getClass().getSimpleName());
+            transientFailure = failure.toString();
+            outcome = null;
         }
-        if (outcome != null && !publish(outcome, context)) {
-            retry = true;
+        if (outcome != null && !publish(outcome, delivery.context())) {
+            transientFailure = "the outcome event was not published";
         }
-        ObjectNode line = line(messageId, request).put("receiveCount", receiveCount);
-        if (transientFailure instanceof ServiceUnavailableException unavailable) {
-            line.put("outcome", "retry").put("failure", unavailable.internalCause());
-        } else if (transientFailure != null) {
-            line.put("outcome", "retry").put("failure", transientFailure.toString());
-        } else if (outcome != null) {
+        ObjectNode line = line(messageId, request).put("receiveCount", delivery.receiveCount());
+        Handled handled = Handled.CONSUMED;
+        if (transientFailure != null) {
+            handled = failedTry(delivery, producer, transientFailure, line);
+        } else {
             line.put("outcome", outcome.detailType().equals(ProvisioningOutcomes.SUCCEEDED) ? "succeeded" : "failed");
             line.put("result", outcome.detail().path("result").asText(null))
                     .put("errorCode", outcome.detail().path("error").path("code").asText(null));
-            if (retry) {
-                line.put("outcome", "retry").put("failure", "the outcome event was not published");
-            }
         }
-        line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        LambdaLogs.log(context, retry ? LogLevel.WARN : LogLevel.INFO, line.toString());
-        return retry;
+        line.put("durationMs", (System.nanoTime() - delivery.started()) / 1_000_000.0);
+        LambdaLogs.log(delivery.context(), transientFailure != null ? LogLevel.WARN : LogLevel.INFO, line.toString());
+        return handled;
     }
 
-    /** On the last allowed receive, the Failed outcome of a transient failure; before it, none yet. */
-    private OutboundEvent exhausted(ProvisioningRequest request, String messageId, int receiveCount,
-            String lastFailure) {
-        return receiveCount < maxReceiveCount ? null : ProvisioningOutcomes.failed(request, messageId,
-                ProvisioningOutcomes.error(ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + receiveCount
-                        + " deliveries; the message goes to the dead-letter queue. Last failure: " + lastFailure,
-                        List.of()));
+    /**
+     * A try that failed for a reason that may pass. Counts it; within {@code maxTries} (and
+     * the queue's backstop) the message comes again after a backoff. Otherwise it has failed
+     * for good: its datamart is parked, its producer told, and it goes to the dead-letter
+     * queue (moved there by this function, or by the queue on its backstop receive).
+     */
+    private Handled failedTry(Delivery delivery, String producer, String failure, ObjectNode line) {
+        line.put("failure", failure);
+        int tries;
+        try {
+            tries = CallBudget.within(delivery.context(), RESPONSE_RESERVE,
+                    () -> state.attempts().recordFailure(delivery.messageId()));
+        } catch (RuntimeException uncounted) {
+            // Not counted: this try is lost to the count, never the request.
+            line.put("outcome", "retry").put("tries", "uncounted: " + uncounted);
+            return Handled.again(FIRST_BACKOFF_SECONDS);
+        }
+        line.put("tries", tries);
+        boolean backstop = delivery.receiveCount() >= settings.maxReceiveCount();
+        if (tries < settings.maxTries() && !backstop) {
+            line.put("outcome", "retry");
+            return Handled.again(backoffSeconds(tries));
+        }
+        String parked = park(delivery, "failed " + tries + " tries; last failure: " + failure);
+        publish(ProvisioningOutcomes.failed(delivery.request(), delivery.messageId(), ProvisioningOutcomes.error(
+                ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + tries + " tries; the message goes to the "
+                        + "dead-letter queue" + parked + ". Last failure: " + failure, List.of())), delivery.context());
+        line.put("errorCode", ProvisioningOutcomes.RETRIES_EXHAUSTED);
+        if (backstop) {
+            line.put("outcome", "dead-lettered by the queue");
+            return Handled.again(0);
+        }
+        try {
+            CallBudget.within(delivery.context(), RESPONSE_RESERVE, () -> {
+                state.queue().deadLetter(delivery.record(), producer);
+                return null;
+            });
+            line.put("outcome", "dead-lettered");
+            return Handled.CONSUMED;
+        } catch (RuntimeException notMoved) {
+            // Still on its queue: it comes again, fails for good again, and is moved then.
+            line.put("outcome", "retry").put("deadLetterFailure", notMoved.toString());
+            return Handled.again(FIRST_BACKOFF_SECONDS);
+        }
+    }
+
+    /**
+     * Parks the datamart of a request that failed for good; the words for its outcome
+     * saying so, or nothing when the request names no datamart or the parking failed (then
+     * the later requests are not held: an error is logged).
+     */
+    private String park(Delivery delivery, String reason) {
+        ProvisioningRequest request = delivery.request();
+        if (request.organizationId() == null || request.datamartName() == null) {
+            return "";
+        }
+        try {
+            CallBudget.within(delivery.context(), RESPONSE_RESERVE, () -> state.parked().park(
+                    request.organizationId(), request.datamartName(), delivery.messageId(), reason));
+            return ", and the datamart's later requests are parked until an operator releases them (bin/admin "
+                    + "provisioning release)";
+        } catch (RuntimeException notParked) {
+            LambdaLogs.log(delivery.context(), LogLevel.ERROR, "Could not park the requests of datamart "
+                    + ProvisioningOutcomes.bounded(request.datamartName()) + " of organization "
+                    + ProvisioningOutcomes.bounded(request.organizationId()) + ": " + notParked);
+            return "";
+        }
     }
 
     /** The outcome of a request, or an exception saying why it has none yet. */
@@ -251,11 +382,24 @@ public final class ProvisioningPipeline {
                     ProvisioningOutcomes.INVALID_MESSAGE, "Invalid provisioning message: "
                             + request.violations().get(0).describe(), request.violations()));
         }
-        if (!grants.mayActFor(producer, request.organizationId())) {
+        if (!state.grants().mayActFor(producer, request.organizationId())) {
             return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
                     PRODUCER_NOT_ALLOWED, notAllowed(producer, request), List.of()));
         }
+        Optional<ParkedDatamartRepository.Parking> parking = state.parked().find(request.organizationId(),
+                request.datamartName());
+        if (parking.isPresent()) {
+            return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(DATAMART_PARKED,
+                    parked(parking.get()), List.of()));
+        }
         return ProvisioningOutcomes.succeeded(request, messageId, apply(request));
+    }
+
+    private static String parked(ParkedDatamartRepository.Parking parking) {
+        return "Requests for this datamart are parked since " + parking.parkedAt() + ": request "
+                + parking.messageId() + " failed for good and went to the dead-letter queue, and no later request "
+                + "may run ahead of it. An operator releases the datamart with bin/admin provisioning release; "
+                + "send this request again then";
     }
 
     private static String notAllowed(String producer, ProvisioningRequest request) {

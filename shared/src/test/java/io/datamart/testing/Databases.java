@@ -1,5 +1,6 @@
 package io.datamart.testing;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,13 @@ public final class Databases {
         } else {
             db.recreate(db.tables().datamarts());
         }
-        // Empty unless a test turned the request limit on: then counting starts afresh.
-        if (!db.client().scan(r -> r.tableName(db.requestCountersTable()).limit(1)).items().isEmpty()) {
-            db.recreate(db.requestCountersTable());
+        // Empty unless a test counted requests or parked a datamart: then those start afresh.
+        List<String> transientTables = new ArrayList<>(db.provisioningStateTables());
+        transientTables.add(db.requestCountersTable());
+        for (String table : transientTables) {
+            if (!db.client().scan(r -> r.tableName(table).limit(1)).items().isEmpty()) {
+                db.recreate(table);
+            }
         }
         return db;
     }

@@ -3,12 +3,15 @@ package io.datamart.testing;
 import io.datamart.local.DynamoDbStreamEvents;
 import io.datamart.local.LocalAws;
 import io.datamart.local.TemplateModel;
+import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
+import io.datamart.persistence.ProvisioningAttemptRepository;
 import io.datamart.persistence.TableNames;
 import io.datamart.throttling.OrganizationRequestLimit;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,6 +31,8 @@ public final class LocalDynamoDb {
     private final TableNames tables;
     private final String producerGrantsTable;
     private final String requestCountersTable;
+    private final String parkedDatamartsTable;
+    private final String provisioningAttemptsTable;
 
     private LocalDynamoDb(LocalAws aws, TemplateModel template) {
         this.aws = aws;
@@ -41,6 +46,9 @@ public final class LocalDynamoDb {
         this.tables = TableNames.fromEnvironment(environment);
         this.producerGrantsTable = template.variable(ProducerGrantRepository.TABLE_VARIABLE).orElseThrow();
         this.requestCountersTable = template.variable(OrganizationRequestLimit.TABLE_VARIABLE).orElseThrow();
+        this.parkedDatamartsTable = template.variable(ParkedDatamartRepository.TABLE_VARIABLE).orElseThrow();
+        this.provisioningAttemptsTable = template.variable(ProvisioningAttemptRepository.TABLE_VARIABLE)
+                .orElseThrow();
     }
 
     /** The one instance of this test run. */
@@ -67,6 +75,15 @@ public final class LocalDynamoDb {
     /** The table of per-organization request counts, as the template names it locally. */
     public String requestCountersTable() {
         return requestCountersTable;
+    }
+
+    /** The provisioning function's own tables: parked datamarts, and failed tries per message. */
+    public List<String> provisioningStateTables() {
+        return List.of(parkedDatamartsTable, provisioningAttemptsTable);
+    }
+
+    public String parkedDatamartsTable() {
+        return parkedDatamartsTable;
     }
 
     public URI endpoint() {
@@ -115,6 +132,6 @@ public final class LocalDynamoDb {
 
     private String[] allTables() {
         return new String[] {tables.datamarts(), tables.datasources(), tables.serviceTokens(), producerGrantsTable(),
-            requestCountersTable()};
+            requestCountersTable(), parkedDatamartsTable, provisioningAttemptsTable};
     }
 }

@@ -4,6 +4,7 @@ import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.local.MotoServer;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.TableNames;
 import java.io.PrintStream;
@@ -37,8 +38,10 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
  * after the command's name.
  */
 @Command(name = "bin/admin",
-        subcommands = {TokenCommands.class, DatasourceCommands.class, ProducerCommands.class},
-        description = "Manages the service tokens, datasources and provisioning producers of an organization in "
+        subcommands = {TokenCommands.class, DatasourceCommands.class, ProducerCommands.class,
+            ProvisioningCommands.class},
+        description = "Manages the service tokens, datasources, provisioning producers and parked datamarts of "
+                + "an organization in "
                 + "the Datamart API's DynamoDB tables (the local AWS of bin/local-api with --endpoint, else AWS with "
                 + "the default credentials).",
         exitCodeListHeading = "%nExit codes:%n",
@@ -55,6 +58,7 @@ public final class AdminCli implements Callable<Integer> {
     static final String LOCAL_DATASOURCES_TABLE = "DatasourcesTable";
     static final String LOCAL_SERVICE_TOKENS_TABLE = "ServiceTokensTable";
     static final String LOCAL_PRODUCER_GRANTS_TABLE = "ProducerGrantsTable";
+    static final String LOCAL_PARKED_DATAMARTS_TABLE = "ParkedDatamartsTable";
     static final String DEFAULT_REGION = "us-east-1";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
@@ -87,6 +91,11 @@ public final class AdminCli implements Callable<Integer> {
             description = "Producer grants table (default: $" + ProducerGrantRepository.TABLE_VARIABLE + ", else "
                     + LOCAL_PRODUCER_GRANTS_TABLE + ").")
     String producersTable;
+
+    @Option(names = "--parked-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
+            description = "Parked datamarts table (default: $" + ParkedDatamartRepository.TABLE_VARIABLE + ", else "
+                    + LOCAL_PARKED_DATAMARTS_TABLE + ").")
+    String parkedTable;
 
     @Spec
     CommandSpec spec;
@@ -135,7 +144,7 @@ public final class AdminCli implements Callable<Integer> {
     /** {@code bin/admin} alone: name a command. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: token, datasource or producer");
+        throw new ParameterException(spec.commandLine(), "Missing a command: token, datasource, producer or provisioning");
     }
 
     /** A problem with what the operator gave (a file, an option's value, a table): exit 2. */
@@ -160,6 +169,15 @@ public final class AdminCli implements Callable<Integer> {
     String producerGrantsTableName() {
         return table(producersTable, "--producers-table", ProducerGrantRepository.TABLE_VARIABLE,
                 LOCAL_PRODUCER_GRANTS_TABLE);
+    }
+
+    ParkedDatamartRepository parkedDatamarts() {
+        return new ParkedDatamartRepository(dynamoDb(), parkedDatamartsTableName(), clock);
+    }
+
+    String parkedDatamartsTableName() {
+        return table(parkedTable, "--parked-table", ParkedDatamartRepository.TABLE_VARIABLE,
+                LOCAL_PARKED_DATAMARTS_TABLE);
     }
 
     String tokensTableName() {

@@ -58,9 +58,11 @@ class UsageTest {
     void theTopLevelHelpListsTheCommandsAndTheExitCodes() {
         String help = run("--help").stdout();
 
-        assertTrue(help.contains("  token       Issues, lists and revokes the service tokens of an organization."),
+        assertTrue(help.contains("  token         Issues, lists and revokes the service tokens of an organization."),
                 help);
-        assertTrue(help.contains("  datasource  Registers, lists and deletes the datasources"), help);
+        assertTrue(help.contains("  datasource    Registers, lists and deletes the datasources"), help);
+        assertTrue(help.contains("  provisioning  Lists and releases the datamarts whose provisioning requests"),
+                help);
         assertTrue(help.contains("Exit codes:"), help);
         assertTrue(help.contains("  2   usage or configuration error"), help);
     }
@@ -102,7 +104,7 @@ class UsageTest {
         Run run = run();
 
         assertEquals(2, run.exitCode(), run.toString());
-        assertTrue(run.stderr().startsWith("Missing a command: token, datasource or producer"), run.stderr());
+        assertTrue(run.stderr().startsWith("Missing a command: token, datasource, producer or provisioning"), run.stderr());
         assertTrue(run.stderr().contains("Usage: bin/admin"), run.stderr());
     }
 

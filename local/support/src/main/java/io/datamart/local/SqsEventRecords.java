@@ -47,12 +47,24 @@ public final class SqsEventRecords {
                 "local-" + messageId + "-" + receiveCount, body, "", attributes);
     }
 
-    /** A message received from a queue, as the event source mapping hands it to the function. */
+    /**
+     * A message received from a queue (with its system and message attributes), as the
+     * event source mapping hands it to the function.
+     */
     public static ObjectNode record(String queueArn, Message message) {
         Map<String, String> attributes = new LinkedHashMap<>();
         message.attributesAsStrings().forEach(attributes::put);
-        return record(queueArn, message.messageId(), message.receiptHandle(), message.body(), message.md5OfBody(),
-                attributes);
+        ObjectNode record = record(queueArn, message.messageId(), message.receiptHandle(), message.body(),
+                message.md5OfBody(), attributes);
+        ObjectNode messageAttributes = (ObjectNode) record.get("messageAttributes");
+        message.messageAttributes().forEach((name, value) -> {
+            ObjectNode attribute = messageAttributes.putObject(name);
+            attribute.put("stringValue", value.stringValue());
+            attribute.putArray("stringListValues");
+            attribute.putArray("binaryListValues");
+            attribute.put("dataType", value.dataType());
+        });
+        return record;
     }
 
     private static ObjectNode record(String queueArn, String messageId, String receiptHandle, String body,

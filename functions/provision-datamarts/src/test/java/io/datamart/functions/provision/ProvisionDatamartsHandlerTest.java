@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.local.EventBusTap.BusEvent;
+import io.datamart.local.SqsEventRecords;
+import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.MessageGroups;
 import io.datamart.provisioning.ProvisioningPipeline;
@@ -21,11 +23,15 @@ import io.datamart.testing.Failures;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
+import io.datamart.testing.LocalBus;
+import io.datamart.testing.LocalQueue;
 import io.datamart.testing.StoredDatamarts;
 import io.datamart.testing.StreamHandlers;
+import io.datamart.testing.TestAws;
 import io.datamart.testing.TestContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** The provisioning function, through its real handler, on the test AWS's tables and bus. */
 class ProvisionDatamartsHandlerTest {
@@ -447,7 +456,7 @@ class ProvisionDatamartsHandlerTest {
     }
 
     @Test
-    void publishesAFinalFailureOnTheLastAllowedReceiveAndStillLeavesTheMessageToTheDeadLetterQueue() {
+    void publishesAFinalFailureOnTheQueuesBackstopReceiveAndLeavesTheMessageToTheQueuesDeadLettering() {
         int last = Integer.parseInt(function.environment().get("PROVISIONING_MAX_RECEIVE_COUNT"));
         function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 2, ProvisionDatamartsHandlerTest::throttled);
         String group = ORG + "/" + NAME;
@@ -488,7 +497,7 @@ class ProvisionDatamartsHandlerTest {
     }
 
     @Test
-    void tellsTheProducerOfAMessageHeldOnItsLastReceiveBeforeItIsDeadLettered() {
+    void tellsTheProducerOfAMessageHeldOnTheQueuesBackstopReceiveBeforeTheQueueDeadLettersIt() {
         int last = Integer.parseInt(function.environment().get("PROVISIONING_MAX_RECEIVE_COUNT"));
         function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
         String group = ORG + "/" + NAME;
@@ -504,6 +513,176 @@ class ProvisionDatamartsHandlerTest {
         assertTrue(function.bus().events().get(1).detail().path("error").path("message").asText()
                 .contains("held behind message a-1"),
                 function.bus().events().get(1).detail()::toString);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Tries, not receives; parking a datamart whose request failed for good; backoff
+    // ---------------------------------------------------------------------------------------------
+
+    private int maxTries() {
+        return Integer.parseInt(function.environment().get(ProvisioningPipeline.MAX_TRIES_VARIABLE));
+    }
+
+    /** Delivers {@code body} as message {@code id} once per try, each try failing, until {@code tries} failed. */
+    private JsonNode failTries(String id, String body, int tries) {
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, tries, ProvisionDatamartsHandlerTest::throttled);
+        JsonNode response = null;
+        for (int receive = 1; receive <= tries; receive++) {
+            response = run(batch(List.of(message(id, ORG + "/" + NAME, receive, body))));
+        }
+        return response;
+    }
+
+    private static String errorCode(BusEvent event) {
+        return event.detail().path("error").path("code").asText();
+    }
+
+    @Test
+    void givesARequestItsTriesHoweverOftenItWasReceivedWhileHeld() {
+        // Received 40 times, only ever held behind earlier requests: not one try used.
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        JsonNode response = run(batch(List.of(message("a-1", ORG + "/" + NAME, 40,
+                create(Fixtures.documentedCreateBody())))));
+
+        assertEquals(List.of("a-1"), failedIds(response), "its first failed try: it comes again");
+        assertEquals(List.of(), function.bus().events(), "no final outcome");
+        assertTrue(context.logs().stream().anyMatch(line -> line.contains("\"tries\":1")),
+                () -> String.join("\n", context.logs()));
+    }
+
+    @Test
+    void failsARequestForGoodAfterItsTriesParksItsDatamartAndMovesItToTheDeadLetterQueue() {
+        LocalQueue deadLetters = LocalQueue.of("ProvisioningDeadLetterQueue").fresh();
+        String body = create(Fixtures.documentedCreateBody());
+
+        JsonNode beforeLast = failTries("m-1", body, maxTries() - 1);
+        assertEquals(List.of("m-1"), failedIds(beforeLast));
+        assertEquals(List.of(), function.bus().events(), "tries left: no outcome yet");
+
+        JsonNode last = failTries("m-1", body, 1);
+
+        assertEquals(List.of(), failedIds(last), "moved by the function itself: consumed from the queue");
+        JsonNode error = only(function.bus().events()).detail().path("error");
+        assertEquals("RETRIES_EXHAUSTED", error.path("code").asText());
+        assertTrue(error.path("message").asText().contains("Gave up after " + maxTries() + " tries")
+                && error.path("message").asText().contains("parked until an operator releases them"),
+                error::toString);
+        List<LocalQueue.QueuedMessage> moved = deadLetters.take();
+        assertEquals(1, moved.size());
+        assertEquals(body, moved.get(0).body());
+        assertEquals(ORG + "/" + NAME, moved.get(0).groupId());
+        assertEquals("m-1", moved.get(0).deduplicationId());
+        var parking = new ParkedDatamartRepository(function.db().client(), function.db().parkedDatamartsTable(),
+                java.time.Clock.systemUTC()).find(ORG, NAME).orElseThrow();
+        assertEquals("m-1", parking.messageId());
+        assertNull(function.db().rawDatamart(ORG, NAME));
+    }
+
+    @Test
+    void failsEveryLaterRequestOfAParkedDatamartUntilItIsReleased() {
+        failTries("m-1", create(Fixtures.documentedCreateBody()), maxTries());
+        LocalBus.fresh();
+
+        // The same batch and a later one: neither runs ahead of the dead-lettered create.
+        JsonNode response = run(batch(List.of(
+                message("m-2", ORG + "/" + NAME, 1, create(Fixtures.documentedCreateBody())),
+                message("o-1", ORG + "/other", 1, request("create", ORG, "c", Fixtures.createBody("other"))))));
+
+        assertEquals(List.of(), failedIds(response), "a parked datamart's request fails for good: consumed");
+        assertNull(function.db().rawDatamart(ORG, NAME));
+        assertNotNull(function.db().rawDatamart(ORG, "other"), "other datamarts carry on");
+        BusEvent parked = function.bus().events().get(0);
+        assertEquals(ProvisioningPipeline.DATAMART_PARKED, errorCode(parked));
+        assertTrue(parked.detail().path("error").path("message").asText().contains("request m-1 failed for good"),
+                parked.detail()::toString);
+
+        var parkings = new ParkedDatamartRepository(function.db().client(), function.db().parkedDatamartsTable(),
+                java.time.Clock.systemUTC());
+        assertTrue(parkings.release(ORG, NAME).isPresent());
+        LocalBus.fresh();
+        assertEquals(List.of(), failedIds(runOne("m-3", create(Fixtures.documentedCreateBody()))));
+        assertEquals(List.of("created"), results(), "released: requests run again");
+    }
+
+    @Test
+    void aRequestHeldBehindOneThatFailsForGoodIsToldItsDatamartIsParkedNotDeadLetteredUntried() {
+        LocalQueue deadLetters = LocalQueue.of("ProvisioningDeadLetterQueue").fresh();
+        String body = create(Fixtures.documentedCreateBody());
+        failTries("a-1", body, maxTries() - 1);
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+
+        JsonNode response = run(batch(List.of(message("a-1", ORG + "/" + NAME, maxTries(), body),
+                message("a-2", ORG + "/" + NAME, maxTries(), delete(NAME)))));
+
+        assertEquals(List.of(), failedIds(response));
+        assertEquals(List.of("RETRIES_EXHAUSTED", ProvisioningPipeline.DATAMART_PARKED),
+                function.bus().events().stream().map(ProvisionDatamartsHandlerTest::errorCode).toList());
+        assertEquals(List.of("a-1"), deadLetters.take().stream().map(LocalQueue.QueuedMessage::deduplicationId)
+                .toList(), "only the request that had its tries");
+    }
+
+    @Test
+    void keepsTheFirstParkingWhenAnotherRequestOfTheDatamartFailsForGoodToo() {
+        ParkedDatamartRepository parkings = new ParkedDatamartRepository(function.db().client(),
+                function.db().parkedDatamartsTable(), java.time.Clock.systemUTC());
+        parkings.park(ORG, NAME, "first", "the first failure");
+        parkings.park(ORG, NAME, "second", "another failure");
+        assertEquals("first", parkings.find(ORG, NAME).orElseThrow().messageId());
+        assertEquals(List.of("first"), parkings.list(ORG).stream().map(ParkedDatamartRepository.Parking::messageId)
+                .toList());
+        assertTrue(parkings.list(Fixtures.OTHER_ORG).isEmpty());
+    }
+
+    @Test
+    void backsOffAFailedTryWithChangeMessageVisibilityAndReturnsUntriedMessagesAtOnce() throws Exception {
+        LocalQueue queue = LocalQueue.of("ProvisioningQueue").fresh();
+        SqsClient sqs = TestAws.instance().sqs();
+        String arn = TestAws.instance().queueArn(queue.url());
+        sqs.sendMessage(r -> r.queueUrl(queue.url()).messageGroupId(ORG + "/" + NAME).messageDeduplicationId("q-1")
+                .messageBody(create(Fixtures.documentedCreateBody())));
+        sqs.sendMessage(r -> r.queueUrl(queue.url()).messageGroupId(ORG + "/other").messageDeduplicationId("q-2")
+                .messageBody(request("create", ORG, "c", Fixtures.createBody("other"))));
+        List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queue.url()).maxNumberOfMessages(10)
+                .visibilityTimeout(360).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        assertEquals(2, received.size());
+
+        // The first fails its try; the second is not started (too little time left after the first).
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        function.dynamoDb().beforeCall(Operation.TRANSACT_WRITE_ITEMS, 1, () -> context.remainingTimeMillis(5_000));
+        JsonNode response = run(batch(received.stream().map(m -> SqsEventRecords.record(arn, m)).toList()));
+        assertEquals(2, failedIds(response).size());
+
+        List<String> now = sqs.receiveMessage(r -> r.queueUrl(queue.url()).maxNumberOfMessages(10)
+                .visibilityTimeout(360).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages()
+                .stream().map(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID)).toList();
+        assertEquals(List.of(ORG + "/other"), now, "the untried one at once, the failed one after its backoff");
+        List<String> later = new ArrayList<>();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (later.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(500);
+            sqs.receiveMessage(r -> r.queueUrl(queue.url()).messageSystemAttributeNames(
+                    MessageSystemAttributeName.ALL)).messages()
+                    .forEach(m -> later.add(m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID)));
+        }
+        assertEquals(List.of(ORG + "/" + NAME), later, "back after its 5 s backoff, not the 6-minute timeout");
+    }
+
+    @Test
+    void believesTheProducerADeadLetteredRequestCarriesOnlyFromThisFunction() {
+        String provisioner = function.environment().get(ProvisioningPipeline.PROVISIONER_VARIABLE);
+        ObjectNode redriven = sentBy(provisioner, "r-1", create(Fixtures.documentedCreateBody()));
+        carries(redriven, "role:AROANOBODYGRANTED");
+        assertNotAllowed(redriven, "'role:AROANOBODYGRANTED' may not act");
+
+        LocalBus.fresh();
+        ObjectNode forged = sentBy("AROAFORGER:session", "r-2", create(Fixtures.documentedCreateBody()));
+        carries(forged, "role:AROAEXAMPLEID");
+        assertNotAllowed(forged, "'role:AROAFORGER' may not act");
+    }
+
+    private static void carries(ObjectNode record, String producer) {
+        ((ObjectNode) record.path("messageAttributes")).putObject("datamart-producer")
+                .put("stringValue", producer).put("dataType", "String");
     }
 
     @Test

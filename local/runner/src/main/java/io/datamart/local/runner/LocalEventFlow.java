@@ -88,7 +88,8 @@ final class LocalEventFlow {
         List<Message> batch = aws.sqs().receiveMessage(r -> r.queueUrl(consumer.url())
                 .maxNumberOfMessages(consumer.source().batchSize())
                 .waitTimeSeconds(0) // moto serves one request at a time: never hold it
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                .messageAttributeNames("All")).messages();
         if (batch.isEmpty()) {
             return false;
         }

@@ -168,7 +168,7 @@ class InvokeCommandTest {
     }
 
     @Test
-    void redeliversAMessageTheFunctionListsAsFailedUntilTheQueuesMaxReceiveCountThenDeadLettersIt(
+    void redeliversAMessageTheFunctionListsAsFailedUntilItsTriesAreUsedThenItIsDeadLetteredAndParked(
             @TempDir Path dataDir) throws Exception {
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         try (LocalEnvironment environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(),
@@ -182,9 +182,11 @@ class InvokeCommandTest {
 
             List<String> deliveries = logs.toString(StandardCharsets.UTF_8).lines()
                     .filter(line -> line.startsWith("{\"localQueue\"") && line.contains("\"delivered\"")).toList();
-            int maxReceiveCount = environment.template().maxReceiveCount("ProvisioningQueue");
-            assertEquals(maxReceiveCount, deliveries.size(), String.join("\n", deliveries));
-            assertTrue(deliveries.get(deliveries.size() - 1).contains("\"deadLettered\""), deliveries.toString());
+            int maxTries = Integer.parseInt(environment.template().variable(
+                    io.datamart.provisioning.ProvisioningPipeline.MAX_TRIES_VARIABLE).orElseThrow());
+            assertEquals(maxTries, deliveries.size(), String.join("\n", deliveries));
+            assertTrue(deliveries.get(deliveries.size() - 1).contains("\"batchItemFailures\":[]"),
+                    "the last delivery moved it to the dead-letter queue itself: " + deliveries);
             String deadLetterQueue = environment.aws().queueUrl("ProvisioningDeadLetterQueue.fifo");
             List<Message> deadLettered = environment.aws().sqs().receiveMessage(r -> r.queueUrl(deadLetterQueue)
                     .maxNumberOfMessages(10)).messages();
@@ -195,6 +197,8 @@ class InvokeCommandTest {
                     .key(java.util.Map.of("organizationId", AttributeValue.fromS("demo"),
                             "name", AttributeValue.fromS("sales-analytics")))).item().get("version").n();
             assertEquals("1", created, "applied once, however often delivered");
+            assertEquals(1, environment.aws().dynamoDb().scan(r -> r.tableName("ParkedDatamartsTable")).count(),
+                    "the datamart's later requests are parked");
         }
     }
 
