@@ -209,13 +209,45 @@ class TemplateTest {
 
     @ParameterizedTest
     @EnumSource(Fn.class)
-    void passesEachTableToTheFunctionByReference(Fn fn) {
+    void passesEachTableTheFunctionUsesByReference(Fn fn) {
         Map<String, JsonNode> variables = environment(fn);
-        TABLE_VARIABLES.forEach((variable, table) -> {
-            assertEquals(table, variables.getOrDefault(variable, com.fasterxml.jackson.databind.node.MissingNode
-                    .getInstance()).path("Ref").asText(), () -> variable + " of " + fn.id);
+        Set<String> expected = new HashSet<>(Set.of(TableNames.DATAMARTS_VARIABLE,
+                TableNames.SERVICE_TOKENS_VARIABLE));
+        if (fn.operations.contains(Operation.CREATE) || fn.operations.contains(Operation.UPDATE)) {
+            expected.add(TableNames.DATASOURCES_VARIABLE);
+        }
+        Set<String> given = new HashSet<>(variables.keySet());
+        given.retainAll(TABLE_VARIABLES.keySet());
+        assertEquals(expected, given, () -> fn.id + " is given exactly the tables it uses");
+        expected.forEach(variable -> {
+            String table = TABLE_VARIABLES.get(variable);
+            assertEquals(table, variables.get(variable).path("Ref").asText(), () -> variable + " of " + fn.id);
             assertEquals("AWS::DynamoDB::Table", TEMPLATE.resource(table).path("Type").asText());
         });
+    }
+
+    @Test
+    void givesEveryFunctionOnlyTheVariablesItUses() {
+        Set<String> api = Set.of(TableNames.DATAMARTS_VARIABLE, TableNames.SERVICE_TOKENS_VARIABLE,
+                DatamartApi.TOKEN_CACHE_TTL_VARIABLE, OrganizationRequestLimit.TABLE_VARIABLE,
+                OrganizationRequestLimit.LIMIT_VARIABLE, "JAVA_TOOL_OPTIONS");
+        Set<String> apiWithDatasources = new HashSet<>(api);
+        apiWithDatasources.add(TableNames.DATASOURCES_VARIABLE);
+        Map<String, Set<String>> expected = Map.of(
+                "CreateDatamartFunction", apiWithDatasources,
+                "UpdateDatamartFunction", apiWithDatasources,
+                "DeleteDatamartFunction", api,
+                "ReadDatamartsFunction", api,
+                "ProvisionDatamartsFunction", Set.of(TableNames.DATAMARTS_VARIABLE, TableNames.DATASOURCES_VARIABLE,
+                        "EVENT_BUS_NAME", "PROVISIONING_MAX_RECEIVE_COUNT", "PROVISIONING_MAX_TRIES",
+                        "PROVISIONING_ATTEMPTS_TABLE", "PARKED_DATAMARTS_TABLE", "PRODUCER_GRANTS_TABLE",
+                        "PROVISIONING_QUEUE_URL", "PROVISIONING_DEAD_LETTER_QUEUE_URL", "FORWARDER_PRINCIPAL_ID",
+                        "PROVISIONER_PRINCIPAL_ID", "JAVA_TOOL_OPTIONS"),
+                "ForwardProvisioningEventsFunction", Set.of("PROVISIONING_QUEUE_URL", "JAVA_TOOL_OPTIONS"),
+                "PublishDatamartChangesFunction", Set.of("EVENT_BUS_NAME", "JAVA_TOOL_OPTIONS"));
+        assertEquals(expected.keySet(), new HashSet<>(TEMPLATE.resourcesOfType("AWS::Serverless::Function")));
+        expected.forEach((id, variables) -> assertEquals(variables,
+                TemplateFunctions.environment(id).keySet(), () -> id + "'s environment"));
     }
 
     @ParameterizedTest

@@ -20,7 +20,9 @@ import io.datamart.throttling.OrganizationRequestLimit;
 import io.datamart.validation.DatamartValidator;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -33,6 +35,10 @@ public final class DatamartApi {
     public static final String TOKEN_CACHE_TTL_VARIABLE = "TOKEN_CACHE_TTL_SECONDS";
     static final Duration DEFAULT_TOKEN_CACHE_TTL = Duration.ofSeconds(30);
 
+    /** The operations that check a datamart against its datasource, and so need the datasources table. */
+    private static final Set<Operation> READ_DATASOURCES = EnumSet.of(Operation.CREATE, Operation.UPDATE);
+
+    private final TableNames tables;
     private final ServiceTokenAuthenticator authenticator;
     private final OrganizationRequestLimit requestLimit;
     private final DatamartService service;
@@ -41,9 +47,10 @@ public final class DatamartApi {
     private final DynamoDbClient dynamoDb;
     private final Clock clock;
 
-    private DatamartApi(ServiceTokenAuthenticator authenticator, OrganizationRequestLimit requestLimit,
-            DatamartService service, Map<String, String> environment, Supplier<EventPublisher> outcomes,
-            DynamoDbClient dynamoDb, Clock clock) {
+    private DatamartApi(TableNames tables, ServiceTokenAuthenticator authenticator,
+            OrganizationRequestLimit requestLimit, DatamartService service, Map<String, String> environment,
+            Supplier<EventPublisher> outcomes, DynamoDbClient dynamoDb, Clock clock) {
+        this.tables = tables;
         this.authenticator = authenticator;
         this.requestLimit = requestLimit;
         this.service = service;
@@ -80,13 +87,23 @@ public final class DatamartApi {
                 new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));
         DatamartService service = new DatamartService(new DatamartValidator(),
                 new DatamartRepository(dynamoDb, tables, clock), new DatasourceRepository(dynamoDb, tables, clock));
-        return new DatamartApi(authenticator, OrganizationRequestLimit.fromEnvironment(dynamoDb, environment, clock),
-                service, environment, outcomes, dynamoDb, clock);
+        return new DatamartApi(tables, authenticator,
+                OrganizationRequestLimit.fromEnvironment(dynamoDb, environment, clock), service, environment, outcomes,
+                dynamoDb, clock);
     }
 
-    /** The request pipeline of a function serving these operations. */
+    /**
+     * The request pipeline of a function serving these operations.
+     *
+     * @throws IllegalStateException a table the operations use is not named in the environment
+     */
     public ApiGatewayHandler handler(Operation first, Operation... more) {
-        return new ApiGatewayHandler(java.util.EnumSet.of(first, more), authenticator, requestLimit, service);
+        Set<Operation> operations = EnumSet.of(first, more);
+        tables.require(TableNames.Table.DATAMARTS, TableNames.Table.SERVICE_TOKENS);
+        if (operations.stream().anyMatch(READ_DATASOURCES::contains)) {
+            tables.require(TableNames.Table.DATASOURCES);
+        }
+        return new ApiGatewayHandler(operations, authenticator, requestLimit, service);
     }
 
     /**
@@ -94,6 +111,7 @@ public final class DatamartApi {
      * outcomes published to the bus the environment names (or the publisher given).
      */
     public ProvisioningPipeline provisioning() {
+        tables.require(TableNames.Table.DATAMARTS, TableNames.Table.DATASOURCES);
         ProvisioningPipeline.State state = new ProvisioningPipeline.State(
                 new ProducerGrantRepository(dynamoDb,
                         AwsClients.required(environment, ProducerGrantRepository.TABLE_VARIABLE), clock),

@@ -22,17 +22,22 @@ public final class ServiceTokenRepository {
     /** The global secondary index template.yaml declares: organizationId (hash), tokenId (range), all attributes. */
     public static final String BY_ORGANIZATION_INDEX = "byOrganization";
 
+    /** What {@link #expireBy} did; {@code expiresAt} is the token's expiry after the call. */
+    public record Expiry(Outcome outcome, Instant expiresAt) {
+        public enum Outcome { SHORTENED, ALREADY_SOONER, REVOKED, NOT_FOUND }
+    }
+
     /** What {@link #revoke} did. {@code revokedAt} is when the token was revoked, by this call or an earlier one. */
     public record Revocation(Outcome outcome, Instant revokedAt) {
         public enum Outcome { REVOKED, ALREADY_REVOKED, NOT_FOUND }
     }
 
     private final DynamoDbClient dynamoDb;
-    private final String table;
+    private final TableNames tables;
 
     public ServiceTokenRepository(DynamoDbClient dynamoDb, TableNames tables) {
         this.dynamoDb = dynamoDb;
-        this.table = tables.serviceTokens();
+        this.tables = tables;
     }
 
     /**
@@ -42,7 +47,7 @@ public final class ServiceTokenRepository {
      */
     public Optional<ServiceToken> find(String tokenHash) {
         Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
-                .tableName(table)
+                .tableName(tables.serviceTokens())
                 .key(Map.of(TOKEN_HASH, AttributeValue.fromS(tokenHash)))
                 .consistentRead(true)).item();
         if (item == null || item.isEmpty() || string(item, "organizationId") == null) {
@@ -72,7 +77,7 @@ public final class ServiceTokenRepository {
         if (token.revokedAt() != null) {
             item.put("revokedAt", AttributeValue.fromS(token.revokedAt().toString()));
         }
-        dynamoDb.putItem(request -> request.tableName(table).item(item));
+        dynamoDb.putItem(request -> request.tableName(tables.serviceTokens()).item(item));
     }
 
     /**
@@ -84,7 +89,7 @@ public final class ServiceTokenRepository {
      */
     public List<ServiceToken> listByOrganization(String organizationId) {
         return dynamoDb.queryPaginator(request -> request
-                        .tableName(table)
+                        .tableName(tables.serviceTokens())
                         .indexName(BY_ORGANIZATION_INDEX)
                         .keyConditionExpression("organizationId = :organizationId")
                         .expressionAttributeValues(Map.of(":organizationId", AttributeValue.fromS(organizationId))))
@@ -99,7 +104,7 @@ public final class ServiceTokenRepository {
      */
     public Revocation revoke(String organizationId, String tokenId, Instant now) {
         List<Map<String, AttributeValue>> found = dynamoDb.queryPaginator(request -> request
-                        .tableName(table)
+                        .tableName(tables.serviceTokens())
                         .indexName(BY_ORGANIZATION_INDEX)
                         .keyConditionExpression("organizationId = :organizationId AND tokenId = :tokenId")
                         .expressionAttributeValues(Map.of(
@@ -117,10 +122,69 @@ public final class ServiceTokenRepository {
         return result;
     }
 
+    /**
+     * Makes the organization's token with this id expire at {@code at} at the latest (a
+     * token that expires sooner keeps its expiry): the old token's overlap in a rotation.
+     * One read through the {@code byOrganization} index, then an UpdateItem conditioned on
+     * the token being unchanged since (same organization, not revoked, same expiry).
+     */
+    public Expiry expireBy(String organizationId, String tokenId, Instant at) {
+        return expireBy(organizationId, tokenId, at, 3);
+    }
+
+    private Expiry expireBy(String organizationId, String tokenId, Instant at, int attemptsLeft) {
+        List<Map<String, AttributeValue>> found = dynamoDb.queryPaginator(request -> request
+                        .tableName(tables.serviceTokens())
+                        .indexName(BY_ORGANIZATION_INDEX)
+                        .keyConditionExpression("organizationId = :organizationId AND tokenId = :tokenId")
+                        .expressionAttributeValues(Map.of(
+                                ":organizationId", AttributeValue.fromS(organizationId),
+                                ":tokenId", AttributeValue.fromS(tokenId))))
+                .items().stream().toList();
+        if (found.isEmpty()) {
+            return new Expiry(Expiry.Outcome.NOT_FOUND, null);
+        }
+        Map<String, AttributeValue> item = found.get(0);
+        if (string(item, "revokedAt") != null) {
+            return new Expiry(Expiry.Outcome.REVOKED, lenientInstant(item, "expiresAt"));
+        }
+        Instant current = lenientInstant(item, "expiresAt");
+        if (current != null && !current.isAfter(at)) {
+            return new Expiry(Expiry.Outcome.ALREADY_SOONER, current);
+        }
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        values.put(":at", AttributeValue.fromS(at.toString()));
+        values.put(":organizationId", AttributeValue.fromS(organizationId));
+        String unchanged = "organizationId = :organizationId AND attribute_not_exists(revokedAt) AND ";
+        if (item.containsKey("expiresAt")) {
+            values.put(":current", item.get("expiresAt"));
+            unchanged += "expiresAt = :current";
+        } else {
+            unchanged += "attribute_not_exists(expiresAt)";
+        }
+        String condition = unchanged;
+        try {
+            dynamoDb.updateItem(request -> request
+                    .tableName(tables.serviceTokens())
+                    .key(Map.of(TOKEN_HASH, item.get(TOKEN_HASH)))
+                    .updateExpression("SET expiresAt = :at")
+                    .conditionExpression(condition)
+                    .expressionAttributeValues(values));
+            return new Expiry(Expiry.Outcome.SHORTENED, at);
+        } catch (ConditionalCheckFailedException changedMeanwhile) {
+            // Revoked or given another expiry a moment ago: read it again and judge that.
+            if (attemptsLeft <= 1) {
+                throw new IllegalStateException("token " + tokenId + " of organization " + organizationId
+                        + " kept changing while its expiry was being set; try again", changedMeanwhile);
+            }
+            return expireBy(organizationId, tokenId, at, attemptsLeft - 1);
+        }
+    }
+
     private Revocation revokeHash(String tokenHash, String organizationId, Instant now) {
         try {
             dynamoDb.updateItem(request -> request
-                    .tableName(table)
+                    .tableName(tables.serviceTokens())
                     .key(Map.of(TOKEN_HASH, AttributeValue.fromS(tokenHash)))
                     .updateExpression("SET revokedAt = :now")
                     .conditionExpression("organizationId = :organizationId AND attribute_not_exists(revokedAt)")

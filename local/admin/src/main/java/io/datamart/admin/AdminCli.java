@@ -54,7 +54,6 @@ public final class AdminCli implements Callable<Integer> {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
-    static final String LOCAL_DATAMARTS_TABLE = "DatamartsTable";
     static final String LOCAL_DATASOURCES_TABLE = "DatasourcesTable";
     static final String LOCAL_SERVICE_TOKENS_TABLE = "ServiceTokensTable";
     static final String LOCAL_PRODUCER_GRANTS_TABLE = "ProducerGrantsTable";
@@ -71,29 +70,26 @@ public final class AdminCli implements Callable<Integer> {
     String endpoint;
 
     @Option(names = "--region", paramLabel = "REGION", scope = ScopeType.INHERIT,
-            description = "AWS region (default: $AWS_REGION, else $AWS_DEFAULT_REGION, else " + DEFAULT_REGION + ").")
+            description = "AWS region (default: $AWS_REGION, else $AWS_DEFAULT_REGION; with --endpoint, else "
+                    + DEFAULT_REGION + ").")
     String region;
 
-    @Option(names = "--datamarts-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
-            description = "Datamarts table (default: $DATAMARTS_TABLE, else " + LOCAL_DATAMARTS_TABLE + ").")
-    String datamartsTable;
-
     @Option(names = "--datasources-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
-            description = "Datasources table (default: $DATASOURCES_TABLE, else " + LOCAL_DATASOURCES_TABLE + ").")
+            description = "Datasources table (default: $DATASOURCES_TABLE; with --endpoint, else " + LOCAL_DATASOURCES_TABLE + ").")
     String datasourcesTable;
 
     @Option(names = "--tokens-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
-            description = "Service tokens table (default: $SERVICE_TOKENS_TABLE, else "
+            description = "Service tokens table (default: $SERVICE_TOKENS_TABLE; with --endpoint, else "
                     + LOCAL_SERVICE_TOKENS_TABLE + ").")
     String tokensTable;
 
     @Option(names = "--producers-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
-            description = "Producer grants table (default: $" + ProducerGrantRepository.TABLE_VARIABLE + ", else "
+            description = "Producer grants table (default: $" + ProducerGrantRepository.TABLE_VARIABLE + "; with --endpoint, else "
                     + LOCAL_PRODUCER_GRANTS_TABLE + ").")
     String producersTable;
 
     @Option(names = "--parked-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
-            description = "Parked datamarts table (default: $" + ParkedDatamartRepository.TABLE_VARIABLE + ", else "
+            description = "Parked datamarts table (default: $" + ParkedDatamartRepository.TABLE_VARIABLE + "; with --endpoint, else "
                     + LOCAL_PARKED_DATAMARTS_TABLE + ").")
     String parkedTable;
 
@@ -155,11 +151,11 @@ public final class AdminCli implements Callable<Integer> {
     }
 
     ServiceTokenRepository tokens() {
-        return new ServiceTokenRepository(dynamoDb(), tables());
+        return new ServiceTokenRepository(dynamoDb(), new TableNames(null, null, tokensTableName()));
     }
 
     DatasourceRepository datasources() {
-        return new DatasourceRepository(dynamoDb(), tables(), clock);
+        return new DatasourceRepository(dynamoDb(), new TableNames(null, datasourcesTableName(), null), clock);
     }
 
     ProducerGrantRepository producerGrants() {
@@ -181,11 +177,12 @@ public final class AdminCli implements Callable<Integer> {
     }
 
     String tokensTableName() {
-        return tables().serviceTokens();
+        return table(tokensTable, "--tokens-table", TableNames.SERVICE_TOKENS_VARIABLE, LOCAL_SERVICE_TOKENS_TABLE);
     }
 
     String datasourcesTableName() {
-        return tables().datasources();
+        return table(datasourcesTable, "--datasources-table", TableNames.DATASOURCES_VARIABLE,
+                LOCAL_DATASOURCES_TABLE);
     }
 
     /**
@@ -214,14 +211,11 @@ public final class AdminCli implements Callable<Integer> {
         return endpoint != null ? endpoint + " (region " + region() + ")" : "region " + region();
     }
 
-    private TableNames tables() {
-        return new TableNames(
-                table(datamartsTable, "--datamarts-table", TableNames.DATAMARTS_VARIABLE, LOCAL_DATAMARTS_TABLE),
-                table(datasourcesTable, "--datasources-table", TableNames.DATASOURCES_VARIABLE,
-                        LOCAL_DATASOURCES_TABLE),
-                table(tokensTable, "--tokens-table", TableNames.SERVICE_TOKENS_VARIABLE, LOCAL_SERVICE_TOKENS_TABLE));
-    }
-
+    /**
+     * The table's name: the option, else the variable, else (only against a local
+     * endpoint) the name the template's table has locally. Against AWS the local name
+     * would be a guess at a table of some other stack, or of none, so it is refused.
+     */
     private String table(String given, String option, String variable, String local) {
         if (given != null) {
             if (given.isBlank()) {
@@ -230,9 +224,17 @@ public final class AdminCli implements Callable<Integer> {
             return given;
         }
         String fromEnvironment = environment.get(variable);
-        return fromEnvironment == null || fromEnvironment.isBlank() ? local : fromEnvironment;
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
+        }
+        if (endpoint == null) {
+            throw new UsageFailure("against AWS, name the table: " + option + " or $" + variable
+                    + " (the stack's outputs hold the names; see the README's Operating section)");
+        }
+        return local;
     }
 
+    /** The region: the option, else the variables, else (only against a local endpoint) us-east-1. */
     String region() {
         if (region != null) {
             return region;
@@ -242,6 +244,9 @@ public final class AdminCli implements Callable<Integer> {
             if (value != null && !value.isBlank()) {
                 return value.strip();
             }
+        }
+        if (endpoint == null) {
+            throw new UsageFailure("against AWS, name the region: --region, $AWS_REGION or $AWS_DEFAULT_REGION");
         }
         return DEFAULT_REGION;
     }

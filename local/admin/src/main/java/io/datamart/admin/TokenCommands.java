@@ -23,10 +23,16 @@ import picocli.CommandLine.Spec;
 /** {@code bin/admin token issue|list|revoke}. */
 @Command(name = "token",
         description = "Issues, lists and revokes the service tokens of an organization.",
-        subcommands = {TokenCommands.Issue.class, TokenCommands.ListTokens.class, TokenCommands.Revoke.class})
+        subcommands = {TokenCommands.Issue.class, TokenCommands.ListTokens.class, TokenCommands.Revoke.class,
+            TokenCommands.Rotate.class})
 final class TokenCommands implements Callable<Integer> {
     /** Long enough for any real use; a typo such as 3650000 is refused rather than stored. */
     static final int MAX_EXPIRY_DAYS = 36_500;
+    /** Every token expires: a leaked one that nobody revokes stops working by itself. */
+    static final int DEFAULT_EXPIRY_DAYS = 90;
+    /** How long the old token of a rotation keeps working, by default: time to roll the new one out. */
+    static final int DEFAULT_OVERLAP_HOURS = 24;
+    static final int MAX_OVERLAP_HOURS = 30 * 24;
 
     @ParentCommand
     AdminCli admin;
@@ -36,7 +42,31 @@ final class TokenCommands implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: issue, list or revoke");
+        throw new ParameterException(spec.commandLine(), "Missing a command: issue, list, revoke or rotate");
+    }
+
+    /** Issues a token for the organization expiring in {@code expiresInDays}; prints it on stdout, its id on stderr. */
+    NewServiceToken issue(String organizationId, int expiresInDays) {
+        if (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS) {
+            throw new AdminCli.UsageFailure("--expires-in must be 1 to " + MAX_EXPIRY_DAYS + " days, not "
+                    + expiresInDays);
+        }
+        Instant createdAt = admin.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant expiresAt = createdAt.plus(Duration.ofDays(expiresInDays));
+        NewServiceToken issued = NewServiceToken.generate();
+        ServiceTokenRepository tokens = admin.tokens();
+        onTokensTable(() -> {
+            tokens.save(new ServiceToken(ServiceTokenHashes.sha256(issued.token()), issued.tokenId(),
+                    organizationId, createdAt, expiresAt, null));
+            return null;
+        });
+        admin.err.println("Issued " + issued.tokenId() + " for organization " + organizationId + ", expires "
+                + expiresAt + ".");
+        admin.err.println("The token is on stdout and shown only this once: only its SHA-256 hash is stored.");
+        admin.err.flush();
+        admin.out.println(issued.token());
+        admin.out.flush();
+        return issued;
     }
 
     <T> T onTokensTable(Supplier<T> call) {
@@ -53,33 +83,73 @@ final class TokenCommands implements Callable<Integer> {
         @Mixin
         OrganizationOption organization;
 
-        @Option(names = "--expires-in", paramLabel = "DAYS",
-                description = "Days until the token expires, 1 to " + MAX_EXPIRY_DAYS + " (default: it never expires).")
-        Integer expiresInDays;
+        @Option(names = "--expires-in", paramLabel = "DAYS", defaultValue = "" + DEFAULT_EXPIRY_DAYS,
+                description = "Days until the token expires, 1 to " + MAX_EXPIRY_DAYS + " (default: "
+                        + DEFAULT_EXPIRY_DAYS + "). Rotate it before then with `token rotate`.")
+        int expiresInDays;
+
+        @Override
+        public Integer call() {
+            token.issue(organization.id(), expiresInDays);
+            return AdminCli.OK;
+        }
+    }
+
+    @Command(name = "rotate",
+            description = "Replaces one of the organization's service tokens: issues a new one (printed once on "
+                    + "stdout, like `token issue`) and makes the old one expire after an overlap, so clients can "
+                    + "switch without an outage. Revoke the old one sooner with `token revoke`.")
+    static final class Rotate implements Callable<Integer> {
+        @ParentCommand
+        TokenCommands token;
+
+        @Mixin
+        OrganizationOption organization;
+
+        @Option(names = "--id", paramLabel = "ID", required = true,
+                description = "The id of the token to replace (tok_...).")
+        String tokenId;
+
+        @Option(names = "--overlap", paramLabel = "HOURS", defaultValue = "" + DEFAULT_OVERLAP_HOURS,
+                description = "Hours the old token keeps working, 1 to " + MAX_OVERLAP_HOURS + " (default: "
+                        + DEFAULT_OVERLAP_HOURS + "); one that expires sooner keeps its expiry.")
+        int overlapHours;
+
+        @Option(names = "--expires-in", paramLabel = "DAYS", defaultValue = "" + DEFAULT_EXPIRY_DAYS,
+                description = "Days until the new token expires, 1 to " + MAX_EXPIRY_DAYS + " (default: "
+                        + DEFAULT_EXPIRY_DAYS + ").")
+        int expiresInDays;
 
         @Override
         public Integer call() {
             AdminCli admin = token.admin;
             String organizationId = organization.id();
-            if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS)) {
-                throw new AdminCli.UsageFailure("--expires-in must be 1 to " + MAX_EXPIRY_DAYS + " days, not "
-                        + expiresInDays);
+            if (tokenId.isBlank()) {
+                throw new AdminCli.UsageFailure("--id must not be blank");
             }
-            Instant createdAt = admin.clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            Instant expiresAt = expiresInDays == null ? null : createdAt.plus(Duration.ofDays(expiresInDays));
-            NewServiceToken issued = NewServiceToken.generate();
+            if (overlapHours < 1 || overlapHours > MAX_OVERLAP_HOURS) {
+                throw new AdminCli.UsageFailure("--overlap must be 1 to " + MAX_OVERLAP_HOURS + " hours, not "
+                        + overlapHours);
+            }
             ServiceTokenRepository tokens = admin.tokens();
-            token.onTokensTable(() -> {
-                tokens.save(new ServiceToken(ServiceTokenHashes.sha256(issued.token()), issued.tokenId(),
-                        organizationId, createdAt, expiresAt, null));
-                return null;
-            });
-            admin.err.println("Issued " + issued.tokenId() + " for organization " + organizationId + ", "
-                    + (expiresAt == null ? "no expiry" : "expires " + expiresAt) + ".");
-            admin.err.println("The token is on stdout and shown only this once: only its SHA-256 hash is stored.");
-            admin.err.flush();
-            admin.out.println(issued.token());
-            admin.out.flush();
+            Instant oldUntil = admin.clock.instant().truncatedTo(ChronoUnit.MILLIS).plus(Duration.ofHours(overlapHours));
+            // The old token is checked before anything is issued: a typo in --id issues nothing.
+            ServiceToken old = token.onTokensTable(() -> tokens.listByOrganization(organizationId)).stream()
+                    .filter(t -> tokenId.equals(t.tokenId())).findFirst().orElse(null);
+            if (old == null || !old.isValidAt(admin.clock.instant())) {
+                admin.err.println("error: organization " + organizationId + " has no active token " + tokenId
+                        + " (bin/admin token list --org " + organizationId + " shows its tokens)");
+                return AdminCli.FAILED;
+            }
+            NewServiceToken issued = token.issue(organizationId, expiresInDays);
+            ServiceTokenRepository.Expiry expiry = token.onTokensTable(
+                    () -> tokens.expireBy(organizationId, tokenId, oldUntil));
+            switch (expiry.outcome()) {
+                case SHORTENED, ALREADY_SOONER -> admin.err.println("The old token " + tokenId + " keeps working "
+                        + "until " + expiry.expiresAt() + "; switch clients to " + issued.tokenId() + " before then.");
+                case REVOKED, NOT_FOUND -> admin.err.println("The old token " + tokenId + " was revoked or removed "
+                        + "meanwhile; only " + issued.tokenId() + " works now.");
+            }
             return AdminCli.OK;
         }
     }

@@ -93,7 +93,7 @@ class TokenCommandsTest {
     void anIssuedTokenWorksOnTheCreateFunctionUntilItIsRevoked() {
         String organization = withDatasource(LocalAdmin.newOrganization());
         Issued issued = issue(organization);
-        assertTrue(issued.run().stderr().contains("for organization " + organization + ", no expiry"),
+        assertTrue(issued.run().stderr().contains("for organization " + organization + ", expires "),
                 issued.run().stderr());
 
         Response created = local.createDatamart(issued.token(), DOCUMENTED_CREATE_BODY);
@@ -172,6 +172,103 @@ class TokenCommandsTest {
             assertFalse(all.contains(token.token()), "never the token");
             assertFalse(all.contains(ServiceTokenHashes.sha256(token.token())), "never the hash");
             assertFalse(all.contains(ServiceTokenHashes.sha256(token.token()).substring(0, 12)), "not even part of it");
+        }
+    }
+
+    private static Instant storedExpiry(String organization, String tokenId) {
+        return local.client().scanPaginator(r -> r.tableName("ServiceTokensTable")).items().stream()
+                .filter(item -> organization.equals(item.get("organizationId").s())
+                        && tokenId.equals(item.get("tokenId").s()))
+                .map(item -> Instant.parse(item.get("expiresAt").s())).findFirst().orElseThrow();
+    }
+
+    private static Run rotate(Clock clock, String organization, String tokenId, String... more) {
+        List<String> args = new ArrayList<>(List.of("token", "rotate", "--org", organization, "--id", tokenId));
+        args.addAll(Arrays.asList(more));
+        return local.admin(clock, Map.of(), args.toArray(String[]::new));
+    }
+
+    @Test
+    void everyTokenExpiresByDefaultAfterNinetyDays() {
+        String organization = LocalAdmin.newOrganization();
+        Instant at = Instant.parse("2031-05-06T07:08:09.123Z");
+        Issued issued = issue(Clock.fixed(at, ZoneOffset.UTC), organization);
+
+        assertEquals(at.plus(Duration.ofDays(90)), storedExpiry(organization, issued.tokenId()));
+        assertTrue(issued.run().stderr().contains("expires " + at.plus(Duration.ofDays(90))), issued.run().stderr());
+    }
+
+    @Test
+    void rotationIssuesANewTokenAndKeepsTheOldOneWorkingForTheOverlapOnly() {
+        String organization = withDatasource(LocalAdmin.newOrganization());
+        Issued old = issue(organization);
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+
+        Run rotated = rotate(Clock.fixed(now, ZoneOffset.UTC), organization, old.tokenId(), "--overlap", "2");
+
+        assertEquals(0, rotated.exitCode(), rotated.toString());
+        String fresh = rotated.stdout().strip();
+        assertTrue(TOKEN.matcher(fresh).matches() && !fresh.equals(old.token()), rotated.stdout());
+        ISSUED.add(fresh);
+        assertEquals(now.plus(Duration.ofHours(2)), storedExpiry(organization, old.tokenId()));
+        assertTrue(rotated.stderr().contains("The old token " + old.tokenId() + " keeps working until "
+                + now.plus(Duration.ofHours(2))), rotated.stderr());
+        assertEquals(200, local.createDatamart(fresh, DOCUMENTED_CREATE_BODY).status(), "the new token works");
+        assertNotEquals("AUTH_ERROR", local.createDatamart(old.token(), DOCUMENTED_CREATE_BODY).errorCode(),
+                "the old one still authenticates during the overlap (the name is taken, so 400 for that)");
+    }
+
+    @Test
+    void afterTheOverlapOnlyTheNewTokenWorks() {
+        String organization = withDatasource(LocalAdmin.newOrganization());
+        Clock twoDaysAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(2)), ZoneOffset.UTC);
+        Issued old = issue(twoDaysAgo, organization);
+
+        Run rotated = rotate(twoDaysAgo, organization, old.tokenId(), "--overlap", "1");
+        assertEquals(0, rotated.exitCode(), rotated.toString());
+        String fresh = rotated.stdout().strip();
+        ISSUED.add(fresh);
+
+        Response refused = local.createDatamart(old.token(), DOCUMENTED_CREATE_BODY);
+        assertEquals("AUTH_ERROR", refused.errorCode(), refused.body());
+        assertEquals(200, local.createDatamart(fresh, DOCUMENTED_CREATE_BODY).status());
+    }
+
+    @Test
+    void rotationNeverLengthensTheOldTokensLife() {
+        String organization = LocalAdmin.newOrganization();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Issued old = issue(Clock.fixed(now, ZoneOffset.UTC), organization, "--expires-in", "1");
+
+        Run rotated = rotate(Clock.fixed(now, ZoneOffset.UTC), organization, old.tokenId(), "--overlap", "48");
+
+        assertEquals(0, rotated.exitCode(), rotated.toString());
+        ISSUED.add(rotated.stdout().strip());
+        assertEquals(now.plus(Duration.ofDays(1)), storedExpiry(organization, old.tokenId()));
+    }
+
+    @Test
+    void rotatingATokenThatIsNotActiveIssuesNothing() {
+        String organization = LocalAdmin.newOrganization();
+        Issued revoked = issue(organization);
+        assertEquals(0, local.admin("token", "revoke", "--org", organization, "--id", revoked.tokenId()).exitCode());
+
+        for (String id : List.of(revoked.tokenId(), "tok_doesnotexist")) {
+            Run run = rotate(Clock.systemUTC(), organization, id);
+            assertEquals(1, run.exitCode(), run.toString());
+            assertEquals("", run.stdout(), "no token issued");
+            assertTrue(run.stderr().contains("has no active token " + id), run.stderr());
+        }
+        Run list = local.admin("token", "list", "--org", organization);
+        assertEquals(2, list.stdout().lines().count(), "the header and the revoked token only: " + list.stdout());
+    }
+
+    @Test
+    void refusesAnOverlapOutOfRange() {
+        for (String hours : List.of("0", "721", "-3")) {
+            Run run = rotate(Clock.systemUTC(), "o", "tok_x", "--overlap", hours);
+            assertEquals(2, run.exitCode(), run.toString());
+            assertTrue(run.stderr().contains("--overlap must be 1 to 720 hours"), run.stderr());
         }
     }
 

@@ -47,9 +47,10 @@ class UsageTest {
             assertTrue(run.stdout().startsWith("Usage: bin/admin" + (command.isEmpty() ? "" : " " + command) + " "),
                     run.stdout());
             for (String option : new String[] {"--endpoint=URL", "--region=REGION", "--tokens-table=TABLE",
-                "--datasources-table=TABLE", "--datamarts-table=TABLE", "--producers-table=TABLE", "--help"}) {
+                "--datasources-table=TABLE", "--producers-table=TABLE", "--parked-table=TABLE", "--help"}) {
                 assertTrue(run.stdout().contains(option), command + " help shows " + option + ":\n" + run.stdout());
             }
+            assertTrue(!run.stdout().contains("--datamarts-table"), "bin/admin never touches datamarts");
             assertEquals("", run.stderr());
         }
     }
@@ -78,7 +79,8 @@ class UsageTest {
         "token issue --org                    | Missing required parameter for option '--org'",
         "token issue --org o --bogus          | Unknown option: '--bogus'",
         "tokens list --org o                  | Unmatched arguments from index 0: 'tokens'",
-        "token                                | Missing a command: issue, list or revoke",
+        "token                                | Missing a command: issue, list, revoke or rotate",
+        "token rotate --org o                 | Missing required option: '--id=ID'",
         "datasource                           | Missing a command: put, list or delete",
         "producer                             | Missing a command: grant, revoke or list",
     })
@@ -88,6 +90,37 @@ class UsageTest {
         assertEquals(2, run.exitCode(), run.toString());
         assertTrue(run.stderr().contains(message), run.stderr());
         assertEquals("", run.stdout());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "token list --org o                   | name the table: --tokens-table or $SERVICE_TOKENS_TABLE",
+        "datasource list --org o              | name the table: --datasources-table or $DATASOURCES_TABLE",
+        "producer list --org o                | name the table: --producers-table or $PRODUCER_GRANTS_TABLE",
+        "provisioning parked --org o          | name the table: --parked-table or $PARKED_DATAMARTS_TABLE",
+    })
+    void againstAwsRefusesToGuessATableName(String command, String message) {
+        Run run = LocalAdmin.run(Clock.systemUTC(), Map.of("AWS_REGION", "eu-west-1"), command.split(" +"));
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.stderr().contains("against AWS, " + message), run.stderr());
+    }
+
+    @Test
+    void againstAwsRefusesToGuessTheRegion() {
+        Run run = LocalAdmin.run(Clock.systemUTC(), Map.of("SERVICE_TOKENS_TABLE", "prod-tokens"),
+                "token", "list", "--org", "o");
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.stderr().contains("against AWS, name the region: --region, $AWS_REGION or "
+                + "$AWS_DEFAULT_REGION"), run.stderr());
+    }
+
+    @Test
+    void againstALocalEndpointFallsBackToTheLocalNamesAndRegion() {
+        Run run = run("token", "list", "--org", LocalAdmin.newOrganization(), "--endpoint", local.endpoint());
+
+        assertEquals(0, run.exitCode(), run.toString());
     }
 
     @Test
