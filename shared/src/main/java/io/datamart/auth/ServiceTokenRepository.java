@@ -103,18 +103,10 @@ public final class ServiceTokenRepository {
      * overwritten and a token of another organization is never touched.
      */
     public Revocation revoke(String organizationId, String tokenId, Instant now) {
-        List<Map<String, AttributeValue>> found = dynamoDb.queryPaginator(request -> request
-                        .tableName(tables.serviceTokens())
-                        .indexName(BY_ORGANIZATION_INDEX)
-                        .keyConditionExpression("organizationId = :organizationId AND tokenId = :tokenId")
-                        .expressionAttributeValues(Map.of(
-                                ":organizationId", AttributeValue.fromS(organizationId),
-                                ":tokenId", AttributeValue.fromS(tokenId))))
-                .items().stream().toList();
         Revocation result = new Revocation(Revocation.Outcome.NOT_FOUND, null);
         // A token id is random and unique in practice; should two tokens share one, both go.
-        for (Map<String, AttributeValue> item : found) {
-            Revocation one = revokeHash(item.get(TOKEN_HASH).s(), organizationId, now);
+        for (String hash : hashesOf(organizationId, tokenId)) {
+            Revocation one = revokeHash(hash, organizationId, now);
             if (one.outcome().ordinal() < result.outcome().ordinal()) {
                 result = one;
             }
@@ -133,18 +125,15 @@ public final class ServiceTokenRepository {
     }
 
     private Expiry expireBy(String organizationId, String tokenId, Instant at, int attemptsLeft) {
-        List<Map<String, AttributeValue>> found = dynamoDb.queryPaginator(request -> request
-                        .tableName(tables.serviceTokens())
-                        .indexName(BY_ORGANIZATION_INDEX)
-                        .keyConditionExpression("organizationId = :organizationId AND tokenId = :tokenId")
-                        .expressionAttributeValues(Map.of(
-                                ":organizationId", AttributeValue.fromS(organizationId),
-                                ":tokenId", AttributeValue.fromS(tokenId))))
-                .items().stream().toList();
-        if (found.isEmpty()) {
+        // The index only finds the hash (it is eventually consistent); the token is read by it.
+        Map<String, AttributeValue> item = hashesOf(organizationId, tokenId).stream().findFirst()
+                .map(hash -> dynamoDb.getItem(request -> request.tableName(tables.serviceTokens())
+                        .key(Map.of(TOKEN_HASH, AttributeValue.fromS(hash))).consistentRead(true)).item())
+                .filter(found -> found != null && organizationId.equals(string(found, "organizationId")))
+                .orElse(null);
+        if (item == null) {
             return new Expiry(Expiry.Outcome.NOT_FOUND, null);
         }
-        Map<String, AttributeValue> item = found.get(0);
         if (string(item, "revokedAt") != null) {
             return new Expiry(Expiry.Outcome.REVOKED, lenientInstant(item, "expiresAt"));
         }
@@ -179,6 +168,18 @@ public final class ServiceTokenRepository {
             }
             return expireBy(organizationId, tokenId, at, attemptsLeft - 1);
         }
+    }
+
+    /** The hashes of the organization's tokens with this id: a Query on the {@code byOrganization} index. */
+    private List<String> hashesOf(String organizationId, String tokenId) {
+        return dynamoDb.queryPaginator(request -> request
+                        .tableName(tables.serviceTokens())
+                        .indexName(BY_ORGANIZATION_INDEX)
+                        .keyConditionExpression("organizationId = :organizationId AND tokenId = :tokenId")
+                        .expressionAttributeValues(Map.of(
+                                ":organizationId", AttributeValue.fromS(organizationId),
+                                ":tokenId", AttributeValue.fromS(tokenId))))
+                .items().stream().map(item -> item.get(TOKEN_HASH).s()).toList();
     }
 
     private Revocation revokeHash(String tokenHash, String organizationId, Instant now) {
