@@ -193,6 +193,10 @@ class EventDrivenTemplateTest {
         int tries = Integer.parseInt(variables.get(ProvisioningPipeline.MAX_TRIES_VARIABLE).asText());
         int backstop = properties(QUEUE).path("RedrivePolicy").path("maxReceiveCount").asInt();
         assertTrue(tries >= 2 && tries <= 10, () -> "tries: " + tries);
+        int retryingSeconds = java.util.stream.IntStream.range(1, tries)
+                .map(ProvisioningPipeline::backoffSeconds).sum();
+        assertTrue(retryingSeconds >= 15 * 60, () -> "a passing outage of a quarter of an hour parks nothing: "
+                + retryingSeconds + " s");
         // A request may be received while held behind each earlier request of its datamart
         // using its tries; the backstop must leave room for that.
         assertTrue(backstop >= 10 * tries, () -> "backstop " + backstop + " for " + tries + " tries");

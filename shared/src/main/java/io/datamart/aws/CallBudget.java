@@ -13,8 +13,9 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
  * <p>A handler runs one invocation's work inside a budget ({@link #within}) that ends a
  * reserve before the invocation does, the reserve being what the handler needs after
  * the work (writing the response, publishing an outcome). Every AWS call made inside it
- * is given what is left as its timeout, at most {@link #MAX_CALL}, each attempt at most
- * {@link #MAX_ATTEMPT} so that the SDK's retries of a hung attempt still fit; a call
+ * is given what is left as its timeout, at most {@link #MAX_CALL}, each attempt of a call
+ * that may be repeated at most {@link #MAX_ATTEMPT} so that the SDK's retries of a hung
+ * attempt still fit (a write's attempts end at the socket timeout instead); a call
  * that would start with less than {@link #MIN_CALL} left is not made. Outside any budget
  * (bin/admin, seeding) calls keep the client's own limits. The budget is scoped to the
  * thread running the invocation, so concurrent invocations in one JVM (the local runner,
@@ -63,13 +64,21 @@ public final class CallBudget {
         return remaining().map(left -> left.compareTo(needed) < 0).orElse(false);
     }
 
+    /** {@link #bound(Optional, boolean)} for a call the SDK may safely repeat. */
+    public static Optional<AwsRequestOverrideConfiguration> bound(Optional<AwsRequestOverrideConfiguration> existing) {
+        return bound(existing, true);
+    }
+
     /**
      * The override configuration for the next call: {@code existing} with its timeouts cut
-     * to the budget; {@code existing} itself outside any budget.
+     * to the budget; {@code existing} itself outside any budget. Only a call the SDK may
+     * safely repeat gets the short attempt timeout: a conditional write whose first attempt
+     * committed slowly would fail its own condition when tried again.
      *
      * @throws ServiceUnavailableException less than {@link #MIN_CALL} is left
      */
-    public static Optional<AwsRequestOverrideConfiguration> bound(Optional<AwsRequestOverrideConfiguration> existing) {
+    public static Optional<AwsRequestOverrideConfiguration> bound(Optional<AwsRequestOverrideConfiguration> existing,
+            boolean repeatable) {
         Optional<Duration> left = remaining();
         if (left.isEmpty()) {
             return existing;
@@ -80,7 +89,11 @@ public final class CallBudget {
         Duration call = min(left.get(), MAX_CALL);
         AwsRequestOverrideConfiguration.Builder builder = existing.map(AwsRequestOverrideConfiguration::toBuilder)
                 .orElseGet(AwsRequestOverrideConfiguration::builder);
-        return Optional.of(builder.apiCallTimeout(call).apiCallAttemptTimeout(min(call, MAX_ATTEMPT)).build());
+        builder.apiCallTimeout(call);
+        if (repeatable) {
+            builder.apiCallAttemptTimeout(min(call, MAX_ATTEMPT));
+        }
+        return Optional.of(builder.build());
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -92,7 +92,7 @@ public final class BudgetedDynamoDbClient implements DynamoDbClient {
 
     @SuppressWarnings("unchecked")
     private static <R extends DynamoDbRequest, T> T call(R request, boolean write, Function<R, T> send) {
-        R bounded = CallBudget.bound(request.overrideConfiguration())
+        R bounded = CallBudget.bound(request.overrideConfiguration(), !write)
                 .map(override -> (R) request.toBuilder().overrideConfiguration(override).build())
                 .orElse(request);
         try {

@@ -79,7 +79,7 @@ public final class ProvisioningPipeline {
     static final int DEFAULT_MAX_RECEIVE_COUNT = 100;
     /** How many failed tries a request gets before it fails for good. */
     public static final String MAX_TRIES_VARIABLE = "PROVISIONING_MAX_TRIES";
-    static final int DEFAULT_MAX_TRIES = 5;
+    static final int DEFAULT_MAX_TRIES = 10;
     /** The first backoff after a failed try; it doubles with each try, up to {@link #MAX_BACKOFF_SECONDS}. */
     static final int FIRST_BACKOFF_SECONDS = 5;
     static final int MAX_BACKOFF_SECONDS = 300;
@@ -159,7 +159,7 @@ public final class ProvisioningPipeline {
     }
 
     /** How long a message waits after its {@code tries}-th failed try: 5 s, doubling, at most 300 s. */
-    static int backoffSeconds(int tries) {
+    public static int backoffSeconds(int tries) {
         long seconds = (long) FIRST_BACKOFF_SECONDS << Math.min(Math.max(tries - 1, 0), 16);
         return (int) Math.min(seconds, MAX_BACKOFF_SECONDS);
     }
@@ -178,27 +178,30 @@ public final class ProvisioningPipeline {
         ArrayNode failures = response.putArray("batchItemFailures");
         // Ordering keys (the queue's message group, and the datamart's own group) held by a
         // failed message, with that message's id.
-        Map<String, String> held = new HashMap<>();
+        Map<String, Holder> held = new HashMap<>();
         List<ProvisioningQueue.Visibility> comeAgain = new ArrayList<>();
         for (JsonNode record : records) {
             long started = System.nanoTime();
             Delivery delivery = new Delivery(record, ProvisioningMessages.parse(record.path("body").asText(null),
                     record.path("messageId").asText()), context, started);
             Set<String> keys = orderingKeys(record, delivery.messageId(), delivery.request());
-            String heldBy = keys.stream().map(held::get).filter(Objects::nonNull).findFirst().orElse(null);
+            Holder heldBy = keys.stream().map(held::get).filter(Objects::nonNull).findFirst().orElse(null);
             Handled handled;
             if (heldBy != null) {
-                handled = notProcessed(delivery, "held behind message " + heldBy
-                        + " of the same datamart, which failed");
+                // Not before the message it waits for: SQS holds back a message group, but
+                // not the same datamart's messages in another group.
+                handled = notProcessed(delivery, "held behind message " + heldBy.messageId()
+                        + " of the same datamart, which failed", heldBy.comeAgainSeconds());
             } else if (context != null && context.getRemainingTimeInMillis() < RESERVED_MILLIS) {
-                handled = notProcessed(delivery, "not started: the invocation was running out of time");
+                handled = notProcessed(delivery, "not started: the invocation was running out of time", 0);
             } else {
                 handled = process(delivery, ProducerIdentity.of(record, delivery.request(),
                         settings.forwarderPrincipalId(), settings.provisionerPrincipalId()));
             }
             if (handled.retry()) {
                 failures.addObject().put("itemIdentifier", delivery.messageId());
-                keys.forEach(key -> held.putIfAbsent(key, delivery.messageId()));
+                Holder holder = new Holder(delivery.messageId(), handled.comeAgainSeconds());
+                keys.forEach(key -> held.putIfAbsent(key, holder));
                 comeAgain.add(new ProvisioningQueue.Visibility(record, handled.comeAgainSeconds()));
             }
         }
@@ -219,6 +222,10 @@ public final class ProvisioningPipeline {
         int receiveCount() {
             return record.path("attributes").path("ApproximateReceiveCount").asInt(1);
         }
+    }
+
+    /** A message handed back, and when it comes again: what the later messages of its datamart wait for. */
+    private record Holder(String messageId, int comeAgainSeconds) {
     }
 
     /** What became of a message: consumed, or handed back to come again after {@code comeAgainSeconds}. */
@@ -245,15 +252,16 @@ public final class ProvisioningPipeline {
     }
 
     /**
-     * A message left for a later delivery without being tried: it comes again at once (its
-     * group waits for the failed message's backoff anyway). Only on the queue's backstop
-     * receive, after which the queue moves it on, has it failed for good.
+     * A message left for a later delivery without being tried: it comes again after
+     * {@code comeAgainSeconds}, as soon as the message it waits for. Only on the queue's
+     * backstop receive, after which the queue moves it on, has it failed for good.
      */
-    private Handled notProcessed(Delivery delivery, String reason) {
+    private Handled notProcessed(Delivery delivery, String reason, int comeAgainSeconds) {
         ObjectNode line = line(delivery.messageId(), delivery.request())
                 .put("receiveCount", delivery.receiveCount()).put("outcome", "held").put("reason", reason);
         if (delivery.receiveCount() >= settings.maxReceiveCount()) {
-            String parked = park(delivery, "received " + delivery.receiveCount() + " times, never applied: " + reason);
+            String parked = park(delivery, "received " + delivery.receiveCount() + " times, never applied: " + reason)
+                    ? PARKED_WORDS : "";
             publish(ProvisioningOutcomes.failed(delivery.request(), delivery.messageId(), ProvisioningOutcomes.error(
                     ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + delivery.receiveCount()
                             + " deliveries; the message goes to the dead-letter queue" + parked + ". It was " + reason,
@@ -262,7 +270,7 @@ public final class ProvisioningPipeline {
         }
         line.put("durationMs", (System.nanoTime() - delivery.started()) / 1_000_000.0);
         LambdaLogs.log(delivery.context(), LogLevel.WARN, line.toString());
-        return Handled.again(0);
+        return Handled.again(comeAgainSeconds);
     }
 
     /** Applies one message and publishes its outcome; says whether and when it must come again. */
@@ -273,6 +281,13 @@ public final class ProvisioningPipeline {
         String transientFailure = null;
         try {
             outcome = CallBudget.within(delivery.context(), OUTCOME_RESERVE, () -> decide(request, producer, messageId));
+        } catch (ParkedBehindItself parkedHead) {
+            // It failed for good before, but did not reach the dead-letter queue: move it now.
+            ObjectNode line = line(messageId, request).put("receiveCount", delivery.receiveCount());
+            Handled handled = deadLetter(delivery, producer, line);
+            line.put("durationMs", (System.nanoTime() - delivery.started()) / 1_000_000.0);
+            LambdaLogs.log(delivery.context(), LogLevel.WARN, line.toString());
+            return handled;
         } catch (ConcurrentModificationException contended) {
             // Other changes of the datamart won every try: a later delivery tries again.
             transientFailure = contended.getMessage();
@@ -310,34 +325,51 @@ public final class ProvisioningPipeline {
      * A try that failed for a reason that may pass. Counts it; within {@code maxTries} (and
      * the queue's backstop) the message comes again after a backoff. Otherwise it has failed
      * for good: its datamart is parked, its producer told, and it goes to the dead-letter
-     * queue (moved there by this function, or by the queue on its backstop receive).
+     * queue (moved there by this function, or by the queue on its backstop receive). Until
+     * the parking is stored, it is not moved: nothing may overtake it unparked.
      */
     private Handled failedTry(Delivery delivery, String producer, String failure, ObjectNode line) {
         line.put("failure", failure);
+        boolean backstop = delivery.receiveCount() >= settings.maxReceiveCount();
         int tries;
         try {
             tries = CallBudget.within(delivery.context(), RESPONSE_RESERVE,
                     () -> state.attempts().recordFailure(delivery.messageId()));
         } catch (RuntimeException uncounted) {
-            // Not counted: this try is lost to the count, never the request.
-            line.put("outcome", "retry").put("tries", "uncounted: " + uncounted);
-            return Handled.again(FIRST_BACKOFF_SECONDS);
+            // Not counted (the table fails too, likely for the same reason): this try is lost
+            // to the count, never the request; the receive count paces the backoff instead.
+            line.put("tries", "uncounted: " + uncounted);
+            if (!backstop) {
+                line.put("outcome", "retry");
+                return Handled.again(backoffSeconds(delivery.receiveCount()));
+            }
+            tries = delivery.receiveCount();
         }
         line.put("tries", tries);
-        boolean backstop = delivery.receiveCount() >= settings.maxReceiveCount();
         if (tries < settings.maxTries() && !backstop) {
             line.put("outcome", "retry");
             return Handled.again(backoffSeconds(tries));
         }
-        String parked = park(delivery, "failed " + tries + " tries; last failure: " + failure);
+        boolean parked = park(delivery, "failed " + tries + " tries; last failure: " + failure);
+        if (!parked && !backstop && hasDatamart(delivery.request())) {
+            // Moved on unparked, the datamart's later requests would run ahead of it.
+            line.put("outcome", "retry").put("parkFailure", "the parking was not stored");
+            return Handled.again(FIRST_BACKOFF_SECONDS);
+        }
         publish(ProvisioningOutcomes.failed(delivery.request(), delivery.messageId(), ProvisioningOutcomes.error(
                 ProvisioningOutcomes.RETRIES_EXHAUSTED, "Gave up after " + tries + " tries; the message goes to the "
-                        + "dead-letter queue" + parked + ". Last failure: " + failure, List.of())), delivery.context());
+                        + "dead-letter queue" + (parked ? PARKED_WORDS : "") + ". Last failure: " + failure,
+                List.of())), delivery.context());
         line.put("errorCode", ProvisioningOutcomes.RETRIES_EXHAUSTED);
         if (backstop) {
             line.put("outcome", "dead-lettered by the queue");
             return Handled.again(0);
         }
+        return deadLetter(delivery, producer, line);
+    }
+
+    /** Moves the message to the dead-letter queue and consumes it; if SQS does not take it, it comes again. */
+    private Handled deadLetter(Delivery delivery, String producer, ObjectNode line) {
         try {
             CallBudget.within(delivery.context(), RESPONSE_RESERVE, () -> {
                 state.queue().deadLetter(delivery.record(), producer);
@@ -346,32 +378,45 @@ public final class ProvisioningPipeline {
             line.put("outcome", "dead-lettered");
             return Handled.CONSUMED;
         } catch (RuntimeException notMoved) {
-            // Still on its queue: it comes again, fails for good again, and is moved then.
+            // Still on its queue, and its datamart parked behind it: on its next delivery it
+            // is recognised as the parked request and moved then (ParkedBehindItself).
             line.put("outcome", "retry").put("deadLetterFailure", notMoved.toString());
             return Handled.again(FIRST_BACKOFF_SECONDS);
         }
     }
 
+    private static final String PARKED_WORDS = ", and the datamart's later requests are parked until an operator "
+            + "releases them (bin/admin provisioning release)";
+
+    private static boolean hasDatamart(ProvisioningRequest request) {
+        return request.organizationId() != null && request.datamartName() != null;
+    }
+
     /**
-     * Parks the datamart of a request that failed for good; the words for its outcome
-     * saying so, or nothing when the request names no datamart or the parking failed (then
-     * the later requests are not held: an error is logged).
+     * Parks the datamart of a request that failed for good. False when the request names no
+     * datamart or the parking could not be stored (an error is logged).
      */
-    private String park(Delivery delivery, String reason) {
+    private boolean park(Delivery delivery, String reason) {
         ProvisioningRequest request = delivery.request();
-        if (request.organizationId() == null || request.datamartName() == null) {
-            return "";
+        if (!hasDatamart(request)) {
+            return false;
         }
         try {
             CallBudget.within(delivery.context(), RESPONSE_RESERVE, () -> state.parked().park(
                     request.organizationId(), request.datamartName(), delivery.messageId(), reason));
-            return ", and the datamart's later requests are parked until an operator releases them (bin/admin "
-                    + "provisioning release)";
+            return true;
         } catch (RuntimeException notParked) {
             LambdaLogs.log(delivery.context(), LogLevel.ERROR, "Could not park the requests of datamart "
                     + ProvisioningOutcomes.bounded(request.datamartName()) + " of organization "
                     + ProvisioningOutcomes.bounded(request.organizationId()) + ": " + notParked);
-            return "";
+            return false;
+        }
+    }
+
+    /** The request is the one its datamart is parked behind: it failed for good but is still on the queue. */
+    private static final class ParkedBehindItself extends RuntimeException {
+        ParkedBehindItself() {
+            super(null, null, false, false);
         }
     }
 
@@ -388,6 +433,9 @@ public final class ProvisioningPipeline {
         }
         Optional<ParkedDatamartRepository.Parking> parking = state.parked().find(request.organizationId(),
                 request.datamartName());
+        if (parking.isPresent() && messageId.equals(parking.get().messageId())) {
+            throw new ParkedBehindItself();
+        }
         if (parking.isPresent()) {
             return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(DATAMART_PARKED,
                     parked(parking.get()), List.of()));

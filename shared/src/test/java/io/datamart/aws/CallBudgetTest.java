@@ -46,6 +46,14 @@ class CallBudgetTest {
     }
 
     @Test
+    void aCallThatMustNotBeRepeatedGetsNoShortAttemptTimeout() {
+        AwsRequestOverrideConfiguration write = within(60_000, Duration.ofSeconds(1),
+                () -> CallBudget.bound(Optional.empty(), false).orElseThrow());
+        assertEquals(CallBudget.MAX_CALL, write.apiCallTimeout().orElseThrow());
+        assertTrue(write.apiCallAttemptTimeout().isEmpty(), "a slow write is not cut short and tried again");
+    }
+
+    @Test
     void keepsWhatTheCallAlreadyOverrides() {
         AwsRequestOverrideConfiguration own = AwsRequestOverrideConfiguration.builder()
                 .putHeader("x-test", "1").build();

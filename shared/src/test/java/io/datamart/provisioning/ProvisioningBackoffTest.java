@@ -29,7 +29,7 @@ class ProvisioningBackoffTest {
                 ProvisioningPipeline.PROVISIONER_VARIABLE, "AROAP");
         ProvisioningPipeline.Settings defaults = ProvisioningPipeline.Settings.fromEnvironment(identities);
         assertEquals(100, defaults.maxReceiveCount());
-        assertEquals(5, defaults.maxTries());
+        assertEquals(10, defaults.maxTries());
 
         Map<String, String> given = new java.util.HashMap<>(identities);
         given.put(ProvisioningPipeline.MAX_TRIES_VARIABLE, " 3 ");

@@ -30,9 +30,13 @@ public final class LocalQueue {
         return new LocalQueue(definition);
     }
 
-    /** The queue emptied, made first if a test deleted it. */
+    /**
+     * The queue emptied, made first if a test deleted it. Purged, not just read: a message
+     * another test left in flight would otherwise hold back its whole message group.
+     */
     public LocalQueue fresh() {
         TestAws.instance().createQueues(TestAws.template().queues().values());
+        sqs.purgeQueue(r -> r.queueUrl(url()));
         take();
         return this;
     }

@@ -142,8 +142,17 @@ final class TokenCommands implements Callable<Integer> {
                 return AdminCli.FAILED;
             }
             NewServiceToken issued = token.issue(organizationId, expiresInDays);
-            ServiceTokenRepository.Expiry expiry = token.onTokensTable(
-                    () -> tokens.expireBy(organizationId, tokenId, oldUntil));
+            ServiceTokenRepository.Expiry expiry;
+            try {
+                expiry = token.onTokensTable(() -> tokens.expireBy(organizationId, tokenId, oldUntil));
+            } catch (RuntimeException failed) {
+                // The new token is out already: rotating again would issue a second one.
+                admin.err.println("error: " + issued.tokenId() + " is issued (on stdout), but the old token "
+                        + tokenId + "'s expiry could not be set (" + failed.getMessage() + "); it keeps its own. "
+                        + "Revoke it once clients have switched: bin/admin token revoke --org " + organizationId
+                        + " --id " + tokenId);
+                return AdminCli.FAILED;
+            }
             switch (expiry.outcome()) {
                 case SHORTENED, ALREADY_SOONER -> admin.err.println("The old token " + tokenId + " keeps working "
                         + "until " + expiry.expiresAt() + "; switch clients to " + issued.tokenId() + " before then.");

@@ -622,6 +622,100 @@ class ProvisionDatamartsHandlerTest {
     }
 
     @Test
+    void aRequestThatFailedForGoodButCouldNotBeMovedIsMovedOnItsNextDeliveryNotToldItIsParked() {
+        LocalQueue deadLetters = LocalQueue.of("ProvisioningDeadLetterQueue").fresh();
+        int tries = maxTries();
+        String body = create(Fixtures.documentedCreateBody());
+        failTries("m-1", body, tries - 1);
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        deadLetters.delete(); // SQS refuses the move
+        JsonNode last;
+        try {
+            last = run(batch(List.of(message("m-1", ORG + "/" + NAME, tries, body))));
+        } finally {
+            deadLetters.fresh();
+        }
+        assertEquals(List.of("m-1"), failedIds(last), "not moved: it stays on the queue");
+        assertEquals(List.of("RETRIES_EXHAUSTED"), function.bus().events().stream()
+                .map(ProvisionDatamartsHandlerTest::errorCode).toList());
+
+        JsonNode next = run(batch(List.of(message("m-1", ORG + "/" + NAME, tries + 1, body))));
+
+        assertEquals(List.of(), failedIds(next), "moved now, and consumed");
+        assertEquals(List.of("m-1"), deadLetters.take().stream().map(LocalQueue.QueuedMessage::deduplicationId)
+                .toList());
+        assertEquals(List.of("RETRIES_EXHAUSTED"), function.bus().events().stream()
+                .map(ProvisionDatamartsHandlerTest::errorCode).toList(), "not told it is parked behind itself");
+    }
+
+    @Test
+    void aRequestWhoseDatamartCannotBeParkedIsNotMovedOnUntilItIs() {
+        LocalQueue deadLetters = LocalQueue.of("ProvisioningDeadLetterQueue").fresh();
+        String body = create(Fixtures.documentedCreateBody());
+        failTries("m-1", body, maxTries() - 1);
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        // The parking is the provisioning function's only PutItem.
+        function.dynamoDb().fail(Operation.PUT_ITEM, 1, ProvisionDatamartsHandlerTest::throttled);
+
+        JsonNode unparked = run(batch(List.of(message("m-1", ORG + "/" + NAME, maxTries(), body))));
+
+        assertEquals(List.of("m-1"), failedIds(unparked), "kept on the queue, so nothing overtakes it");
+        assertEquals(List.of(), deadLetters.take());
+        assertEquals(List.of(), function.bus().events());
+
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+        assertEquals(List.of(), failedIds(run(batch(List.of(message("m-1", ORG + "/" + NAME, maxTries() + 1,
+                body))))));
+        assertEquals(1, deadLetters.take().size(), "parked, then moved");
+    }
+
+    @Test
+    void aTryThatCannotBeCountedIsPacedByTheReceiveCountAndFinalAtTheBackstop() {
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 2, ProvisionDatamartsHandlerTest::throttled);
+        function.dynamoDb().fail(Operation.UPDATE_ITEM, 2, ProvisionDatamartsHandlerTest::throttled);
+        String body = create(Fixtures.documentedCreateBody());
+
+        assertEquals(List.of("m-1"), failedIds(run(batch(List.of(message("m-1", ORG + "/" + NAME, 3, body))))));
+        assertEquals(List.of(), function.bus().events(), "uncounted, not final");
+        assertTrue(context.logs().stream().anyMatch(line -> line.contains("\"tries\":\"uncounted")),
+                () -> String.join("\n", context.logs()));
+
+        int backstop = Integer.parseInt(function.environment().get(ProvisioningPipeline.MAX_RECEIVE_COUNT_VARIABLE));
+        assertEquals(List.of("m-1"), failedIds(run(batch(List.of(message("m-1", ORG + "/" + NAME, backstop,
+                body))))), "the queue moves it");
+        assertEquals(List.of("RETRIES_EXHAUSTED"), function.bus().events().stream()
+                .map(ProvisionDatamartsHandlerTest::errorCode).toList(), "its producer is told");
+        assertTrue(new ParkedDatamartRepository(function.db().client(), function.db().parkedDatamartsTable(),
+                java.time.Clock.systemUTC()).find(ORG, NAME).isPresent(), "and its datamart parked");
+    }
+
+    @Test
+    void aRequestHeldUnderAnotherMessageGroupComesBackNoSoonerThanTheOneItWaitsFor() throws Exception {
+        LocalQueue queue = LocalQueue.of("ProvisioningQueue").fresh();
+        SqsClient sqs = TestAws.instance().sqs();
+        String arn = TestAws.instance().queueArn(queue.url());
+        sqs.sendMessage(r -> r.queueUrl(queue.url()).messageGroupId(ORG + "/" + NAME).messageDeduplicationId("h-1")
+                .messageBody(create(Fixtures.documentedCreateBody())));
+        sqs.sendMessage(r -> r.queueUrl(queue.url()).messageGroupId("producer-format:" + NAME)
+                .messageDeduplicationId("h-2").messageBody(delete(NAME)));
+        List<Message> received = new ArrayList<>();
+        for (int call = 0; call < 5 && received.size() < 2; call++) {
+            received.addAll(sqs.receiveMessage(r -> r.queueUrl(queue.url()).maxNumberOfMessages(10)
+                    .visibilityTimeout(360).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages());
+        }
+        assertEquals(2, received.size());
+        received.sort(java.util.Comparator.comparing(m -> m.attributes().get(
+                MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)));
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
+
+        assertEquals(2, failedIds(run(batch(received.stream().map(m -> SqsEventRecords.record(arn, m)).toList())))
+                .size());
+
+        assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queue.url()).maxNumberOfMessages(10)
+                .visibilityTimeout(360)).messages(), "the delete does not come back before the create it waits for");
+    }
+
+    @Test
     void keepsTheFirstParkingWhenAnotherRequestOfTheDatamartFailsForGoodToo() {
         ParkedDatamartRepository parkings = new ParkedDatamartRepository(function.db().client(),
                 function.db().parkedDatamartsTable(), java.time.Clock.systemUTC());
