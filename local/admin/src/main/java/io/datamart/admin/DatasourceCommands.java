@@ -14,11 +14,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bin/admin datasource put|list|delete}. */
 @Command(name = "datasource",
@@ -26,18 +23,7 @@ import picocli.CommandLine.Spec;
                 + "datamart may name), each with its known schema when given.",
         subcommands = {DatasourceCommands.Put.class, DatasourceCommands.ListDatasources.class,
             DatasourceCommands.Delete.class})
-final class DatasourceCommands implements Callable<Integer> {
-    @ParentCommand
-    AdminCli admin;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: put, list or delete");
-    }
-
+final class DatasourceCommands extends CommandGroup {
     <T> T onDatasourcesTable(Supplier<T> call) {
         return admin.onTable(admin.datasourcesTableName(), "--datasources-table", TableNames.DATASOURCES_VARIABLE,
                 call);

@@ -7,11 +7,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bin/admin producer grant|revoke|list}: which producers may provision for an organization. */
 @Command(name = "producer",
@@ -19,22 +16,12 @@ import picocli.CommandLine.Spec;
                 + "the datamarts of an organization through the queue or the bus.",
         subcommands = {ProducerCommands.GrantProducer.class, ProducerCommands.Revoke.class,
             ProducerCommands.ListProducers.class})
-final class ProducerCommands implements Callable<Integer> {
+final class ProducerCommands extends CommandGroup {
     /** How a producer is named; the provisioning function names senders this way. */
     static final String PRODUCER_HELP = "The producer: role:<role id> for a role that sends to the queue (aws iam "
             + "get-role --role-name R --query Role.RoleId), or source:datamart.producer.<name> for a role tagged "
             + "datamart-producer=<name> that puts requests on the bus.";
 
-    @ParentCommand
-    AdminCli admin;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: grant, revoke or list");
-    }
 
     <T> T onGrantsTable(Supplier<T> call) {
         return admin.onTable(admin.producerGrantsTableName(), "--producers-table",

@@ -8,11 +8,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/admin provisioning parked|release}: the datamarts whose provisioning requests
@@ -23,18 +20,7 @@ import picocli.CommandLine.Spec;
                 + "requests failed for good and went to the dead-letter queue, so the later ones fail with "
                 + "DATAMART_PARKED until released.",
         subcommands = {ProvisioningCommands.ListParked.class, ProvisioningCommands.Release.class})
-final class ProvisioningCommands implements Callable<Integer> {
-    @ParentCommand
-    AdminCli admin;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: parked or release");
-    }
-
+final class ProvisioningCommands extends CommandGroup {
     <T> T onParkedTable(Supplier<T> call) {
         return admin.onTable(admin.parkedDatamartsTableName(), "--parked-table",
                 ParkedDatamartRepository.TABLE_VARIABLE, call);

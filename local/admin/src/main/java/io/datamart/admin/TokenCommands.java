@@ -14,18 +14,15 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bin/admin token issue|list|revoke}. */
 @Command(name = "token",
         description = "Issues, lists and revokes the service tokens of an organization.",
         subcommands = {TokenCommands.Issue.class, TokenCommands.ListTokens.class, TokenCommands.Revoke.class,
             TokenCommands.Rotate.class})
-final class TokenCommands implements Callable<Integer> {
+final class TokenCommands extends CommandGroup {
     /** Long enough for any real use; a typo such as 3650000 is refused rather than stored. */
     static final int MAX_EXPIRY_DAYS = 36_500;
     /** Every token expires: a leaked one that nobody revokes stops working by itself. */
@@ -34,16 +31,6 @@ final class TokenCommands implements Callable<Integer> {
     static final int DEFAULT_OVERLAP_HOURS = 24;
     static final int MAX_OVERLAP_HOURS = 30 * 24;
 
-    @ParentCommand
-    AdminCli admin;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing a command: issue, list, revoke or rotate");
-    }
 
     /** Issues a token for the organization expiring in {@code expiresInDays}; prints it on stdout, its id on stderr. */
     NewServiceToken issue(String organizationId, int expiresInDays) {
