@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code bin/admin producer grant|revoke|list}: which producers may provision for an organization. */
@@ -17,23 +16,10 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {ProducerCommands.GrantProducer.class, ProducerCommands.Revoke.class,
             ProducerCommands.ListProducers.class})
 final class ProducerCommands extends CommandGroup {
-    /** How a producer is named; the provisioning function names senders this way. */
-    static final String PRODUCER_HELP = "The producer: role:<role id> for a role that sends to the queue (aws iam "
-            + "get-role --role-name R --query Role.RoleId), or source:datamart.producer.<name> for a role tagged "
-            + "datamart-producer=<name> that puts requests on the bus.";
-
 
     <T> T onGrantsTable(Supplier<T> call) {
         return admin.onTable(admin.producerGrantsTableName(), "--producers-table",
                 ProducerGrantRepository.TABLE_VARIABLE, call);
-    }
-
-    static String producer(String given) {
-        if (!given.matches("(role:[A-Z0-9]+|source:datamart\\.producer\\.[^\\s]+)")) {
-            throw new AdminCli.UsageFailure("--producer must be role:<role id> (such as role:AROAEXAMPLEID) or "
-                    + "source:datamart.producer.<name>, not '" + given + "'");
-        }
-        return given;
     }
 
     @Command(name = "grant", description = "Lets the producer act for the organization.")
@@ -44,13 +30,13 @@ final class ProducerCommands extends CommandGroup {
         @Mixin
         OrganizationOption organization;
 
-        @Option(names = "--producer", paramLabel = "PRODUCER", required = true, description = PRODUCER_HELP)
-        String producer;
+        @Mixin
+        ProducerOption producer;
 
         @Override
         public Integer call() {
             String organizationId = organization.id();
-            String name = producer(producer);
+            String name = producer.name();
             ProducerGrantRepository grants = producers.admin.producerGrants();
             producers.onGrantsTable(() -> {
                 grants.grant(name, organizationId);
@@ -69,13 +55,13 @@ final class ProducerCommands extends CommandGroup {
         @Mixin
         OrganizationOption organization;
 
-        @Option(names = "--producer", paramLabel = "PRODUCER", required = true, description = PRODUCER_HELP)
-        String producer;
+        @Mixin
+        ProducerOption producer;
 
         @Override
         public Integer call() {
             String organizationId = organization.id();
-            String name = producer(producer);
+            String name = producer.name();
             ProducerGrantRepository grants = producers.admin.producerGrants();
             if (!producers.onGrantsTable(() -> grants.revoke(name, organizationId))) {
                 producers.admin.err.println("error: " + name + " has no grant for organization " + organizationId);
