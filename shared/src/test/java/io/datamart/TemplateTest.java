@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.datamart.persistence.DatamartRepository;
 import io.datamart.api.DatamartApi;
 import io.datamart.api.Operation;
 import io.datamart.api.Route;
@@ -97,13 +98,26 @@ class TemplateTest {
     }
 
     /** The logical id of the table a resource entry names, as {@code Fn::GetAtt: [Table, Arn]}; null otherwise. */
+    /** The table a resource names ("DatamartsTable"), or one of its indexes ("DatamartsTable/index/NamesOnly"). */
     static String tableOf(JsonNode resource) {
         JsonNode getAtt = resource.path("Fn::GetAtt");
         if (getAtt.isArray() && getAtt.size() == 2 && "Arn".equals(getAtt.get(1).asText())) {
             String id = getAtt.get(0).asText();
             return "AWS::DynamoDB::Table".equals(TEMPLATE.resource(id).path("Type").asText()) ? id : null;
         }
+        java.util.regex.Matcher index = java.util.regex.Pattern.compile("\\$\\{(\\w+)\\.Arn}/index/(\\w+)")
+                .matcher(resource.path("Fn::Sub").asText());
+        if (index.matches() && indexNames(index.group(1)).contains(index.group(2))) {
+            return index.group(1) + "/index/" + index.group(2);
+        }
         return null;
+    }
+
+    static Set<String> indexNames(String table) {
+        Set<String> names = new HashSet<>();
+        TEMPLATE.resource(table).path("Properties").path("GlobalSecondaryIndexes")
+                .forEach(index -> names.add(index.path("IndexName").asText()));
+        return names;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -377,6 +391,7 @@ class TemplateTest {
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
                 "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.DELETE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:Query", "dynamodb:GetItem"),
+                "DatamartsTable/index/" + DatamartRepository.NAMES_INDEX, Set.of("dynamodb:Query"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
                 "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.READ));
     }
@@ -413,6 +428,19 @@ class TemplateTest {
         assertEquals(orgAndName, keySchema("DatasourcesTable"));
         assertEquals(Map.of("tokenHash", "HASH"), keySchema("ServiceTokensTable"));
         assertEquals(Map.of("producer", "HASH", "organizationId", "RANGE"), keySchema("ProducerGrantsTable"));
+    }
+
+    @Test
+    void indexesDatamartNamesAloneForFindingWhereAPageStarts() {
+        JsonNode indexes = TEMPLATE.resource("DatamartsTable").path("Properties").path("GlobalSecondaryIndexes");
+        assertEquals(1, indexes.size());
+        JsonNode index = indexes.get(0);
+        assertEquals(DatamartRepository.NAMES_INDEX, index.path("IndexName").asText());
+        assertEquals("KEYS_ONLY", index.path("Projection").path("ProjectionType").asText(),
+                "entries of keys alone: reading them is what makes page N cheap");
+        Map<String, String> keys = new LinkedHashMap<>();
+        index.path("KeySchema").forEach(key -> keys.put(key.path("AttributeName").asText(), key.path("KeyType").asText()));
+        assertEquals(Map.of("organizationId", "HASH", "name", "RANGE"), keys, "name order within an organization");
     }
 
     static Map<String, String> keySchema(String table) {

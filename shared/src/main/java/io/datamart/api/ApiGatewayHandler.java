@@ -3,7 +3,6 @@ package io.datamart.api;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.aws.CallBudget;
@@ -33,6 +32,7 @@ public final class ApiGatewayHandler {
     private final ServiceTokenAuthenticator authenticator;
     private final OrganizationRequestLimit requestLimit;
     private final DatamartService service;
+    private final DatamartList list;
 
     ApiGatewayHandler(Set<Operation> operations, ServiceTokenAuthenticator authenticator,
             OrganizationRequestLimit requestLimit, DatamartService service) {
@@ -40,6 +40,7 @@ public final class ApiGatewayHandler {
         this.authenticator = authenticator;
         this.requestLimit = requestLimit;
         this.service = service;
+        this.list = new DatamartList(service);
     }
 
     public void handle(InputStream event, OutputStream output, Context context) throws IOException {
@@ -92,22 +93,10 @@ public final class ApiGatewayHandler {
                     ? service.validator().validateDeleteBody(RequestBodies.json(request))
                     : service.validator().validateDeleteQuery(request.queryValues("datamartName"))))
                     .putNull("error");
-            case LIST -> dataBody(list(organizationId, ListOptions.from(request.query())));
+            case LIST -> list.body(organizationId, ListOptions.from(request.query()));
             case GET -> dataBody(DatamartJson.full(
                     service.get(organizationId, request.pathParameters().getOrDefault("name", ""))));
         };
-    }
-
-    private ArrayNode list(String organizationId, ListOptions options) {
-        ArrayNode data = Json.MAPPER.createArrayNode();
-        if (options.expandDetails()) {
-            service.list(organizationId, options.offset(), options.limit())
-                    .forEach(datamart -> data.add(DatamartJson.full(datamart)));
-        } else {
-            service.listSummaries(organizationId, options.offset(), options.limit())
-                    .forEach(summary -> data.add(DatamartJson.summary(summary)));
-        }
-        return data;
     }
 
     /** {@code {"id": name}}: the write operations' success body (create and delete add {@code "error": null}). */

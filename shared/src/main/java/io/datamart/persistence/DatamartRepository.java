@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -40,6 +41,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * write anywhere here.
  */
 public final class DatamartRepository {
+    /**
+     * The datamarts table's index of names alone (template.yaml: keys only), which makes
+     * finding where a page starts cheap.
+     */
+    public static final String NAMES_INDEX = "NamesOnly";
+
     /** How often a create is retried when DynamoDB cancels it for a conflicting transaction. */
     static final int MAX_TRANSACTION_ATTEMPTS = 5;
 
@@ -212,6 +219,11 @@ public final class DatamartRepository {
         }
     }
 
+    /** Whether a datamart could be stored under this name (DynamoDB's limits on a sort key). */
+    public static boolean isStorableName(String name) {
+        return Keys.isStorableName(name);
+    }
+
     /** The stored datamart, read with strong consistency. */
     public Optional<Datamart> find(String organizationId, String name) {
         if (!Keys.isStorableName(name)) {
@@ -225,23 +237,61 @@ public final class DatamartRepository {
     }
 
     /**
-     * An organization's datamarts in name order, skipping {@code offset} and returning
-     * at most {@code limit}: one Query on the organization's partition, never a Scan.
+     * An organization's datamarts in name order, those after {@code afterName} (null: from
+     * the first), at most {@code limit}: one Query on the organization's partition, never a
+     * Scan, read lazily page by page, so a caller that stops early reads no further.
      */
-    public List<Datamart> list(String organizationId, int offset, int limit) {
-        return query(organizationId, null, offset, limit).map(DatamartItems::fromItem).toList();
+    public Stream<Datamart> listAfter(String organizationId, String afterName, int limit) {
+        return query(organizationId, null, afterName, limit).map(DatamartItems::fromItem);
     }
 
     /** The same, reading only names and timestamps. */
-    public List<DatamartSummary> listSummaries(String organizationId, int offset, int limit) {
-        return query(organizationId, "#name, #createdAt, #updatedAt", offset, limit)
+    public Stream<DatamartSummary> listSummariesAfter(String organizationId, String afterName, int limit) {
+        return query(organizationId, "#name, #createdAt, #updatedAt", afterName, limit)
                 .map(item -> new DatamartSummary(item.get(Keys.NAME).s(),
                         Instant.parse(item.get(DatamartItems.CREATED_AT).s()),
-                        Instant.parse(item.get(DatamartItems.UPDATED_AT).s())))
-                .toList();
+                        Instant.parse(item.get(DatamartItems.UPDATED_AT).s())));
     }
 
-    private Stream<Map<String, AttributeValue>> query(String organizationId, String projection, int offset,
+    /**
+     * The name of the organization's {@code position}-th datamart in name order (1-based),
+     * or empty when it has fewer. Read from {@link #NAMES_INDEX}, whose entries hold only
+     * the keys: DynamoDB charges a Query by the size of the entries it reads, so finding
+     * where page 1,000 starts costs about as much as reading one page of full datamarts,
+     * not 999 pages. The index is eventually consistent: a datamart created or deleted in
+     * the last moment may shift the boundary by one, as any offset-based page may.
+     */
+    public Optional<String> nameAt(String organizationId, int position) {
+        if (position < 1) {
+            throw new IllegalArgumentException("position is 1-based: " + position);
+        }
+        Map<String, AttributeValue> startAfter = null;
+        int left = position;
+        String last = null;
+        while (left > 0) {
+            int wanted = left;
+            Map<String, AttributeValue> from = startAfter;
+            QueryResponse page = dynamoDb.query(request -> request
+                    .tableName(tables.datamarts())
+                    .indexName(NAMES_INDEX)
+                    .keyConditionExpression("#organizationId = :organizationId")
+                    .expressionAttributeNames(KEY_NAME)
+                    .expressionAttributeValues(Map.of(":organizationId", AttributeValues.string(organizationId)))
+                    .limit(wanted)
+                    .exclusiveStartKey(from));
+            if (page.count() > 0) {
+                left -= page.count();
+                last = page.items().get(page.items().size() - 1).get(Keys.NAME).s();
+            }
+            if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
+                break;
+            }
+            startAfter = page.lastEvaluatedKey();
+        }
+        return left <= 0 ? Optional.of(last) : Optional.empty();
+    }
+
+    private Stream<Map<String, AttributeValue>> query(String organizationId, String projection, String afterName,
             int limit) {
         Map<String, String> names = new HashMap<>(KEY_NAME);
         if (projection != null) {
@@ -258,7 +308,17 @@ public final class DatamartRepository {
         if (projection != null) {
             request.projectionExpression(projection);
         }
-        return dynamoDb.queryPaginator(request.build()).items().stream().skip(offset).limit(limit);
+        if (afterName != null) {
+            if (!Keys.isStorableName(afterName)) {
+                throw new IllegalArgumentException("not a name a datamart can have: " + afterName.length() + " chars");
+            }
+            request.exclusiveStartKey(Keys.of(organizationId, afterName));
+        }
+        if (limit < Integer.MAX_VALUE) {
+            // Each page reads no more than the caller still wants; the paginator asks again for the rest.
+            request.limit(limit);
+        }
+        return dynamoDb.queryPaginator(request.build()).items().stream().limit(limit);
     }
 
     private Instant now() {

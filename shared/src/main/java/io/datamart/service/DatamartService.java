@@ -22,6 +22,7 @@ import io.datamart.validation.DatamartValidator;
 import io.datamart.validation.SchemaChecks;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The operations on an organization's datamarts, whatever carried the request. A
@@ -182,12 +183,27 @@ public final class DatamartService {
         return datamarts.find(organizationId, name).orElseThrow(DatamartNotFoundException::new);
     }
 
-    public List<Datamart> list(String organizationId, int offset, int limit) {
-        return datamarts.list(organizationId, offset, limit);
+    /** Datamarts in name order after {@code afterName} (null: from the first), at most {@code limit}, read lazily. */
+    public Stream<Datamart> listAfter(String organizationId, String afterName, int limit) {
+        return datamarts.listAfter(organizationId, afterName, limit);
     }
 
-    public List<DatamartSummary> listSummaries(String organizationId, int offset, int limit) {
-        return datamarts.listSummaries(organizationId, offset, limit);
+    /** The same, names and timestamps only. */
+    public Stream<DatamartSummary> listSummariesAfter(String organizationId, String afterName, int limit) {
+        return datamarts.listSummariesAfter(organizationId, afterName, limit);
+    }
+
+    /** Where a page starts: after {@code afterName} (null: at the first datamart), unless it is past the end. */
+    public record PageStart(String afterName, boolean pastTheEnd) {
+    }
+
+    /** Where the page that skips the first {@code offset} datamarts starts. */
+    public PageStart pageStart(String organizationId, int offset) {
+        if (offset == 0) {
+            return new PageStart(null, false);
+        }
+        return datamarts.nameAt(organizationId, offset).map(name -> new PageStart(name, false))
+                .orElse(new PageStart(null, true));
     }
 
     public DatamartValidator validator() {

@@ -7,8 +7,13 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A function's API Gateway response, decoded: status, headers (any case) and JSON body. */
-public record ApiResult(int status, Map<String, String> headers, JsonNode body, TestContext context) {
+/**
+ * A function's API Gateway response, decoded: status, headers (any case) and JSON body,
+ * and the size of the response object as the function returned it (what Lambda's 6 MB
+ * limit counts).
+ */
+public record ApiResult(int status, Map<String, String> headers, JsonNode body, TestContext context,
+        int responseBytes) {
 
     static ApiResult parse(byte[] output, TestContext context) {
         try {
@@ -19,7 +24,7 @@ public record ApiResult(int status, Map<String, String> headers, JsonNode body, 
                 throw new AssertionError("the functions never base64-encode their responses");
             }
             JsonNode body = Json.MAPPER.readTree(response.path("body").asText());
-            return new ApiResult(response.path("statusCode").asInt(), headers, body, context);
+            return new ApiResult(response.path("statusCode").asInt(), headers, body, context, output.length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

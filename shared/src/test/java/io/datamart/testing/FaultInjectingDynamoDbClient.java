@@ -39,6 +39,12 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     private final Map<Operation, Map.Entry<Integer, Runnable>> afterCalls = new ConcurrentHashMap<>();
     private final Map<Operation, Map.Entry<Integer, Runnable>> beforeCalls = new ConcurrentHashMap<>();
     private final List<Duration> callTimeouts = new CopyOnWriteArrayList<>();
+    private final Map<Operation, Runnable> beforeEachCall = new ConcurrentHashMap<>();
+    private final List<QueryRead> queries = new CopyOnWriteArrayList<>();
+
+    /** What one Query read: from the table (index null) or one of its indexes, how many entries. */
+    public record QueryRead(String indexName, int entries) {
+    }
 
     public FaultInjectingDynamoDbClient(DynamoDbClient delegate) {
         this.delegate = delegate;
@@ -90,8 +96,23 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
         return this;
     }
 
+    /** Runs {@code action} before every call of {@code operation}, from now on. */
+    public FaultInjectingDynamoDbClient beforeEachCall(Operation operation, Runnable action) {
+        beforeEachCall.put(operation, action);
+        return this;
+    }
+
+    /** Every Query that returned, in call order. */
+    public List<QueryRead> queries() {
+        return List.copyOf(queries);
+    }
+
     private void before(Operation operation) {
         int call = calls.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+        Runnable each = beforeEachCall.get(operation);
+        if (each != null) {
+            each.run();
+        }
         Map.Entry<Integer, Runnable> hook = beforeCalls.get(operation);
         if (hook != null && call == hook.getKey()) {
             hook.getValue().run();
@@ -141,7 +162,9 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     public QueryResponse query(QueryRequest request) {
         record(request);
         before(Operation.QUERY);
-        return delegate.query(request);
+        QueryResponse response = delegate.query(request);
+        queries.add(new QueryRead(request.indexName(), response.count()));
+        return response;
     }
 
     @Override

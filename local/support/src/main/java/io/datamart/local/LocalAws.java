@@ -21,6 +21,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
@@ -154,17 +156,32 @@ public final class LocalAws implements AutoCloseable {
 
     /**
      * Creates each table that does not exist yet (a kept data folder already has them),
-     * and turns on the stream of a kept table that was made before it had one.
+     * and brings a kept table made by an older template up to date: its stream turned on,
+     * its missing indexes added.
      */
     public void createTables(Collection<CreateTableRequest> tables) {
         Set<String> existing = new HashSet<>(dynamoDb.listTablesPaginator(r -> { }).tableNames().stream().toList());
         for (CreateTableRequest table : tables) {
             if (!existing.contains(table.tableName())) {
                 create(table);
-            } else if (table.streamSpecification() != null && dynamoDb.describeTable(r -> r.tableName(
-                    table.tableName())).table().streamSpecification() == null) {
+                continue;
+            }
+            TableDescription kept = dynamoDb.describeTable(r -> r.tableName(table.tableName())).table();
+            if (table.streamSpecification() != null && kept.streamSpecification() == null) {
                 dynamoDb.updateTable(r -> r.tableName(table.tableName())
                         .streamSpecification(table.streamSpecification()));
+            }
+            Set<String> keptIndexes = new HashSet<>();
+            kept.globalSecondaryIndexes().forEach(index -> keptIndexes.add(index.indexName()));
+            for (GlobalSecondaryIndex index : table.globalSecondaryIndexes()) {
+                if (!keptIndexes.contains(index.indexName())) {
+                    dynamoDb.updateTable(r -> r.tableName(table.tableName())
+                            .attributeDefinitions(table.attributeDefinitions())
+                            .globalSecondaryIndexUpdates(update -> update.create(create -> create
+                                    .indexName(index.indexName())
+                                    .keySchema(index.keySchema())
+                                    .projection(index.projection()))));
+                }
             }
         }
     }

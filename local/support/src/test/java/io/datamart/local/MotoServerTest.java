@@ -32,8 +32,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** local/moto/serve.py through MotoServer: one request at a time, kept data, and never left running. */
@@ -141,6 +144,36 @@ class MotoServerTest {
         }
         try (LocalAws aws = LocalAws.start(dataDir, 0)) {
             assertEquals("8", counter(aws.dynamoDb()));
+        }
+    }
+
+    @Test
+    void addsTheIndexesANewerTemplateDeclaresToATableKeptFromAnOlderOne(@TempDir Path dataDir) {
+        try (LocalAws aws = LocalAws.start(dataDir, 0)) {
+            aws.createTables(List.of(COUNTERS));
+            add(aws.dynamoDb(), 3);
+        }
+        CreateTableRequest withIndex = COUNTERS.toBuilder()
+                .attributeDefinitions(COUNTERS.attributeDefinitions().get(0), AttributeDefinition.builder()
+                        .attributeName("v").attributeType(ScalarAttributeType.N).build())
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("ByValue")
+                        .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build(),
+                                KeySchemaElement.builder().attributeName("v").keyType(KeyType.RANGE).build())
+                        .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build()).build())
+                .build();
+        try (LocalAws aws = LocalAws.start(dataDir, 0)) {
+            aws.createTables(List.of(withIndex));
+            assertEquals("3", counter(aws.dynamoDb()), "the kept items stay");
+            assertEquals(List.of("ByValue"), aws.dynamoDb().describeTable(r -> r.tableName("counters")).table()
+                    .globalSecondaryIndexes().stream().map(index -> index.indexName()).toList());
+            assertEquals(1, aws.dynamoDb().query(r -> r.tableName("counters").indexName("ByValue")
+                    .keyConditionExpression("id = :c").expressionAttributeValues(Map.of(":c",
+                            AttributeValue.fromS("c")))).count(), "the kept item is in the new index");
+        }
+        try (LocalAws aws = LocalAws.start(dataDir, 0)) {
+            aws.createTables(List.of(withIndex)); // already there: nothing to add
+            assertEquals(1, aws.dynamoDb().describeTable(r -> r.tableName("counters")).table()
+                    .globalSecondaryIndexes().size());
         }
     }
 
