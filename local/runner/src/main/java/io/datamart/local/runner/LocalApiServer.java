@@ -64,7 +64,7 @@ public final class LocalApiServer implements AutoCloseable {
     }
 
     private Response handle(Request request, InetAddress client) throws IOException {
-        Match match = match(request.method().toUpperCase(Locale.ROOT), request.rawPath());
+        Match match = match(request.method(), request.rawPath());
         if (match == null) {
             return Response.message(404); // {"message":"Not Found"}, API Gateway's answer to an unrouted request
         }
@@ -88,7 +88,12 @@ public final class LocalApiServer implements AutoCloseable {
     private record Match(RouteDefinition route, Map<String, String> pathParameters) {
     }
 
-    /** The route whose method and path match; {@code {name}} segments become path parameters. */
+    /**
+     * The route whose method and path match. Methods are case-sensitive (RFC 9110 9.1), so
+     * {@code delete} is unrouted; literal segments must match the path as sent, so
+     * {@code %64ata-app} is not {@code data-app}; only {@code {name}} segments are
+     * percent-decoded, into path parameters.
+     */
     private Match match(String method, String rawPath) {
         String[] actual = rawPath.split("/", -1);
         for (RouteDefinition route : routes) {
@@ -102,12 +107,12 @@ public final class LocalApiServer implements AutoCloseable {
             Map<String, String> parameters = new LinkedHashMap<>();
             boolean matches = true;
             for (int i = 0; i < expected.length && matches; i++) {
-                String segment = decodePath(actual[i]);
                 if (expected[i].startsWith("{") && expected[i].endsWith("}")) {
-                    matches = !segment.isEmpty();
-                    parameters.put(expected[i].substring(1, expected[i].length() - 1), segment);
+                    String value = decodePath(actual[i]);
+                    matches = !value.isEmpty();
+                    parameters.put(expected[i].substring(1, expected[i].length() - 1), value);
                 } else {
-                    matches = expected[i].equals(segment);
+                    matches = expected[i].equals(actual[i]);
                 }
             }
             if (matches) {
@@ -142,7 +147,7 @@ public final class LocalApiServer implements AutoCloseable {
                 .put("domainName", "127.0.0.1:" + http.port()).put("domainPrefix", "127")
                 .put("requestId", requestId).put("routeKey", match.route().routeKey()).put("stage", "$default")
                 .put("time", REQUEST_TIME.format(now)).put("timeEpoch", now.toEpochMilli());
-        context.putObject("http").put("method", request.method().toUpperCase(Locale.ROOT))
+        context.putObject("http").put("method", request.method())
                 .put("path", request.rawPath()).put("protocol", request.version())
                 .put("sourceIp", client.getHostAddress())
                 .put("userAgent", request.header("user-agent"));

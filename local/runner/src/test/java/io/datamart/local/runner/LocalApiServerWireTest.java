@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * bin/local-api's server at the level of bytes on the wire: requests HttpClient cannot
- * send (a malformed escape, a control character in a header value)
+ * send (a malformed escape, a lower-case method, a control character in a header value)
  * and HTTP/1.1 framing (keep-alive, chunked bodies, 100-continue, size limits), written
  * over a plain socket, each answer read back as the server wrote it.
  */
@@ -74,6 +74,28 @@ class LocalApiServerWireTest {
                 + "Host: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n\r\n");
         assertEquals(400, response.status());
         assertEquals("INVALID_REQUEST_BODY", response.json().path("error").path("code").asText());
+    }
+
+    @Test
+    void aLowerCaseMethodIsUnroutedAndDeletesNothing() throws Exception {
+        assertEquals(200, create("lower-case-delete"));
+        RawResponse response = exchange("delete /api/v2/data-app/datamarts?datamartName=lower-case-delete HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n\r\n");
+        assertEquals(404, response.status());
+        assertEquals(Json.MAPPER.readTree("{\"message\": \"Not Found\"}"), response.json());
+        assertEquals(200, get("/api/v2/data-app/datamarts/lower-case-delete").statusCode(), "still there");
+    }
+
+    @Test
+    void literalPathSegmentsMatchOnlyAsSentWhilePathParametersAreDecoded() throws Exception {
+        HttpResponse<String> escapedLiteral = get("/api/v2/%64ata-app/datamarts");
+        assertEquals(404, escapedLiteral.statusCode());
+        assertEquals(Json.MAPPER.readTree("{\"message\": \"Not Found\"}"), Json.MAPPER.readTree(escapedLiteral.body()));
+
+        assertEquals(200, create("escaped-name"));
+        HttpResponse<String> escapedParameter = get("/api/v2/data-app/datamarts/%65scaped-name");
+        assertEquals(200, escapedParameter.statusCode());
+        assertEquals("escaped-name", Json.MAPPER.readTree(escapedParameter.body()).path("data").path("name").asText());
     }
 
     @Test
@@ -264,6 +286,13 @@ class LocalApiServerWireTest {
 
     private static String createBody(String name) {
         return LocalApiServerTest.DOCUMENTED_CREATE.replace("\"sales-analytics\"", "\"" + name + "\"");
+    }
+
+    private static int create(String name) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.url().resolve("/api/v2/data-app/datamarts"))
+                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(createBody(name))).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
