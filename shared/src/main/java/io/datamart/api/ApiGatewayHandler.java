@@ -77,7 +77,7 @@ public final class ApiGatewayHandler {
             if (outcome instanceof ServiceUnavailableException unavailable) {
                 LambdaLogs.log(context, LogLevel.WARN, "Service unavailable: " + unavailable.internalCause());
             }
-            response = ErrorResponses.of(outcome, operation(route));
+            response = ErrorResponses.of(outcome, operation(route), context.getAwsRequestId());
         } catch (RuntimeException unexpected) {
             LambdaLogs.log(context, LogLevel.ERROR, LambdaLogs.describe("Unexpected failure", unexpected));
             response = ErrorResponses.unexpected(context.getAwsRequestId());

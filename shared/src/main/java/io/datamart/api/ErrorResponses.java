@@ -23,6 +23,14 @@ public final class ErrorResponses {
     }
 
     public static ApiResponse of(DatamartException outcome, Operation operation) {
+        return of(outcome, operation, null);
+    }
+
+    /**
+     * The response for an outcome; a 503 also carries {@code requestId} (when known), as
+     * every 5xx does, to find the request's log lines by.
+     */
+    public static ApiResponse of(DatamartException outcome, Operation operation, String requestId) {
         return switch (outcome) {
             case AuthenticationException auth ->
                     error(operation.authFailureStatus(), operation.authFailureCode(), auth.getMessage(), List.of());
@@ -40,7 +48,7 @@ public final class ErrorResponses {
                     error(429, "TOO_MANY_REQUESTS", limited.getMessage(), List.of())
                             .withHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
             case ServiceUnavailableException unavailable ->
-                    error(503, "SERVICE_UNAVAILABLE", unavailable.getMessage(), List.of())
+                    withRequestId(error(503, "SERVICE_UNAVAILABLE", unavailable.getMessage(), List.of()), requestId)
                             .withHeader("Retry-After", Long.toString(unavailable.retryAfterSeconds()));
         };
     }
@@ -53,6 +61,13 @@ public final class ErrorResponses {
                 .put("message", "Unexpected failure")
                 .put("requestId", requestId);
         return ApiResponse.json(500, body);
+    }
+
+    private static ApiResponse withRequestId(ApiResponse response, String requestId) {
+        if (requestId != null) {
+            ((ObjectNode) response.body().path("error")).put("requestId", requestId);
+        }
+        return response;
     }
 
     private static ApiResponse error(int status, String code, String message, List<Violation> details) {

@@ -9,8 +9,10 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 
 /**
  * Builds every AWS client the functions use the same way. The URL-connection HTTP
@@ -23,15 +25,28 @@ public final class AwsClients {
     private AwsClients() {
     }
 
+    /** A client with the SDK's default retry strategy over the JDK's HTTP client. */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder,
             Map<String, String> environment, String endpointVariable) {
+        return build(builder, environment, endpointVariable, null, httpClient());
+    }
+
+    /**
+     * A client with the given retry strategy (null: the SDK's default) over the given HTTP
+     * client: the functions pass {@link #httpClient()}; tests pass one that fails on the wire,
+     * below the SDK's retries.
+     */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder,
+            Map<String, String> environment, String endpointVariable, RetryStrategy retries, SdkHttpClient http) {
         String endpoint = environment.get(endpointVariable);
-        builder.httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
-                        .build())
+        builder.httpClient(http)
                 .region(Region.of(environment.getOrDefault("AWS_REGION", "us-east-1")))
-                .overrideConfiguration(config -> config.apiCallTimeout(Duration.ofSeconds(8)));
+                .overrideConfiguration(config -> {
+                    config.apiCallTimeout(Duration.ofSeconds(8));
+                    if (retries != null) {
+                        config.retryStrategy(retries);
+                    }
+                });
         if (endpoint != null && !endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint)).credentialsProvider(localCredentials(environment));
         } else {
@@ -40,6 +55,14 @@ public final class AwsClients {
             builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
         return builder.build();
+    }
+
+    /** The JDK's HTTP client, with the connection and socket timeouts every function uses. */
+    public static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     /** A variable the function cannot run without (a queue URL, a bus name). */

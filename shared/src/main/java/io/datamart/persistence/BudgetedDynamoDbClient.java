@@ -28,14 +28,16 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * apart from the rest, as {@link ServiceUnavailableException} (a 503 with Retry-After,
  * or a transient failure for provisioning):
  * <ul>
- * <li>throttling, after the SDK's retries: nothing was changed ({@code busy});</li>
+ * <li>throttling, after the SDK's retries ({@link DynamoDbRetryPolicy}): nothing was
+ *     changed ({@code busy});</li>
  * <li>no answer in time, no connection, or DynamoDB's own server error: for a read
  *     nothing was changed; for a write the change may have been applied
  *     ({@code writeUnanswered});</li>
  * <li>too little time left to start the call: nothing was changed ({@code outOfTime}).</li>
  * </ul>
  * Everything else, a condition that failed among them, passes through as DynamoDB
- * reported it. Only the calls the functions make are here; the interface's defaults
+ * reported it; so does a write refused for a conflicting transaction, which the
+ * repository answers as a concurrent modification. Only the calls the functions make are here; the interface's defaults
  * refuse the rest, so a new kind of call cannot slip past the budget unnoticed.
  */
 public final class BudgetedDynamoDbClient implements DynamoDbClient {
@@ -62,17 +64,17 @@ public final class BudgetedDynamoDbClient implements DynamoDbClient {
 
     @Override
     public PutItemResponse putItem(PutItemRequest request) {
-        return call(request, true, delegate::putItem);
+        return DynamoDbRetryPolicy.singleWrite(() -> call(request, true, delegate::putItem));
     }
 
     @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
-        return call(request, true, delegate::updateItem);
+        return DynamoDbRetryPolicy.singleWrite(() -> call(request, true, delegate::updateItem));
     }
 
     @Override
     public DeleteItemResponse deleteItem(DeleteItemRequest request) {
-        return call(request, true, delegate::deleteItem);
+        return DynamoDbRetryPolicy.singleWrite(() -> call(request, true, delegate::deleteItem));
     }
 
     @Override
@@ -98,7 +100,10 @@ public final class BudgetedDynamoDbClient implements DynamoDbClient {
         try {
             return send.apply(bounded);
         } catch (AwsServiceException refused) {
-            if (refused.isThrottlingException()) {
+            if (write && DynamoDbRetryPolicy.transactionConflict(refused)) {
+                throw refused;
+            }
+            if (DynamoDbRetryPolicy.refused(refused)) {
                 throw ServiceUnavailableException.busy(refused);
             }
             if (refused.statusCode() >= 500) {

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
 /**
  * Datamarts in DynamoDB, keyed by organization and name. Every change is one
@@ -47,15 +47,9 @@ public final class DatamartRepository {
      */
     public static final String NAMES_INDEX = "NamesOnly";
 
-    /** How often a create is retried when DynamoDB cancels it for a conflicting transaction. */
-    static final int MAX_TRANSACTION_ATTEMPTS = 5;
-
     private static final String EXISTS = "attribute_exists(#organizationId)";
     private static final String NOT_EXISTS = "attribute_not_exists(#organizationId)";
     private static final Map<String, String> KEY_NAME = Map.of("#organizationId", Keys.ORGANIZATION_ID);
-
-    /** SecureRandom rather than ThreadLocalRandom: it is reseeded after a SnapStart restore. */
-    private static final SecureRandom JITTER = new SecureRandom();
 
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
@@ -111,16 +105,15 @@ public final class DatamartRepository {
                 if (reasons.stream().anyMatch(DatamartRepository::isItemTooLarge)) {
                     throw tooLarge("the datamart");
                 }
-                if (reasons.stream().anyMatch(reason -> "ThrottlingError".equals(reason.code()))) {
-                    throw ServiceUnavailableException.busy(cancelled);
-                }
                 boolean conflict = reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
-                if (!conflict) {
+                boolean throttled = reasons.stream().anyMatch(reason -> "ThrottlingError".equals(reason.code()));
+                if (!conflict && !throttled) {
                     throw cancelled;
                 }
-                // Other writes of this datamart kept winning: the client may simply retry.
-                if (attempt == MAX_TRANSACTION_ATTEMPTS || !backOff(attempt)) {
-                    throw new ConcurrentModificationException();
+                // Cancelled, so nothing was written: try again, as DynamoDbRetryPolicy says.
+                if (attempt == DynamoDbRetryPolicy.MAX_TRANSACTION_ATTEMPTS || !backOff(attempt)) {
+                    // Other writes of this datamart kept winning, or DynamoDB kept throttling: the client may retry.
+                    throw conflict ? new ConcurrentModificationException() : ServiceUnavailableException.busy(cancelled);
                 }
             } catch (DynamoDbException rejected) {
                 // Our estimate of the size and DynamoDB's may differ by a byte at the limit.
@@ -194,6 +187,9 @@ public final class DatamartRepository {
                 throw new DatamartChangedException();
             }
             throw new DatamartNotFoundException();
+        } catch (TransactionConflictException contended) {
+            // A create of this name kept a transaction on the item through every retry.
+            throw new ConcurrentModificationException();
         } catch (DynamoDbException rejected) {
             // The new parts fit on their own but not beside the parts the update keeps.
             if (isItemTooLarge(rejected)) {
@@ -216,6 +212,8 @@ public final class DatamartRepository {
                     .expressionAttributeNames(KEY_NAME));
         } catch (ConditionalCheckFailedException missing) {
             throw new DatamartNotFoundException();
+        } catch (TransactionConflictException contended) {
+            throw new ConcurrentModificationException();
         }
     }
 
@@ -359,9 +357,8 @@ public final class DatamartRepository {
 
     /** Waits before the next attempt; false, without waiting, when the wait and a call no longer fit the budget. */
     private static boolean backOff(int attempt) {
-        long ceiling = 25L << attempt;
-        long pause = ceiling / 2 + JITTER.nextLong(ceiling / 2);
-        if (CallBudget.shorterThan(Duration.ofMillis(pause).plus(CallBudget.MIN_CALL))) {
+        Duration pause = DynamoDbRetryPolicy.transactionBackoff(attempt);
+        if (CallBudget.shorterThan(pause.plus(CallBudget.MIN_CALL))) {
             return false;
         }
         try {
@@ -369,7 +366,7 @@ public final class DatamartRepository {
             return true;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a conflicting transaction", interrupted);
+            throw new IllegalStateException("interrupted while retrying a cancelled transaction", interrupted);
         }
     }
 }

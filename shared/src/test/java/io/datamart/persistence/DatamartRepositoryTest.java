@@ -628,7 +628,7 @@ class DatamartRepositoryTest {
         Map<String, Object> before = db.snapshot();
         assertThrows(ConcurrentModificationException.class,
                 () -> repository.create(ORG, definition(Fixtures.documentedCreateBody())));
-        assertEquals(DatamartRepository.MAX_TRANSACTION_ATTEMPTS, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertEquals(DynamoDbRetryPolicy.MAX_TRANSACTION_ATTEMPTS, client.calls(Operation.TRANSACT_WRITE_ITEMS));
         assertEquals(before, db.snapshot());
     }
 
@@ -643,13 +643,13 @@ class DatamartRepositoryTest {
                     repository.create(ORG, definition(Fixtures.documentedCreateBody()));
                     return null;
                 }));
-        assertTrue(client.calls(Operation.TRANSACT_WRITE_ITEMS) < DatamartRepository.MAX_TRANSACTION_ATTEMPTS,
+        assertTrue(client.calls(Operation.TRANSACT_WRITE_ITEMS) < DynamoDbRetryPolicy.MAX_TRANSACTION_ATTEMPTS,
                 () -> "attempts: " + client.calls(Operation.TRANSACT_WRITE_ITEMS));
         assertTrue(System.nanoTime() - started < 300_000_000L, "never waits past the budget");
     }
 
     @Test
-    void answersACancellationForThrottlingAsBusyWithoutRetrying() {
+    void retriesACancellationForThrottlingThenAnswersBusy() {
         Supplier<RuntimeException> throttled = () -> TransactionCanceledException.builder()
                 .message("Transaction cancelled [ThrottlingError, None]")
                 .cancellationReasons(CancellationReason.builder().code("ThrottlingError").build(),
@@ -658,7 +658,8 @@ class DatamartRepositoryTest {
         client.fail(Operation.TRANSACT_WRITE_ITEMS, Integer.MAX_VALUE, throttled);
         assertThrows(ServiceUnavailableException.class,
                 () -> repository.create(ORG, definition(Fixtures.documentedCreateBody())));
-        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertEquals(DynamoDbRetryPolicy.MAX_TRANSACTION_ATTEMPTS, client.calls(Operation.TRANSACT_WRITE_ITEMS),
+                "cancelled, so nothing was written: tried again like a conflict");
     }
 
     @Test

@@ -75,13 +75,22 @@ public final class HandlerAssertions {
         assertErrorShape(result);
     }
 
-    /** {"error": {"code", "message"[, "details"]}} and nothing else; details never empty when present. */
+    /**
+     * {"error": {"code", "message"[, "details"]}} and nothing else, plus the invocation's
+     * "requestId" on every 5xx; details never empty when present.
+     */
     private static void assertErrorShape(ApiResult result) {
         assertEquals(1, result.body().size(), () -> "only an error object in " + result);
         JsonNode error = result.body().path("error");
         assertTrue(error.isObject(), () -> "error object in " + result);
+        boolean serverError = result.status() >= 500;
+        if (serverError) {
+            assertEquals(result.context().getAwsRequestId(), error.path("requestId").asText(null),
+                    () -> "a 5xx names its request id: " + result);
+        }
         error.fieldNames().forEachRemaining(field -> assertTrue(
-                field.equals("code") || field.equals("message") || field.equals("details"),
+                field.equals("code") || field.equals("message") || field.equals("details")
+                        || serverError && field.equals("requestId"),
                 () -> "unexpected error field '" + field + "' in " + result));
         if (error.has("details")) {
             assertTrue(error.get("details").isArray() && !error.get("details").isEmpty(),

@@ -130,18 +130,33 @@ class CreateDatamartFailureTest {
         assertTrue(function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS) > 1, "retried before giving up");
     }
 
-    @Test
-    void aCreateCancelledForThrottlingIsAnsweredLikeAnyThrottlingAndStoresNothing() {
-        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> TransactionCanceledException.builder()
+    private static TransactionCanceledException cancelledForThrottling() {
+        return (TransactionCanceledException) TransactionCanceledException.builder()
                 .message("Transaction cancelled [ThrottlingError, None]")
                 .cancellationReasons(CancellationReason.builder().code("ThrottlingError").build(),
                         CancellationReason.builder().code("None").build())
-                .statusCode(400).build());
+                .statusCode(400).build();
+    }
+
+    @Test
+    void aCreateCancelledForThrottlingEveryTimeIsAnsweredLikeAnyThrottlingAndStoresNothing() {
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 100, CreateDatamartFailureTest::cancelledForThrottling);
 
         ApiResult result = assertNothingChanged(function.db(), () -> create(Payload.HTTP_API));
 
         assertAnswersFailure(result, StorageFailure.THROTTLED, true);
-        assertEquals(1, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS), "not retried as a conflict");
+        assertEquals(5, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS), "tried again, as a conflict is");
+    }
+
+    @Test
+    void aCreateCancelledForThrottlingOnceIsTriedAgainAndStored() {
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, CreateDatamartFailureTest::cancelledForThrottling);
+
+        ApiResult result = create(Payload.HTTP_API);
+
+        assertEquals(200, result.status(), result::toString);
+        assertEquals(2, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "stored");
     }
 
     @Test
