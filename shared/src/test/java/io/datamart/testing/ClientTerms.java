@@ -29,7 +29,7 @@ public final class ClientTerms {
             // a constant: START_OBJECT, VALUE_NUMBER_INT, INCLUDE_SOURCE_IN_LOCATION
             Pattern.compile("\\b[A-Z]{2,}_[A-Z_]{2,}\\b"),
             // the parser's own phrasing: its location dump, its character codes, its markers
-            Pattern.compile("REDACTED|\\[Source:|CTRL-CHAR|\\(code \\d+|<EOF>|Lexical error|`"));
+            Pattern.compile("REDACTED|\\[Source:|CTRL-CHAR|\\(code \\d+|<EOF>|Lexical error"));
 
     private ClientTerms() {
     }
