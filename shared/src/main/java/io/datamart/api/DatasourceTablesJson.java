@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.domain.DatasourceColumn;
 import io.datamart.domain.DatasourceTable;
+import io.datamart.validation.JsonSyntaxErrors;
+import io.datamart.validation.Strings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,15 +67,19 @@ public final class DatasourceTablesJson {
         return tables(parse(Files.readAllBytes(file)), "$");
     }
 
-    /** Strict JSON ({@link Json#MAPPER}); a syntax error names the line and column. */
+    /**
+     * Strict JSON ({@link Json#MAPPER}) in strict UTF-8, a leading byte order mark allowed;
+     * a syntax error says what is wrong and at which line and column (in characters).
+     */
     public static JsonNode parse(byte[] content) throws IOException {
+        String text = Strings.strictUtf8(content);
+        if (text == null) {
+            throw new InvalidJsonException("", "is not valid JSON: it is not valid UTF-8");
+        }
         try {
-            return Json.MAPPER.readTree(content);
+            return Json.MAPPER.readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
         } catch (JsonProcessingException e) {
-            var where = e.getLocation();
-            throw new InvalidJsonException("", "is not valid JSON"
-                    + (where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr())
-                    + ": " + e.getOriginalMessage());
+            throw new InvalidJsonException("", JsonSyntaxErrors.describe(e));
         }
     }
 

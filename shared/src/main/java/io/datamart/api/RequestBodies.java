@@ -1,9 +1,9 @@
 package io.datamart.api;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.validation.JsonSyntaxErrors;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -38,10 +38,8 @@ public final class RequestBodies {
             }
             json = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException malformed) {
-            JsonLocation where = malformed.getLocation();
-            String location = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
-            throw InvalidRequestException.of("Request body is not valid JSON" + location + ": "
-                    + io.datamart.validation.Strings.quotable(String.valueOf(malformed.getOriginalMessage()), 300));
+            // In the client's terms: the parser's own message names its classes and settings.
+            throw InvalidRequestException.of("Request body " + JsonSyntaxErrors.describe(malformed));
         } catch (IOException unreadable) {
             throw InvalidRequestException.of("Request body could not be read as JSON");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.Json;
 import io.datamart.error.Violation;
+import io.datamart.validation.JsonSyntaxErrors;
 import io.datamart.validation.Strings;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class ProvisioningMessages {
         try {
             message = Json.MAPPER.readTree(text == null ? "" : text);
         } catch (JacksonException notJson) {
-            violations.add(new Violation("", "The message is not valid JSON: " + notJson.getOriginalMessage()));
+            violations.add(new Violation("", "The message " + JsonSyntaxErrors.describe(notJson)));
             return new ProvisioningRequest(null, null, messageId, null, violations, null);
         }
         if (message == null || !message.isObject()) {

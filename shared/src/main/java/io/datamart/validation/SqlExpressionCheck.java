@@ -28,6 +28,7 @@ import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.parser.ParseException;
 import net.sf.jsqlparser.parser.Token;
+import net.sf.jsqlparser.parser.TokenMgrException;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 import net.sf.jsqlparser.statement.piped.FromQuery;
@@ -180,12 +181,50 @@ final class SqlExpressionCheck {
             return expression;
         } catch (ParseException e) {
             Token failed = e.currentToken == null ? null : e.currentToken.next;
-            throw new Unreadable(failed == null ? firstLine(e.getMessage()) : describe(failed));
+            throw new Unreadable(failed == null ? CANNOT_READ : describe(failed));
+        } catch (TokenMgrException e) {
+            // A character no SQL token starts with. The lexer's message speaks of its own
+            // states (and of <EOF> where the character is), so the character is found here.
+            throw new Unreadable(unreadableCharacter(sql));
         } catch (RuntimeException e) {
-            // TokenMgrException for a character no SQL token starts with, or a fault of the
-            // parser itself: either way the text is not accepted, and never a 500.
-            throw new Unreadable(e.getMessage() == null ? "the parser cannot read it" : firstLine(e.getMessage()));
+            // A fault of the parser itself: the text is not accepted, and never a 500; its
+            // message is about the parser, not the expression, and is not repeated.
+            throw new Unreadable(CANNOT_READ);
         }
+    }
+
+    private static final String CANNOT_READ = "it cannot be read as one expression";
+
+    /**
+     * The first character outside quotes that is neither white space, printable ASCII nor
+     * part of a name (a letter or digit of any script): what the lexer stopped at.
+     */
+    static String unreadableCharacter(String sql) {
+        int line = 1;
+        int column = 1;
+        int quote = 0;
+        for (int i = 0; i < sql.length(); ) {
+            int c = sql.codePointAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0; // a doubled quote closes and reopens: the same outcome
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (!(c >= 0x21 && c <= 0x7E) && !Character.isWhitespace(c) && !Character.isLetterOrDigit(c)) {
+                String where = line > 1 ? "line " + line + ", column " + column : "column " + column;
+                return "it has " + CustomColumnSql.describe(c) + " at " + where + ", which SQL reads neither as "
+                        + "part of a name nor as an operator";
+            }
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+            i += Character.charCount(c);
+        }
+        return "it has a character that SQL reads neither as part of a name nor as an operator";
     }
 
     private static String describe(Token token) {
@@ -195,11 +234,6 @@ final class SqlExpressionCheck {
         String where = token.beginLine > 1 ? "line " + token.beginLine + ", column " + token.beginColumn
                 : "column " + token.beginColumn;
         return "unexpected '" + Strings.quotable(token.image, 40) + "' at " + where;
-    }
-
-    private static String firstLine(String message) {
-        String line = message == null ? "" : message.strip().lines().findFirst().orElse("");
-        return line.isEmpty() ? "the parser cannot read it" : Strings.quotable(line, 120);
     }
 
     /** A name as the database compares it: without its quotes, a doubled quote inside made single. */

@@ -1,5 +1,6 @@
 package io.datamart.api;
 
+import static io.datamart.testing.ClientTerms.assertInClientTerms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,6 +8,7 @@ import io.datamart.domain.DatasourceColumn;
 import io.datamart.domain.DatasourceTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,5 +59,49 @@ class DatasourceTablesJsonTest {
         assertEquals("", invalid.path());
         assertEquals("the schema is not valid JSON at line 2, column 4",
                 invalid.describe("the schema").substring(0, "the schema is not valid JSON at line 2, column 4".length()));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "[] {}                              | the schema is not valid JSON at line 1, column 4: more follows the end of the JSON value",
+        "[{'name': 't', 'columns': []}]     | the schema is not valid JSON at line 1, column 3: field names take double quotes, not single quotes",
+        "[{\"name\": \"t\", \"name\": \"u\"}] | the schema is not valid JSON at line 1, column 22: the field 'name' appears twice in the same object",
+        "[{\"name\": \"t\", \"columns\": [}]  | the schema is not valid JSON at line 1, column 28: '}' does not close the array that opens at line 1, column 27",
+    })
+    void aSyntaxErrorSaysWhatIsWrongInPlainWords(String json, String description) {
+        var invalid = assertThrows(DatasourceTablesJson.InvalidJsonException.class, () -> read(json));
+
+        assertEquals("", invalid.path());
+        String said = invalid.describe("the schema");
+        assertEquals(description, said.substring(0, Math.min(said.length(), description.length())), said);
+        assertInClientTerms(said);
+    }
+
+    @Test
+    void aFileNestedTooDeeplySaysTheLimit() {
+        var invalid = assertThrows(DatasourceTablesJson.InvalidJsonException.class,
+                () -> read("[".repeat(1_001) + "]".repeat(1_001)));
+
+        assertEquals("the schema nests arrays and objects too deeply: at most 1000 levels are allowed",
+                invalid.describe("the schema"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // 0xFF never occurs in UTF-8; ED A0 80 is U+D800 encoded as if it were a character.
+        "5b22ff225d", "5b22eda080225d",
+    })
+    void aFileThatIsNotUtf8IsRefusedAsSuch(String hex) {
+        var invalid = assertThrows(DatasourceTablesJson.InvalidJsonException.class,
+                () -> DatasourceTablesJson.parse(HexFormat.of().parseHex(hex)));
+
+        assertEquals("the schema is not valid JSON: it is not valid UTF-8", invalid.describe("the schema"));
+    }
+
+    @Test
+    void aFileMayStartWithAByteOrderMark() throws IOException {
+        byte[] withBom = HexFormat.of().parseHex("efbbbf5b5d");
+
+        assertEquals(List.of(), DatasourceTablesJson.tables(DatasourceTablesJson.parse(withBom), "$"));
     }
 }

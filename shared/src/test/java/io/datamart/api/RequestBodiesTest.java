@@ -1,5 +1,6 @@
 package io.datamart.api;
 
+import static io.datamart.testing.ClientTerms.assertInClientTerms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +48,7 @@ class RequestBodiesTest {
         InvalidRequestException rejected =
                 assertThrows(InvalidRequestException.class, () -> RequestBodies.json(request));
         assertTrue(rejected.violations().isEmpty(), "a syntax problem has no JSON path to list");
+        assertInClientTerms(rejected.getMessage());
         return rejected;
     }
 
@@ -139,7 +141,8 @@ class RequestBodiesTest {
 
     @Test
     void rejectsDuplicateKeys() {
-        assertMessageSays(rejected(json("{\"name\":\"a\",\"name\":\"b\"}")), "not valid JSON", "Duplicate", "name");
+        assertMessageSays(rejected(json("{\"name\":\"a\",\"name\":\"b\"}")), "not valid JSON",
+                "the field 'name' appears twice");
     }
 
     @Test
@@ -148,16 +151,24 @@ class RequestBodiesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{} x", "{} {}", "{}}", "{} []", "{\"a\": 1} 2", "[] x"})
+    @ValueSource(strings = {"{} x", "{} {}", "{} []", "{\"a\": 1} 2", "[] x", "{\"name\":\"x\"}{}", "{} \"a\"", "{} 1x"})
     void rejectsAnythingAfterTheJsonValue(String body) {
-        rejected(json(body));
+        assertMessageSays(rejected(json(body)), "Request body is not valid JSON at line 1, column ",
+                ": more follows the end of the JSON value");
+    }
+
+    @Test
+    void rejectsAClosingBraceThatClosesNothing() {
+        assertEquals("Request body is not valid JSON at line 1, column 3: '}' closes nothing: no object or array is "
+                + "open here", rejected(json("{}}")).getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1_500, 5_000, 200_000})
     void rejectsDeeplyNestedArraysWithoutOverflowingTheStack(int depth) {
         String body = "[".repeat(depth) + "]".repeat(depth);
-        assertMessageSays(rejected(json(body)), "not valid JSON");
+        assertEquals("Request body nests arrays and objects too deeply: at most 1000 levels are allowed",
+                rejected(json(body)).getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.datamart.provisioning;
 
+import static io.datamart.testing.ClientTerms.assertInClientTerms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -121,6 +122,29 @@ class ProvisioningMessagesTest {
         assertFalse(request.isValid());
         assertEquals(List.of(""), paths(request));
         assertEquals("msg-3", request.correlationId());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"operation\": \"create\"} {}           | The message is not valid JSON at line 1, column 25: more follows the end of the JSON value; send exactly one JSON value, with nothing after it but white space",
+        "{'operation': 'create'}                 | The message is not valid JSON at line 1, column 2: field names take double quotes, not single quotes",
+        "{\"operation\": \"create\", \"operation\": 1} | The message is not valid JSON at line 1, column 36: the field 'operation' appears twice in the same object; each field may appear only once",
+        "{\"operation\": \"create\"                 | The message is not valid JSON at line 1, column 23: it ends before the object that opens at line 1, column 1 is closed with '}'",
+    })
+    void saysWhatIsWrongWithAMessageThatIsNotJsonInPlainWords(String message, String said) {
+        ProvisioningRequest request = ProvisioningMessages.parse(message, "msg-4");
+
+        assertEquals(List.of(new Violation("", said)), request.violations());
+        assertInClientTerms(said);
+    }
+
+    @Test
+    void saysHowDeeplyAMessageMayNest() {
+        ProvisioningRequest request = ProvisioningMessages.parse("{\"body\": " + "[".repeat(1_001)
+                + "]".repeat(1_001) + "}", "msg-5");
+
+        assertEquals(List.of(new Violation("", "The message nests arrays and objects too deeply: at most 1000 levels"
+                + " are allowed")), request.violations());
     }
 
     @Test

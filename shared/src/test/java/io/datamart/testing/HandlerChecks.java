@@ -29,11 +29,15 @@ public final class HandlerChecks {
         return result;
     }
 
-    /** {@code call} with {@code body} in place of {@code validBody}: 400 INVALID_REQUEST_BODY, nothing changes. */
+    /**
+     * {@code call} with {@code body} in place of {@code validBody}: 400 INVALID_REQUEST_BODY
+     * in the client's terms, nothing changes.
+     */
     public static ApiResult assertMalformedBodyRejected(LocalDynamoDb db, RequestStreamHandler handler, ApiCall call,
             MalformedBody body, String validBody) {
         ApiResult result = assertNothingChanged(db, () -> body.applyTo(call, validBody).invoke(handler));
         assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", body.messageWord());
+        ClientTerms.assertInClientTerms(result);
         return result;
     }
 

@@ -13,13 +13,13 @@ public enum MalformedBody {
             return call.json(validBody.substring(0, validBody.length() / 2));
         }
     },
-    TRAILING_CONTENT_AFTER_JSON("json") {
+    TRAILING_CONTENT_AFTER_JSON("more follows the end of the JSON value") {
         @Override
         public ApiCall applyTo(ApiCall call, String validBody) {
             return call.json(validBody + " {}");
         }
     },
-    DUPLICATE_KEY("duplicate") {
+    DUPLICATE_KEY("appears twice") {
         @Override
         public ApiCall applyTo(ApiCall call, String validBody) {
             return call.json("{\"datamartName\": \"a\", \"datamartName\": \"b\", \"name\": \"a\", \"name\": \"b\"}");

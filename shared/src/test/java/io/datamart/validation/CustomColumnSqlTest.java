@@ -12,6 +12,7 @@ import io.datamart.domain.Column;
 import io.datamart.domain.DatamartDefinition;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.error.Violation;
+import io.datamart.testing.ClientTerms;
 import io.datamart.testing.Fixtures;
 import java.time.Duration;
 import java.util.List;
@@ -168,6 +169,12 @@ class CustomColumnSqlTest {
                 Arguments.of("quantity *", INVALID + ": it ends too early"),
                 Arguments.of("(quantity", INVALID),
                 Arguments.of("quantity\n  * / unit_price", INVALID + ": unexpected '/' at line 2, column 5"),
+                Arguments.of("quantity \u00A7 2", INVALID + ": it has U+00A7 (SECTION SIGN) at column 10, which SQL"
+                        + " reads neither as part of a name nor as an operator"),
+                Arguments.of("'\u00A7' || quantity\n  + \u00A7 2", INVALID + ": it has U+00A7 (SECTION SIGN) at line 2,"
+                        + " column 5"),
+                Arguments.of("quantity + \u20AC", INVALID + ": it has U+20AC (EURO SIGN) at column 12"),
+                Arguments.of("quantity\u00A0+ 1", INVALID + ": it has U+00A0 (NO-BREAK SPACE) at column 9"),
                 // Characters a reader cannot see, or mistakes for others
                 Arguments.of("quantity\u0000", "control characters (U+0000 (NULL))"),
                 Arguments.of("quantity\u0007 * unit_price", "control characters (U+0007"),
@@ -234,6 +241,7 @@ class CustomColumnSqlTest {
     @MethodSource("hostile")
     void rejectsHostileTextWithTheReason(String sql, String reason) {
         assertRejected(sql, null, reason);
+        CustomColumnSql.problems(sql, null).forEach(ClientTerms::assertInClientTerms);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.datamart.admin;
 
+import static io.datamart.testing.ClientTerms.assertInClientTerms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,13 +120,15 @@ class DatasourceCommandsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "[{\"name\": \"t\", \"columns\": [}]                          | the schema is not valid JSON at line 1, column 28: Unexpected close marker",
+        "[{\"name\": \"t\", \"columns\": [}]                          | the schema is not valid JSON at line 1, column 28: '}' does not close the array that opens at line 1, column 27",
         "{\"tables\": []}                                             | $ must be an array",
         "[{\"name\": \"t\", \"colums\": []}]                          | $[0].colums is not a known field; expected one of [columns, name, schemaName]",
         "[{\"name\": \"t\"}]                                          | $[0].columns is required (an array)",
         "[{\"name\": \"t\", \"columns\": [\"a\", {\"name\": \" \"}]}] | $[0].columns[1].name must be a non-empty string",
         "[{\"name\": \"t\", \"columns\": [{\"name\": \"a\", \"dataType\": 3}]}] | $[0].columns[0].dataType must be a non-empty string",
-        "[{\"name\": \"t\", \"name\": \"u\", \"columns\": []}]        | the schema is not valid JSON at line 1, column 22: Duplicate field 'name'",
+        "[{\"name\": \"t\", \"name\": \"u\", \"columns\": []}]        | the schema is not valid JSON at line 1, column 22: the field 'name' appears twice in the same object",
+        "[{\"name\": \"t\", \"columns\": []}] []                  | the schema is not valid JSON at line 1, column 32: more follows the end of the JSON value",
+        "[{'name': 't', 'columns': []}]                             | the schema is not valid JSON at line 1, column 3: field names take double quotes, not single quotes",
     })
     void aMalformedSchemaFileIsAUsageErrorNamingTheFileAndThePlace(String content, String problem,
             @TempDir Path dir) throws IOException {
@@ -137,6 +140,7 @@ class DatasourceCommandsTest {
 
         assertEquals(2, run.exitCode(), run.toString());
         assertTrue(run.stderr().startsWith("error: " + schema + ": " + problem), run.stderr());
+        assertInClientTerms(run.stderr().substring(("error: " + schema).length()));
         assertEquals(Optional.empty(), repository().find(organization, "postgres-main"), "nothing is stored");
     }
 

@@ -19,6 +19,7 @@ import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.MessageGroups;
 import io.datamart.provisioning.ProvisioningPipeline;
+import io.datamart.testing.ClientTerms;
 import io.datamart.testing.Failures;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
@@ -37,6 +38,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -387,6 +389,43 @@ class ProvisionDatamartsHandlerTest {
         assertEquals("Datamart Provisioning Failed", outcome.detailType());
         assertEquals("INVALID_PROVISIONING_MESSAGE", outcome.detail().path("error").path("code").asText());
         assertFalse(outcome.detail().path("error").path("details").isEmpty());
+        ClientTerms.assertInClientTerms(outcome.detail().path("error"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"operation\": \"create\", \"organizationId\": \"demo\", \"body\": {}} {} | The message is not valid JSON at line 1, column 63: more follows the end of the JSON value",
+        "{\"operation\": \"create\", \"operation\": \"delete\"}                  | The message is not valid JSON at line 1, column 36: the field 'operation' appears twice in the same object",
+        "{'operation': 'create', 'organizationId': 'demo', 'body': {}}           | The message is not valid JSON at line 1, column 2: field names take double quotes, not single quotes",
+        "{\"operation\": \"create\", \"organizationId\": \"demo\", \"body\": {\"name\": NaN}} | The message is not valid JSON at line 1, column 71: 'NaN' is not a JSON number",
+    })
+    void aMessageThatIsNotJsonFailsForGoodSayingWhyInPlainWords(String body, String says) {
+        Map<String, Object> before = function.db().snapshot();
+
+        assertEquals(List.of(), failedIds(runOne("m-1", body)));
+
+        assertEquals(before, function.db().snapshot());
+        JsonNode error = only(function.bus().events()).detail().path("error");
+        assertEquals("INVALID_PROVISIONING_MESSAGE", error.path("code").asText());
+        String detail = error.path("details").path(0).path("message").asText();
+        assertTrue(detail.startsWith(says), () -> "details[0].message should start '" + says + "': " + error);
+        assertTrue(error.path("message").asText().contains(says), () -> "error.message: " + error);
+        ClientTerms.assertInClientTerms(error);
+    }
+
+    @Test
+    void aMessageNestedTooDeeplyFailsForGoodSayingTheLimit() {
+        String deep = "[".repeat(1_001) + "]".repeat(1_001);
+
+        assertEquals(List.of(), failedIds(runOne("m-1", request("create", ORG, "c", Fixtures.object("{}"))
+                .replace("{}", "{\"tableList\": " + deep + "}"))));
+
+        JsonNode error = only(function.bus().events()).detail().path("error");
+        assertEquals("INVALID_PROVISIONING_MESSAGE", error.path("code").asText());
+        assertEquals("The message nests arrays and objects too deeply: at most 1000 levels are allowed",
+                error.path("details").path(0).path("message").asText(), error::toString);
+        ClientTerms.assertInClientTerms(error);
+        assertNull(function.db().rawDatamart(ORG, NAME));
     }
 
     // ---------------------------------------------------------------------------------------------
