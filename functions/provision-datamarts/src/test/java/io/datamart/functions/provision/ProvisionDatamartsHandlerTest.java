@@ -19,6 +19,7 @@ import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.MessageGroups;
 import io.datamart.provisioning.ProvisioningPipeline;
+import io.datamart.service.DatamartService;
 import io.datamart.testing.ClientTerms;
 import io.datamart.testing.Failures;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
@@ -220,6 +221,27 @@ class ProvisionDatamartsHandlerTest {
         assertEquals(List.of("m-1"), failedIds(response), "transient: another delivery may win");
         assertEquals(List.of(), function.bus().events(), "no outcome before the last receive");
         assertEquals(1, StoredDatamarts.stored(function.db(), ORG, NAME).version());
+    }
+
+    @Test
+    void deliversAgainAnUpdateWhoseDatamartIsDeletedAndCreatedAgainBeforeEveryWrite() {
+        StoredDatamarts.seedDocumented(function.db());
+        DatamartService other = Fixtures.api(function.db()).service();
+        function.dynamoDb().beforeEachCall(Operation.UPDATE_ITEM, () -> {
+            other.delete(ORG, NAME);
+            try {
+                Thread.sleep(2); // a later createdAt: another incarnation
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            other.create(ORG, Fixtures.documentedCreateBody());
+        });
+
+        JsonNode response = runOne("m-1", request("update", ORG, "corr-update", updateBody()));
+
+        assertEquals(List.of("m-1"), failedIds(response), "lost every try to the churn: transient, delivered again");
+        assertEquals(List.of(), function.bus().events(), "no outcome before the last receive");
+        assertEquals(1, StoredDatamarts.stored(function.db(), ORG, NAME).version(), "the update never landed");
     }
 
     @Test

@@ -7,30 +7,40 @@ import static io.datamart.testing.HandlerAssertions.assertError;
 import static io.datamart.testing.HandlerAssertions.assertSuccess;
 import static io.datamart.testing.HandlerAssertions.idOnly;
 import static io.datamart.testing.HandlerAssertions.idWithNullError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.datamart.domain.Datamart;
 import io.datamart.functions.delete.DeleteDatamartHandler;
+import io.datamart.service.DatamartService;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.Concurrently;
+import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Updates racing the real delete function: an update is a conditional write on an
- * existing item, so it can never bring a deleted datamart back.
+ * existing item, so it can never bring a deleted datamart back; and updates of a datamart
+ * deleted and created again under them, which end, after bounded retries, in 409
+ * CONCURRENT_MODIFICATION, never a 5xx.
  */
 class UpdateDatamartRaceTest {
     private static final int ROUNDS = 20;
     private static final int UPDATERS = 8;
     private static final int UPDATES_PER_UPDATER = 4;
+
+    private static final String CONCURRENT_MODIFICATION = "Datamart changed while this request ran; retry";
 
     @RegisterExtension
     static final FunctionUnderTest<UpdateDatamartHandler> function = FunctionUnderTest.of("UpdateDatamartFunction",
@@ -85,6 +95,9 @@ class UpdateDatamartRaceTest {
                         assertError(update.result(), 400, "INVALID_DATAMART", "Datamart not found");
                     } else if (update.result().status() == 200) {
                         assertSuccess(update.result(), idOnly(name));
+                    } else if (update.result().status() == 409) {
+                        // Lost every try to the other updaters: the contract's answer, never a 5xx.
+                        assertError(update.result(), 409, "CONCURRENT_MODIFICATION", CONCURRENT_MODIFICATION);
                     } else {
                         assertError(update.result(), 400, "INVALID_DATAMART", "Datamart not found");
                     }
@@ -97,5 +110,108 @@ class UpdateDatamartRaceTest {
                     "round " + round + ": an update after the delete creates nothing");
         }
         assertTrue(updatesAfterTheDelete > 0, "some updates started after their round's delete had returned");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Deleted and created again while an update runs
+    // ---------------------------------------------------------------------------------------------
+
+    /** Deletes the datamart and creates it again (a new incarnation, a later createdAt), through another client. */
+    private static Runnable replace(String name) {
+        return () -> {
+            DatamartService other = Fixtures.api(function.db()).service();
+            other.delete(DEMO_ORG, name);
+            sleepPastTheMillisecond();
+            other.create(DEMO_ORG, Fixtures.createBody(name));
+        };
+    }
+
+    private static void sleepPastTheMillisecond() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void answersConcurrentModificationWhenTheDatamartIsReplacedBeforeEveryWrite() {
+        StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody("churned"));
+        function.dynamoDb().beforeEachCall(Operation.UPDATE_ITEM, replace("churned"));
+
+        ApiResult result = update(Payload.HTTP_API, "churned", 1);
+
+        assertError(result, 409, "CONCURRENT_MODIFICATION", CONCURRENT_MODIFICATION);
+        assertEquals(3, function.dynamoDb().calls(Operation.UPDATE_ITEM), "re-read and re-validated each time");
+        Datamart stored = StoredDatamarts.stored(function.db(), DEMO_ORG, "churned");
+        assertEquals(StoredDatamarts.accepted(Fixtures.createBody("churned")), stored.definition(),
+                "the last incarnation, untouched by an update validated against an earlier one");
+        assertEquals(1, stored.version());
+    }
+
+    @Test
+    void appliesTheUpdateToTheNewDatamartWhenItWasReplacedOnceBeforeTheWrite() {
+        StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody("replaced"));
+        Instant firstCreated = StoredDatamarts.stored(function.db(), DEMO_ORG, "replaced").createdAt();
+        function.dynamoDb().beforeCall(Operation.UPDATE_ITEM, 1, replace("replaced"));
+
+        ApiResult result = update(Payload.REST_API, "replaced", 7);
+
+        assertSuccess(result, idOnly("replaced"));
+        assertEquals(2, function.dynamoDb().calls(Operation.UPDATE_ITEM), "the second try, on the new datamart");
+        Datamart stored = StoredDatamarts.stored(function.db(), DEMO_ORG, "replaced");
+        assertTrue(stored.createdAt().isAfter(firstCreated), "the new incarnation");
+        assertEquals(2, stored.version(), "created, then updated once");
+        assertEquals("t7", stored.definition().tableList().get(0).name());
+    }
+
+    @Test
+    void deletesWhicheverDatamartIsThereWhenItWasReplacedBeforeTheDelete() {
+        StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody("swapped"));
+        DeleteDatamartHandler deletes = new DeleteDatamartHandler(Fixtures.api(function.db(), function.dynamoDb()));
+        function.dynamoDb().beforeCall(Operation.DELETE_ITEM, 1, replace("swapped"));
+
+        ApiResult result = ApiCall.to(Payload.HTTP_API, "DELETE", NEW_ROUTE).bearer(DEMO_TOKEN)
+                .query("datamartName", "swapped").invoke(deletes);
+
+        assertSuccess(result, idWithNullError("swapped"));
+        assertNull(function.db().rawDatamart(DEMO_ORG, "swapped"));
+    }
+
+    @Test
+    void answersEveryUpdateWith200Or400Or409WhileTheDatamartIsDeletedAndCreatedAgainConcurrently() {
+        String name = "churning";
+        StoredDatamarts.seed(function.db(), DEMO_ORG, Fixtures.createBody(name));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Concurrently.run(UPDATERS + 1, task -> {
+            if (task == 0) {
+                DatamartService other = Fixtures.api(function.db()).service();
+                for (int round = 0; round < 40; round++) {
+                    other.deleteIfPresent(DEMO_ORG, name);
+                    other.createIfAbsent(DEMO_ORG, Fixtures.createBody(name));
+                }
+                done.set(true);
+            } else {
+                for (int n = 0; !done.get() || n < UPDATES_PER_UPDATER; n++) {
+                    ApiResult result = update(n % 2 == 0 ? Payload.HTTP_API : Payload.REST_API, name, n);
+                    statuses.merge(result.status(), 1, Integer::sum);
+                    switch (result.status()) {
+                        case 200 -> assertSuccess(result, idOnly(name));
+                        case 409 -> assertError(result, 409, "CONCURRENT_MODIFICATION", CONCURRENT_MODIFICATION);
+                        default -> assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
+                    }
+                }
+            }
+            return null;
+        });
+
+        assertTrue(statuses.keySet().stream().allMatch(status -> status < 500), statuses::toString);
+        assertTrue(statuses.getOrDefault(200, 0) > 0, "some updates landed: " + statuses);
+        Datamart stored = StoredDatamarts.stored(function.db(), DEMO_ORG, name);
+        assertEquals(Fixtures.createBody(name).path("datasourceName").asText(), stored.definition().datasourceName(),
+                "whole: a created datamart, possibly updated, never a mix");
+        assertEquals(1, stored.definition().tableList().size());
     }
 }
