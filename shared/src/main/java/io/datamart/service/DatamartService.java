@@ -7,21 +7,17 @@ import io.datamart.domain.DatamartSummary;
 import io.datamart.domain.DatamartUpdate;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.domain.Datasource;
-import io.datamart.domain.Relationship;
-import io.datamart.domain.Table;
-import io.datamart.domain.TenancySettings;
 import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatasourceNotFoundException;
-import io.datamart.error.InvalidRequestException;
-import io.datamart.error.Violation;
+import io.datamart.error.ServiceUnavailableException;
 import io.datamart.persistence.DatamartChangedException;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.validation.DatamartValidator;
-import io.datamart.validation.SchemaChecks;
-import java.util.List;
+import io.datamart.validation.ValidatedBody;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -87,13 +83,41 @@ public final class DatamartService {
         }
     }
 
+    /**
+     * The definition, once the body broke no rule and its names are in the datasource's
+     * schema. A broken body is still checked against the schema, part by part, so that one
+     * answer lists every problem; but where the schema cannot be had (no usable
+     * datasourceName, no such datasource) the body's own violations come first.
+     */
     private DatamartDefinition validCreate(String organizationId, JsonNode body) {
-        DatamartDefinition definition = validator.validateCreate(body);
-        Datasource datasource = datasources.find(organizationId, definition.datasourceName())
-                .orElseThrow(DatasourceNotFoundException::new);
-        requireKnownNames(datasource, definition.tableList(), definition.tenancySettings(),
-                definition.relationships(), definition.tableList());
-        return definition;
+        ValidatedBody<DatamartDefinition> read = validator.readCreate(body);
+        Optional<Datasource> datasource = find(read, () -> datasources.find(organizationId, read.lookupName()));
+        if (datasource.isEmpty()) {
+            read.throwIfInvalid();
+            throw new DatasourceNotFoundException();
+        }
+        return read.checkedAgainst(datasource.get(), null);
+    }
+
+    /**
+     * A read that feeds the schema checks. For a body that is broken anyway it may not take
+     * the body's own answer away: with no usable name to read by, the body's violations are
+     * thrown; when the store is unavailable (throttled, no answer, out of time), the result
+     * is empty and the caller answers with the body's violations.
+     */
+    private static <T> Optional<T> find(ValidatedBody<?> body, Supplier<Optional<T>> read) {
+        if (body.lookupName() == null) {
+            body.throwIfInvalid();
+            throw new IllegalStateException("a valid body has the name to look up");
+        }
+        if (body.isValid()) {
+            return read.get();
+        }
+        try {
+            return read.get();
+        } catch (ServiceUnavailableException unavailable) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -102,7 +126,7 @@ public final class DatamartService {
      * the write itself still fails if the datamart is gone by then.
      */
     public String update(String organizationId, JsonNode body) {
-        return apply(validator.validateUpdate(body), organizationId, false).datamartName();
+        return apply(validator.readUpdate(body), organizationId, false).datamartName();
     }
 
     /**
@@ -113,22 +137,31 @@ public final class DatamartService {
      * @return true if this call changed the datamart, false if it already matched
      */
     public boolean updateIfChanged(String organizationId, JsonNode body) {
-        DatamartUpdate update = validator.validateUpdate(body);
-        return apply(update, organizationId, true) == update;
+        return apply(validator.readUpdate(body), organizationId, true) != null;
     }
 
-    /** Returns the update when written; null when {@code skipIfStored} found it already stored. */
-    private DatamartUpdate apply(DatamartUpdate update, String organizationId, boolean skipIfStored) {
+    /**
+     * Returns the update when written; null when {@code skipIfStored} found it already
+     * stored. A broken body is checked against the schema as far as the datamart and its
+     * datasource can be read, then refused with everything found; a datamart that is not
+     * there answers the body's own violations first.
+     */
+    private DatamartUpdate apply(ValidatedBody<DatamartUpdate> body, String organizationId, boolean skipIfStored) {
         for (int attempt = 1; ; attempt++) {
-            Datamart current = datamarts.find(organizationId, update.datamartName())
-                    .orElseThrow(DatamartNotFoundException::new);
+            Optional<Datamart> found = find(body, () -> datamarts.find(organizationId, body.lookupName()));
+            if (found.isEmpty()) {
+                body.throwIfInvalid();
+                throw new DatamartNotFoundException();
+            }
+            Datamart current = found.get();
             DatamartDefinition stored = current.definition();
-            if (skipIfStored && isStored(update, stored)) {
+            if (skipIfStored && body.isValid() && isStored(body.orThrow(), stored)) {
                 return null;
             }
-            datasources.find(organizationId, stored.datasourceName()).ifPresent(datasource ->
-                    requireKnownNames(datasource, update.tableList(), update.tenancySettings(),
-                            update.relationships(), update.tableList() != null ? update.tableList() : stored.tableList()));
+            // The datamart's datasource gone (or unreadable for a broken body): no schema to check against.
+            DatamartUpdate update = find(body, () -> datasources.find(organizationId, stored.datasourceName()))
+                    .map(datasource -> body.checkedAgainst(datasource, stored.tableList()))
+                    .orElseGet(body::orThrow);
             try {
                 // Conditional on the datamart exactly as validated against: incarnation and version.
                 datamarts.update(organizationId, update, current);
@@ -145,17 +178,6 @@ public final class DatamartService {
         return (update.tableList() == null || update.tableList().equals(stored.tableList()))
                 && (update.tenancySettings() == null || update.tenancySettings().equals(stored.tenancySettings()))
                 && (update.relationships() == null || update.relationships().equals(stored.relationships()));
-    }
-
-    private static void requireKnownNames(Datasource datasource, List<Table> tableList, TenancySettings tenancy,
-            List<Relationship> relationships, List<Table> knownTables) {
-        if (datasource.tables() == null) {
-            return; // schema unknown: nothing to check names against
-        }
-        List<Violation> violations = SchemaChecks.check(datasource, tableList, tenancy, relationships, knownTables);
-        if (!violations.isEmpty()) {
-            throw InvalidRequestException.of(violations);
-        }
     }
 
     public String delete(String organizationId, String name) {

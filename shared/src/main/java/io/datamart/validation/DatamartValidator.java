@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
 /**
  * Every rule of the datamart body (CONTRACT.md, "The datamart body"), in one place for
  * all functions. Reads a parsed JSON body, reports all violations at once with their
- * JSON paths, and on success returns the typed request.
+ * JSON paths, and on success returns the typed request. Beside its violations it records
+ * the usable names the body holds ({@link SchemaNames}), so that {@link SchemaChecks}
+ * can check every well-formed part of a broken body too.
  */
 public final class DatamartValidator {
     public static final int MAX_NAME_LENGTH = 255;
@@ -53,26 +55,44 @@ public final class DatamartValidator {
 
     /** Validates a create body: {@code name}, {@code datasourceName}, {@code tableList} and the optional parts. */
     public DatamartDefinition validateCreate(JsonNode body) {
+        return readCreate(body).orThrow();
+    }
+
+    /**
+     * Reads a create body through every rule that needs no schema, throwing at once only
+     * when it is not an object: the typed request if it broke none, else its violations,
+     * and either way the names it uses, for the datasource's schema to check.
+     */
+    public ValidatedBody<DatamartDefinition> readCreate(JsonNode body) {
         Violations violations = new Violations();
+        SchemaNames names = new SchemaNames();
         ObjectFields root = root(body, CREATE_FIELDS, violations);
         String name = root.requiredString("name");
         if (name != null) {
             checkName(root.path("name"), name, violations);
         }
         String datasourceName = root.requiredString("datasourceName");
-        List<Table> tables = tableList(root.requiredNonEmptyArray("tableList"), root.path("tableList"), violations);
+        List<Table> tables = tableList(root, violations, names);
         TenancySettings tenancy = root.has("tenancySettings")
-                ? tenancySettings(root.get("tenancySettings"), root.path("tenancySettings"), true, violations)
+                ? tenancySettings(root.get("tenancySettings"), root.path("tenancySettings"), true, violations, names)
                 : null;
         List<Relationship> relationships =
-                relationships(root.optionalArray("relationships"), root.path("relationships"), violations);
-        violations.throwIfAny();
-        return new DatamartDefinition(name, datasourceName, tables, tenancy, relationships);
+                relationships(root.optionalArray("relationships"), root.path("relationships"), violations, names);
+        DatamartDefinition definition = violations.isEmpty()
+                ? new DatamartDefinition(name, datasourceName, tables, tenancy, relationships)
+                : null;
+        return new ValidatedBody<>(definition, violations, names, datasourceName);
     }
 
     /** Validates an update body: {@code datamartName} and at least one part to replace. */
     public DatamartUpdate validateUpdate(JsonNode body) {
+        return readUpdate(body).orThrow();
+    }
+
+    /** Reads an update body as {@link #readCreate} reads a create body. */
+    public ValidatedBody<DatamartUpdate> readUpdate(JsonNode body) {
         Violations violations = new Violations();
+        SchemaNames names = new SchemaNames();
         ObjectFields root = root(body, UPDATE_FIELDS, violations);
         String datamartName = root.requiredString("datamartName");
         if (root.has("name")) {
@@ -86,16 +106,16 @@ public final class DatamartValidator {
         if (!root.has("tableList") && !root.has("tenancySettings") && !root.has("relationships")) {
             violations.add("", "must contain at least one of tableList, tenancySettings, relationships");
         }
-        List<Table> tables = root.has("tableList")
-                ? tableList(root.requiredNonEmptyArray("tableList"), root.path("tableList"), violations)
-                : null;
+        List<Table> tables = root.has("tableList") ? tableList(root, violations, names) : null;
         TenancySettings tenancy = root.has("tenancySettings")
-                ? tenancySettings(root.get("tenancySettings"), root.path("tenancySettings"), false, violations)
+                ? tenancySettings(root.get("tenancySettings"), root.path("tenancySettings"), false, violations, names)
                 : null;
         List<Relationship> relationships =
-                relationships(root.optionalArray("relationships"), root.path("relationships"), violations);
-        violations.throwIfAny();
-        return new DatamartUpdate(datamartName, tables, tenancy, relationships);
+                relationships(root.optionalArray("relationships"), root.path("relationships"), violations, names);
+        DatamartUpdate update = violations.isEmpty()
+                ? new DatamartUpdate(datamartName, tables, tenancy, relationships)
+                : null;
+        return new ValidatedBody<>(update, violations, names, datamartName);
     }
 
     /** Validates the legacy delete body, {@code {"datamartName": "..."}}, and returns the name. */
@@ -171,6 +191,15 @@ public final class DatamartValidator {
         return name;
     }
 
+    /**
+     * The name if it breaks none of the rules {@link #identifier} checks, else null: a name
+     * worth looking up in a datasource's schema.
+     */
+    private static String usable(String name) {
+        return name == null || Strings.isBlank(name) || name.codePointCount(0, name.length()) > MAX_IDENTIFIER_LENGTH
+                || Strings.hasControlCharacter(name) ? null : name;
+    }
+
     /** Text shown to people, never part of a query: any characters but control characters. */
     private static String displayText(ObjectFields object, String field) {
         String text = object.optionalString(field);
@@ -180,7 +209,12 @@ public final class DatamartValidator {
         return text;
     }
 
-    private static List<Table> tableList(List<JsonNode> elements, String path, Violations violations) {
+    private static List<Table> tableList(ObjectFields root, Violations violations, SchemaNames names) {
+        List<JsonNode> elements = root.requiredNonEmptyArray("tableList");
+        String path = root.path("tableList");
+        if (root.has("tableList")) {
+            names.tableListSent(elements != null);
+        }
         if (elements == null) {
             return null;
         }
@@ -189,7 +223,7 @@ public final class DatamartValidator {
         boolean complete = true;
         for (int i = 0; i < elements.size(); i++) {
             String tablePath = JsonPaths.index(path, i);
-            Table table = table(elements.get(i), tablePath, violations);
+            Table table = table(elements.get(i), i, tablePath, violations, names);
             // Checked on the raw names, so a repeat is reported even beside a table's other problems.
             List<String> key = tableKey(elements.get(i));
             Integer first = key == null ? null : seen.putIfAbsent(key, i);
@@ -218,7 +252,7 @@ public final class DatamartValidator {
         return java.util.Arrays.asList(schemaName.isTextual() ? schemaName.textValue() : null, name.textValue());
     }
 
-    private static Table table(JsonNode node, String path, Violations violations) {
+    private static Table table(JsonNode node, int index, String path, Violations violations, SchemaNames names) {
         ObjectFields table = ObjectFields.of(node, path, TABLE_FIELDS, violations);
         if (table == null) {
             return null;
@@ -226,13 +260,17 @@ public final class DatamartValidator {
         String name = identifier(table, "name", true);
         String schemaName = identifier(table, "schemaName", false);
         String clientColumn = identifier(table, "clientColumn", false);
+        List<SchemaNames.ColumnNames> columnNames = new ArrayList<>();
+        names.add(new SchemaNames.TableNames(index, usable(name), usable(schemaName),
+                !table.has("schemaName") || usable(schemaName) != null, usable(clientColumn), columnNames));
         String label = displayText(table, "label");
         String indexPattern = table.optionalString("indexPattern");
         if (indexPattern != null) {
             checkIndexPattern(table.path("indexPattern"), indexPattern, violations);
         }
         Boolean isHide = table.optionalBoolean("isHide");
-        List<Column> columns = columns(table.requiredNonEmptyArray("columns"), table.path("columns"), violations);
+        List<Column> columns =
+                columns(table.requiredNonEmptyArray("columns"), table.path("columns"), violations, columnNames);
         if (name == null || columns == null) {
             return null;
         }
@@ -247,7 +285,8 @@ public final class DatamartValidator {
         }
     }
 
-    private static List<Column> columns(List<JsonNode> elements, String path, Violations violations) {
+    private static List<Column> columns(List<JsonNode> elements, String path, Violations violations,
+            List<SchemaNames.ColumnNames> names) {
         if (elements == null) {
             return null;
         }
@@ -256,7 +295,7 @@ public final class DatamartValidator {
         boolean complete = true;
         for (int i = 0; i < elements.size(); i++) {
             String columnPath = JsonPaths.index(path, i);
-            Column column = column(elements.get(i), columnPath, violations);
+            Column column = column(elements.get(i), i, columnPath, violations, names);
             if (column == null) {
                 complete = false;
                 continue;
@@ -271,7 +310,8 @@ public final class DatamartValidator {
         return complete ? columns : null;
     }
 
-    private static Column column(JsonNode node, String path, Violations violations) {
+    private static Column column(JsonNode node, int index, String path, Violations violations,
+            List<SchemaNames.ColumnNames> names) {
         ObjectFields column = ObjectFields.of(node, path, COLUMN_FIELDS, violations);
         if (column == null) {
             return null;
@@ -282,6 +322,7 @@ public final class DatamartValidator {
         Boolean isHide = column.optionalBoolean("isHide");
         Boolean isCustomColumn = column.optionalBoolean("isCustomColumn");
         String sql;
+        String checkableSql = null;
         if (Boolean.TRUE.equals(isCustomColumn)) {
             sql = column.requiredString("sql");
             if (sql != null && !violations.withinSqlBudget(sql)) {
@@ -290,9 +331,11 @@ public final class DatamartValidator {
             } else if (sql != null) {
                 // null: the table's columns are not known here; SchemaChecks looks the names up
                 // when the datasource's schema is known.
-                for (String problem : CustomColumnSql.problems(sql, null)) {
+                List<String> problems = CustomColumnSql.problems(sql, null);
+                for (String problem : problems) {
                     violations.add(column.path("sql"), problem);
                 }
+                checkableSql = problems.isEmpty() ? sql : null;
             }
         } else {
             sql = null;
@@ -302,6 +345,10 @@ public final class DatamartValidator {
         }
         Boolean isAggregate = column.optionalBoolean("isAggregate");
         Boolean isApplyTimezone = column.optionalBoolean("isApplyTimezone");
+        // A custom column's name is its own, not one to find in the table; one whose
+        // isCustomColumn is broken may be either, so its name is not looked up.
+        boolean plain = !column.has("isCustomColumn") || Boolean.FALSE.equals(isCustomColumn);
+        names.add(new SchemaNames.ColumnNames(index, plain ? usable(name) : null, checkableSql));
         if (name == null) {
             return null;
         }
@@ -309,7 +356,7 @@ public final class DatamartValidator {
     }
 
     private static TenancySettings tenancySettings(JsonNode node, String path, boolean levelRequired,
-            Violations violations) {
+            Violations violations, SchemaNames names) {
         ObjectFields tenancy = ObjectFields.of(node, path, TENANCY_FIELDS, violations);
         if (tenancy == null) {
             return null;
@@ -329,11 +376,16 @@ public final class DatamartValidator {
         if (primaryDatabase != null) {
             identifier(tenancy, "primaryDatabase", false);
         }
+        if (table) {
+            names.tenancy(new SchemaNames.TenancyNames(usable(schemaName), usable(tableName),
+                    usable(clientNameColumn), usable(primaryKeyColumn)));
+        }
         return TenancySettings.of(level, clientColumnType, schemaName, tableName, clientNameColumn,
                 primaryKeyColumn, primaryDatabase);
     }
 
-    private static List<Relationship> relationships(List<JsonNode> elements, String path, Violations violations) {
+    private static List<Relationship> relationships(List<JsonNode> elements, String path, Violations violations,
+            SchemaNames names) {
         if (elements == null) {
             return null;
         }
@@ -344,14 +396,16 @@ public final class DatamartValidator {
             if (relationship == null) {
                 continue;
             }
-            relationships.add(new Relationship(
-                    identifier(relationship, "parentTableName", true),
-                    identifier(relationship, "parentColumnName", true),
-                    identifier(relationship, "childTableName", true),
-                    identifier(relationship, "childColumnName", true),
+            String parentTableName = identifier(relationship, "parentTableName", true);
+            String parentColumnName = identifier(relationship, "parentColumnName", true);
+            String childTableName = identifier(relationship, "childTableName", true);
+            String childColumnName = identifier(relationship, "childColumnName", true);
+            relationships.add(new Relationship(parentTableName, parentColumnName, childTableName, childColumnName,
                     identifier(relationship, "relationshipName", true),
                     relationship.nullableEnum("cardinality", Cardinality.values()),
                     relationship.nullableEnum("join", JoinType.values())));
+            names.add(new SchemaNames.RelationshipNames(i, usable(parentTableName), usable(parentColumnName),
+                    usable(childTableName), usable(childColumnName)));
         }
         return relationships;
     }

@@ -4,6 +4,7 @@ import io.datamart.error.InvalidRequestException;
 import io.datamart.error.Violation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Collects every violation of one request, in the order the body was read, listing at
@@ -25,6 +26,29 @@ final class Violations {
         } else {
             unlisted++;
         }
+    }
+
+    /** The same, making the message (a "did you mean" search, say) only if it is to be listed. */
+    void add(String path, Supplier<String> message) {
+        if (found.size() < MAX_LISTED) {
+            found.add(new Violation(path, message.get()));
+        } else {
+            unlisted++;
+        }
+    }
+
+    /** Another collector that goes on from what this one found so far. */
+    Violations copy() {
+        Violations copy = new Violations();
+        copy.found.addAll(found);
+        copy.unlisted = unlisted;
+        copy.sqlCharacters = sqlCharacters;
+        return copy;
+    }
+
+    /** The violations listed so far (at most {@link #MAX_LISTED}), without the count of the rest. */
+    List<Violation> listed() {
+        return List.copyOf(found);
     }
 
     boolean isEmpty() {

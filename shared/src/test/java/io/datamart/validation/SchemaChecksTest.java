@@ -21,11 +21,11 @@ class SchemaChecksTest {
     private static final DatamartValidator VALIDATOR = new DatamartValidator();
     private static final Datasource WAREHOUSE = new Datasource("demo", "warehouse", Fixtures.CATALOG);
 
-    /** path -> message of every violation of a create body against the demo catalog. */
+    /** path -> message of every schema violation of a valid create body against the demo catalog. */
     private static Map<String, String> create(ObjectNode body) {
-        DatamartDefinition definition = VALIDATOR.validateCreate(body);
-        return byPath(SchemaChecks.check(WAREHOUSE, definition.tableList(), definition.tenancySettings(),
-                definition.relationships(), definition.tableList()));
+        ValidatedBody<DatamartDefinition> read = VALIDATOR.readCreate(body);
+        read.orThrow(); // the body itself is valid: these tests are about the schema alone
+        return byPath(SchemaChecks.check(WAREHOUSE, read.names(), null));
     }
 
     private static Map<String, String> byPath(List<Violation> violations) {
@@ -194,14 +194,15 @@ class SchemaChecksTest {
 
     @Test
     void checksOnlyThePartsAnUpdateSends() {
-        DatamartUpdate update = VALIDATOR.validateUpdate(Fixtures.object("""
+        ValidatedBody<DatamartUpdate> update = VALIDATOR.readUpdate(Fixtures.object("""
                 {"datamartName": "sales-analytics",
                  "relationships": [{"parentTableName": "orders", "parentColumnName": "nope",
                    "childTableName": "customers", "childColumnName": "id", "relationshipName": "r"}]}"""));
         DatamartDefinition stored = VALIDATOR.validateCreate(documented());
 
-        List<Violation> violations = SchemaChecks.check(WAREHOUSE, update.tableList(), update.tenancySettings(),
-                update.relationships(), stored.tableList());
+        update.orThrow();
+
+        List<Violation> violations = SchemaChecks.check(WAREHOUSE, update.names(), stored.tableList());
 
         assertEquals(List.of(new Violation("relationships[0].parentColumnName",
                 "names 'nope', which is not a column of table 'public.orders'")), violations);
@@ -211,6 +212,6 @@ class SchemaChecksTest {
     void refusesToCheckAgainstAnUnknownSchema() {
         Datasource unknown = new Datasource("demo", "postgres-main", null);
         assertThrows(IllegalArgumentException.class,
-                () -> SchemaChecks.check(unknown, List.of(), null, null, List.of()));
+                () -> SchemaChecks.check(unknown, new SchemaNames(), List.of()));
     }
 }
