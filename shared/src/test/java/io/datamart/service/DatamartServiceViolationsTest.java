@@ -13,6 +13,7 @@ import io.datamart.testing.Databases;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.Failures;
+import io.datamart.testing.BrokenParts;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.StoredDatamarts;
@@ -31,40 +32,13 @@ import org.junit.jupiter.api.function.Executable;
 class DatamartServiceViolationsTest {
     private static final String ORG = Fixtures.DEMO_ORG;
 
-    /** An unknown field, a missing column, a missing table, a relationship column its table lacks. */
-    private static final String BROKEN_CREATE = """
-            {"name": "all-at-once", "datasourceName": "%s",
-             "tableList": [
-               {"schemaName": "public", "name": "orders", "isHidden": true,
-                "columns": [{"name": "order_id"}, {"name": "customer_id"}]},
-               {"schemaName": "public", "name": "customers", "columns": [{"name": "id"}, {"name": "emal"}]},
-               {"schemaName": "public", "name": "invoices", "columns": [{"name": "invoice_id"}]}],
-             "relationships": [{"parentTableName": "orders", "parentColumnName": "customer_id",
-               "childTableName": "customers", "childColumnName": "customer_id", "relationshipName": "r"}]}""";
+    private static final List<Violation> BROKEN_CREATE_VIOLATIONS = violations(BrokenParts.WAREHOUSE_DETAILS);
 
-    private static final List<Violation> BROKEN_CREATE_VIOLATIONS = List.of(
-            new Violation("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)"),
-            new Violation("tableList[1].columns[1].name",
-                    "names 'emal', which is not a column of table 'public.customers' (did you mean 'email'?)"),
-            new Violation("tableList[2].name",
-                    "names table 'public.invoices', which datasource 'warehouse' does not have"),
-            new Violation("relationships[0].childColumnName",
-                    "names 'customer_id', which is not a column of table 'public.customers'"));
+    private static final List<Violation> ONLY_ITS_OWN = violations(BrokenParts.OWN_DETAILS);
 
-    /** The same problems in an update of {@code %s}. */
-    private static final String BROKEN_UPDATE = """
-            {"datamartName": "%s",
-             "tableList": [
-               {"schemaName": "public", "name": "orders", "isHidden": true,
-                "columns": [{"name": "order_id"}, {"name": "customer_id"}]},
-               {"schemaName": "public", "name": "customers", "columns": [{"name": "id"}, {"name": "emal"}]},
-               {"schemaName": "public", "name": "invoices", "columns": [{"name": "invoice_id"}]}],
-             "relationships": [{"parentTableName": "orders", "parentColumnName": "customer_id",
-               "childTableName": "customers", "childColumnName": "customer_id", "relationshipName": "r"}]}""";
-
-    private static final List<Violation> ONLY_ITS_OWN = List.of(
-            new Violation("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)"));
-
+    private static List<Violation> violations(List<List<String>> details) {
+        return details.stream().map(detail -> new Violation(detail.get(0), detail.get(1))).toList();
+    }
     private LocalDynamoDb db;
     private FaultInjectingDynamoDbClient dynamoDb;
     private DatamartService service;
@@ -90,7 +64,7 @@ class DatamartServiceViolationsTest {
 
     @Test
     void createListsTheBodysViolationsAndItsSchemaMissesAndStoresNothing() {
-        var body = Fixtures.object(BROKEN_CREATE.formatted(Fixtures.WAREHOUSE));
+        var body = Fixtures.object(BrokenParts.create(Fixtures.WAREHOUSE));
 
         assertEquals(BROKEN_CREATE_VIOLATIONS, refused(() -> service.create(ORG, body)));
         assertEquals(BROKEN_CREATE_VIOLATIONS, refused(() -> service.createIfAbsent(ORG, body)));
@@ -98,7 +72,7 @@ class DatamartServiceViolationsTest {
 
     @Test
     void updateListsTheBodysViolationsAndItsSchemaMissesAndChangesNothing() {
-        var body = Fixtures.object(BROKEN_UPDATE.formatted("on-warehouse"));
+        var body = Fixtures.object(BrokenParts.update("on-warehouse"));
 
         assertEquals(BROKEN_CREATE_VIOLATIONS, refused(() -> service.update(ORG, body)));
         assertEquals(BROKEN_CREATE_VIOLATIONS, refused(() -> service.updateIfChanged(ORG, body)));
@@ -106,7 +80,7 @@ class DatamartServiceViolationsTest {
 
     @Test
     void aBrokenCreateOnADatasourceThatDoesNotExistAnswersTheBodysOwnViolations() {
-        var broken = Fixtures.object(BROKEN_CREATE.formatted("nowhere"));
+        var broken = Fixtures.object(BrokenParts.create("nowhere"));
         assertEquals(ONLY_ITS_OWN, refused(() -> service.create(ORG, broken)));
         assertEquals(ONLY_ITS_OWN, refused(() -> service.createIfAbsent(ORG, broken)));
 
@@ -117,7 +91,7 @@ class DatamartServiceViolationsTest {
 
     @Test
     void aBrokenCreateWithoutAUsableDatasourceNameIsNotLookedUp() {
-        ObjectNode body = Fixtures.object(BROKEN_CREATE.formatted(Fixtures.WAREHOUSE));
+        ObjectNode body = Fixtures.object(BrokenParts.create(Fixtures.WAREHOUSE));
         body.put("datasourceName", 5);
 
         List<Violation> violations = refused(() -> service.create(ORG, body));
@@ -129,14 +103,14 @@ class DatamartServiceViolationsTest {
 
     @Test
     void aBrokenCreateOnADatasourceWhoseSchemaIsUnknownAnswersTheBodysOwnViolations() {
-        var body = Fixtures.object(BROKEN_CREATE.formatted(Fixtures.DATASOURCE));
+        var body = Fixtures.object(BrokenParts.create(Fixtures.DATASOURCE));
         assertEquals(ONLY_ITS_OWN, refused(() -> service.create(ORG, body)));
     }
 
     @Test
     void aBrokenCreateStillAnswersItsOwnViolationsWhenTheDatasourceCannotBeRead() {
         dynamoDb.fail(Operation.GET_ITEM, 1, Failures::throttled);
-        var broken = Fixtures.object(BROKEN_CREATE.formatted(Fixtures.WAREHOUSE));
+        var broken = Fixtures.object(BrokenParts.create(Fixtures.WAREHOUSE));
         assertEquals(ONLY_ITS_OWN, refused(() -> service.create(ORG, broken)));
 
         dynamoDb.fail(Operation.GET_ITEM, 1, Failures::throttled);
@@ -147,7 +121,7 @@ class DatamartServiceViolationsTest {
 
     @Test
     void aBrokenUpdateOfADatamartThatDoesNotExistAnswersTheBodysOwnViolations() {
-        var broken = Fixtures.object(BROKEN_UPDATE.formatted("no-such-datamart"));
+        var broken = Fixtures.object(BrokenParts.update("no-such-datamart"));
         assertEquals(ONLY_ITS_OWN, refused(() -> service.update(ORG, broken)));
         assertEquals(ONLY_ITS_OWN, refused(() -> service.updateIfChanged(ORG, broken)));
 
@@ -158,13 +132,13 @@ class DatamartServiceViolationsTest {
 
     @Test
     void aBrokenUpdateOfADatamartOnADatasourceWhoseSchemaIsUnknownAnswersTheBodysOwnViolations() {
-        var body = Fixtures.object(BROKEN_UPDATE.formatted("on-postgres"));
+        var body = Fixtures.object(BrokenParts.update("on-postgres"));
         assertEquals(ONLY_ITS_OWN, refused(() -> service.update(ORG, body)));
     }
 
     @Test
     void aBrokenUpdateStillAnswersItsOwnViolationsWhenTheDatamartOrItsDatasourceCannotBeRead() {
-        var body = Fixtures.object(BROKEN_UPDATE.formatted("on-warehouse"));
+        var body = Fixtures.object(BrokenParts.update("on-warehouse"));
         dynamoDb.fail(Operation.GET_ITEM, 1, Failures::throttled);
         assertEquals(ONLY_ITS_OWN, refused(() -> service.update(ORG, body)), "the datamart unread");
 

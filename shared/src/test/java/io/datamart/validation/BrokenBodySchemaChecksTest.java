@@ -12,6 +12,7 @@ import io.datamart.domain.DatamartUpdate;
 import io.datamart.domain.Datasource;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.error.Violation;
+import io.datamart.testing.BrokenParts;
 import io.datamart.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,15 +45,7 @@ class BrokenBodySchemaChecksTest {
     }
 
     /** The issue's body: an unknown field, a missing column, a missing table, a missing relationship column. */
-    static final String ALL_AT_ONCE = """
-            {"name": "all-at-once", "datasourceName": "warehouse",
-             "tableList": [
-               {"schemaName": "public", "name": "orders", "isHidden": true,
-                "columns": [{"name": "order_id"}, {"name": "customer_id"}]},
-               {"schemaName": "public", "name": "customers", "columns": [{"name": "id"}, {"name": "emal"}]},
-               {"schemaName": "public", "name": "invoices", "columns": [{"name": "invoice_id"}]}],
-             "relationships": [{"parentTableName": "orders", "parentColumnName": "customer_id",
-               "childTableName": "customers", "childColumnName": "customer_id", "relationshipName": "r"}]}""";
+    static final String ALL_AT_ONCE = BrokenParts.create("warehouse");
 
     @Test
     void listsTheBodysOwnViolationsThenEverySchemaMiss() {

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
+import io.datamart.testing.BrokenParts;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,47 +70,18 @@ class CreateDatamartSchemaTest {
                 "names 'ident', which is not a column of table 'public.customers'"), result.details());
     }
 
-    /**
-     * An unknown field on table 0, a column table 1 lacks, a table 2 that does not exist, a
-     * relationship column its table lacks: the unknown field used to hide the other three.
-     */
-    private static final String BROKEN_BODY = """
-            {"name": "all-at-once", "datasourceName": "%s",
-             "tableList": [
-               {"schemaName": "public", "name": "orders", "isHidden": true,
-                "columns": [{"name": "order_id"}, {"name": "customer_id"}]},
-               {"schemaName": "public", "name": "customers", "columns": [{"name": "id"}, {"name": "emal"}]},
-               {"schemaName": "public", "name": "invoices", "columns": [{"name": "invoice_id"}]}],
-             "relationships": [{"parentTableName": "orders", "parentColumnName": "customer_id",
-               "childTableName": "customers", "childColumnName": "customer_id", "relationshipName": "r"}]}""";
-
-    /** error.details as answered, in order: path and message of each. */
-    private static List<List<String>> detailsInOrder(ApiResult result) {
-        List<List<String>> details = new ArrayList<>();
-        result.body().path("error").path("details").forEach(d ->
-                details.add(List.of(d.path("path").asText(), d.path("message").asText())));
-        return details;
-    }
-
     @ParameterizedTest
     @EnumSource(Payload.class)
     void listsTheBodysOwnViolationsAndEverySchemaMissInOneAnswerStoringNothing(Payload payload) {
         ApiResult result = assertNothingChanged(function.db(),
-                () -> create(payload, Fixtures.object(BROKEN_BODY.formatted(Fixtures.WAREHOUSE))));
+                () -> create(payload, Fixtures.object(BrokenParts.create(Fixtures.WAREHOUSE))));
 
         assertEquals(400, result.status(), result::toString);
         assertEquals("INVALID_REQUEST_BODY", result.errorCode());
         assertEquals("Invalid request body: 4 problems, the first: tableList[0].isHidden is not a known field "
                 + "(did you mean 'isHide'?)", result.errorMessage());
-        assertEquals(List.of(
-                List.of("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)"),
-                List.of("tableList[1].columns[1].name",
-                        "names 'emal', which is not a column of table 'public.customers' (did you mean 'email'?)"),
-                List.of("tableList[2].name",
-                        "names table 'public.invoices', which datasource 'warehouse' does not have"),
-                List.of("relationships[0].childColumnName",
-                        "names 'customer_id', which is not a column of table 'public.customers'")),
-                detailsInOrder(result));
+        assertEquals(BrokenParts.WAREHOUSE_DETAILS,
+                BrokenParts.detailsInOrder(result.body().path("error")));
         assertNull(function.db().rawDatamart(Fixtures.DEMO_ORG, "all-at-once"));
     }
 
@@ -119,23 +90,23 @@ class CreateDatamartSchemaTest {
     void answersABrokenBodyOnADatasourceThatDoesNotExistWithItsOwnViolationsNotTheDatasourceError(
             Payload payload) {
         ApiResult result = assertNothingChanged(function.db(),
-                () -> create(payload, Fixtures.object(BROKEN_BODY.formatted("mysql-nowhere"))));
+                () -> create(payload, Fixtures.object(BrokenParts.create("mysql-nowhere"))));
 
         assertEquals(400, result.status(), result::toString);
         assertEquals("INVALID_REQUEST_BODY", result.errorCode());
-        assertEquals(List.of(List.of("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)")),
-                detailsInOrder(result));
+        assertEquals(BrokenParts.OWN_DETAILS,
+                BrokenParts.detailsInOrder(result.body().path("error")));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void answersABrokenBodyOnADatasourceWhoseSchemaIsUnknownWithItsOwnViolations(Payload payload) {
         ApiResult result = assertNothingChanged(function.db(),
-                () -> create(payload, Fixtures.object(BROKEN_BODY.formatted(Fixtures.DATASOURCE))));
+                () -> create(payload, Fixtures.object(BrokenParts.create(Fixtures.DATASOURCE))));
 
         assertEquals(400, result.status(), result::toString);
-        assertEquals(List.of(List.of("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)")),
-                detailsInOrder(result));
+        assertEquals(BrokenParts.OWN_DETAILS,
+                BrokenParts.detailsInOrder(result.body().path("error")));
     }
 
     @ParameterizedTest

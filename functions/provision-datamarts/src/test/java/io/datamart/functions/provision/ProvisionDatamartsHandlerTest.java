@@ -20,6 +20,7 @@ import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.MessageGroups;
 import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.service.DatamartService;
+import io.datamart.testing.BrokenParts;
 import io.datamart.testing.ClientTerms;
 import io.datamart.testing.Failures;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
@@ -384,42 +385,16 @@ class ProvisionDatamartsHandlerTest {
         assertEquals("tableList", error.path("details").get(0).path("path").asText());
     }
 
-    /** error.details of an outcome, in order: path and message of each. */
-    private static List<List<String>> detailsInOrder(JsonNode error) {
-        List<List<String>> details = new ArrayList<>();
-        error.path("details").forEach(d -> details.add(List.of(d.path("path").asText(), d.path("message").asText())));
-        return details;
-    }
-
     @Test
     void aBrokenBodyFailsWithItsOwnViolationsAndEverySchemaMissAsTheApiAnswers() {
-        // On the warehouse, whose schema is known: an unknown field, a column the table lacks,
-        // a table the datasource lacks, a relationship column its table lacks.
-        String tableList = """
-                [{"schemaName": "public", "name": "orders", "isHidden": true, "columns": [{"name": "order_id"}]},
-                 {"schemaName": "public", "name": "customers", "columns": [{"name": "id"}, {"name": "emal"}]},
-                 {"schemaName": "public", "name": "invoices", "columns": [{"name": "invoice_id"}]}]""";
-        String relationships = """
-                [{"parentTableName": "orders", "parentColumnName": "customer_id", "childTableName": "customers",
-                  "childColumnName": "customer_id", "relationshipName": "r"}]""";
-        List<List<String>> expected = List.of(
-                List.of("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)"),
-                List.of("tableList[1].columns[1].name",
-                        "names 'emal', which is not a column of table 'public.customers' (did you mean 'email'?)"),
-                List.of("tableList[2].name", "names table 'public.invoices', which datasource 'warehouse' does not have"),
-                List.of("relationships[0].childColumnName",
-                        "names 'customer_id', which is not a column of table 'public.customers'"));
+        // On the warehouse, whose schema is known.
         ObjectNode onWarehouse = Fixtures.documentedCreateBody();
         onWarehouse.put("datasourceName", Fixtures.WAREHOUSE);
         StoredDatamarts.seed(function.db(), ORG, onWarehouse);
         Map<String, Object> before = function.db().snapshot();
 
-        runOne("m-1", create(Fixtures.object("""
-                {"name": "another", "datasourceName": "warehouse", "tableList": %s, "relationships": %s}"""
-                .formatted(tableList, relationships))));
-        runOne("m-2", request("update", ORG, "corr-update", Fixtures.object("""
-                {"datamartName": "sales-analytics", "tableList": %s, "relationships": %s}"""
-                .formatted(tableList, relationships))));
+        runOne("m-1", create(Fixtures.object(BrokenParts.create(Fixtures.WAREHOUSE))));
+        runOne("m-2", request("update", ORG, "corr-update", Fixtures.object(BrokenParts.update(NAME))));
 
         assertEquals(before, function.db().snapshot(), "nothing written");
         List<BusEvent> outcomes = function.bus().events();
@@ -428,7 +403,7 @@ class ProvisionDatamartsHandlerTest {
             assertEquals("Datamart Provisioning Failed", outcome.detailType());
             JsonNode error = outcome.detail().path("error");
             assertEquals("INVALID_REQUEST_BODY", error.path("code").asText(), error::toString);
-            assertEquals(expected, detailsInOrder(error));
+            assertEquals(BrokenParts.WAREHOUSE_DETAILS, BrokenParts.detailsInOrder(error));
         }
     }
 

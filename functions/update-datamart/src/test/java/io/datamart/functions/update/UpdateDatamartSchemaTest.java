@@ -9,10 +9,10 @@ import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
+import io.datamart.testing.BrokenParts;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.StoredDatamarts;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,47 +68,18 @@ class UpdateDatamartSchemaTest {
                 "names 'key', which is not a column of table 'public.client_mapping'"), result.details());
     }
 
-    /**
-     * An unknown field on table 0, a column table 1 lacks, a table 2 that does not exist, a
-     * relationship column its table lacks, in an update of {@code %s}.
-     */
-    private static final String BROKEN_BODY = """
-            {"datamartName": "%s",
-             "tableList": [
-               {"schemaName": "public", "name": "orders", "isHidden": true,
-                "columns": [{"name": "order_id"}, {"name": "customer_id"}]},
-               {"schemaName": "public", "name": "customers", "columns": [{"name": "id"}, {"name": "emal"}]},
-               {"schemaName": "public", "name": "invoices", "columns": [{"name": "invoice_id"}]}],
-             "relationships": [{"parentTableName": "orders", "parentColumnName": "customer_id",
-               "childTableName": "customers", "childColumnName": "customer_id", "relationshipName": "r"}]}""";
-
-    /** error.details as answered, in order: path and message of each. */
-    private static List<List<String>> detailsInOrder(ApiResult result) {
-        List<List<String>> details = new ArrayList<>();
-        result.body().path("error").path("details").forEach(d ->
-                details.add(List.of(d.path("path").asText(), d.path("message").asText())));
-        return details;
-    }
-
     @ParameterizedTest
     @EnumSource(Payload.class)
     void listsTheBodysOwnViolationsAndEverySchemaMissInOneAnswerChangingNothing(Payload payload) {
         ApiResult result = assertNothingChanged(function.db(),
-                () -> update(payload, BROKEN_BODY.formatted("on-warehouse")));
+                () -> update(payload, BrokenParts.update("on-warehouse")));
 
         assertEquals(400, result.status(), result::toString);
         assertEquals("INVALID_REQUEST_BODY", result.errorCode());
         assertEquals("Invalid request body: 4 problems, the first: tableList[0].isHidden is not a known field "
                 + "(did you mean 'isHide'?)", result.errorMessage());
-        assertEquals(List.of(
-                List.of("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)"),
-                List.of("tableList[1].columns[1].name",
-                        "names 'emal', which is not a column of table 'public.customers' (did you mean 'email'?)"),
-                List.of("tableList[2].name",
-                        "names table 'public.invoices', which datasource 'warehouse' does not have"),
-                List.of("relationships[0].childColumnName",
-                        "names 'customer_id', which is not a column of table 'public.customers'")),
-                detailsInOrder(result));
+        assertEquals(BrokenParts.WAREHOUSE_DETAILS,
+                BrokenParts.detailsInOrder(result.body().path("error")));
     }
 
     @ParameterizedTest
@@ -126,30 +97,30 @@ class UpdateDatamartSchemaTest {
                 List.of("relationships[0].join", "must be one of INNER JOIN, LEFT JOIN, RIGHT JOIN, FULL JOIN, not 'JOIN'"),
                 List.of("relationships[0].parentColumnName",
                         "names 'customer', which is not a column of table 'public.orders' (did you mean 'customer_id'?)")),
-                detailsInOrder(result));
+                BrokenParts.detailsInOrder(result.body().path("error")));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void answersABrokenUpdateOfADatamartThatDoesNotExistWithItsOwnViolationsNotInvalidDatamart(Payload payload) {
         ApiResult result = assertNothingChanged(function.db(),
-                () -> update(payload, BROKEN_BODY.formatted("no-such-datamart")));
+                () -> update(payload, BrokenParts.update("no-such-datamart")));
 
         assertEquals(400, result.status(), result::toString);
         assertEquals("INVALID_REQUEST_BODY", result.errorCode());
-        assertEquals(List.of(List.of("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)")),
-                detailsInOrder(result));
+        assertEquals(BrokenParts.OWN_DETAILS,
+                BrokenParts.detailsInOrder(result.body().path("error")));
     }
 
     @ParameterizedTest
     @EnumSource(Payload.class)
     void answersABrokenUpdateOnADatasourceWhoseSchemaIsUnknownWithItsOwnViolations(Payload payload) {
         ApiResult result = assertNothingChanged(function.db(),
-                () -> update(payload, BROKEN_BODY.formatted("on-postgres")));
+                () -> update(payload, BrokenParts.update("on-postgres")));
 
         assertEquals(400, result.status(), result::toString);
-        assertEquals(List.of(List.of("tableList[0].isHidden", "is not a known field (did you mean 'isHide'?)")),
-                detailsInOrder(result));
+        assertEquals(BrokenParts.OWN_DETAILS,
+                BrokenParts.detailsInOrder(result.body().path("error")));
     }
 
     @ParameterizedTest
