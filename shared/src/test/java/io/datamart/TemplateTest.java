@@ -97,7 +97,6 @@ class TemplateTest {
         return TemplateFunctions.asList(node);
     }
 
-    /** The logical id of the table a resource entry names, as {@code Fn::GetAtt: [Table, Arn]}; null otherwise. */
     /** The table a resource names ("DatamartsTable"), or one of its indexes ("DatamartsTable/index/NamesOnly"). */
     static String tableOf(JsonNode resource) {
         JsonNode getAtt = resource.path("Fn::GetAtt");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.datamart.aws.CallBudget;
 import io.datamart.service.DatamartService;
 import java.util.Iterator;
 import java.util.stream.Stream;
@@ -11,7 +12,9 @@ import java.util.stream.Stream;
 /**
  * The List Datamarts answer: the datamarts the options ask for, in name order, cut
  * after a whole datamart where the next one would take the response past what Lambda
- * can return, with a {@code nextToken} that goes on from there. Whatever is stored,
+ * can return, or where reading on might not end within the invocation's time (names
+ * only of many large datamarts take many reads: DynamoDB reads whole items), with a
+ * {@code nextToken} that goes on from there. Whatever is stored,
  * the response fits: a datamart is at most a 400 KB item, which even escaped twice
  * stays far below the limit, so a response always holds at least one.
  */
@@ -67,13 +70,20 @@ final class DatamartList {
         long used = 0;
         int listed = 0;
         String lastName = null;
-        while (datamarts.hasNext()) {
+        while (limit == null || listed < limit) {
+            // hasNext() may read the next page: only with time for a read left. Cut short so,
+            // the list may turn out to have had no more; its nextToken then lists nothing.
+            if (listed > 0 && CallBudget.shorterThan(CallBudget.MAX_ATTEMPT)) {
+                return page(data, new NextToken(lastName, limit == null ? null : limit - listed, expandDetails));
+            }
+            if (!datamarts.hasNext()) {
+                break;
+            }
             ObjectNode datamart = datamarts.next();
             String json = write(datamart);
             long cost = LambdaResponseSize.asJsonString(json) + 1; // and the comma before the next
             if (listed > 0 && used + cost > budget) {
-                Integer remaining = limit == null ? null : limit - listed;
-                return page(data, new NextToken(lastName, remaining, expandDetails));
+                return page(data, new NextToken(lastName, limit == null ? null : limit - listed, expandDetails));
             }
             data.addRawValue(new RawValue(json));
             used += cost;

@@ -49,37 +49,37 @@ public final class BudgetedDynamoDbClient implements DynamoDbClient {
 
     @Override
     public GetItemResponse getItem(GetItemRequest request) {
-        return call(request, false, delegate::getItem);
+        return DynamoDbRetryPolicy.repeatable(() -> call(request, false, delegate::getItem));
     }
 
     @Override
     public QueryResponse query(QueryRequest request) {
-        return call(request, false, delegate::query);
+        return DynamoDbRetryPolicy.repeatable(() -> call(request, false, delegate::query));
     }
 
     @Override
     public ScanResponse scan(ScanRequest request) {
-        return call(request, false, delegate::scan);
+        return DynamoDbRetryPolicy.repeatable(() -> call(request, false, delegate::scan));
     }
 
     @Override
     public PutItemResponse putItem(PutItemRequest request) {
-        return DynamoDbRetryPolicy.singleWrite(() -> call(request, true, delegate::putItem));
+        return call(request, true, delegate::putItem);
     }
 
     @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
-        return DynamoDbRetryPolicy.singleWrite(() -> call(request, true, delegate::updateItem));
+        return call(request, true, delegate::updateItem);
     }
 
     @Override
     public DeleteItemResponse deleteItem(DeleteItemRequest request) {
-        return DynamoDbRetryPolicy.singleWrite(() -> call(request, true, delegate::deleteItem));
+        return call(request, true, delegate::deleteItem);
     }
 
     @Override
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
-        return call(request, true, delegate::transactWriteItems);
+        return DynamoDbRetryPolicy.repeatable(() -> call(request, true, delegate::transactWriteItems));
     }
 
     @Override
@@ -102,6 +102,10 @@ public final class BudgetedDynamoDbClient implements DynamoDbClient {
         } catch (AwsServiceException refused) {
             if (write && DynamoDbRetryPolicy.transactionConflict(refused)) {
                 throw refused;
+            }
+            if (DynamoDbRetryPolicy.transactionInProgress(refused)) {
+                // An earlier attempt with the same token may still commit.
+                throw ServiceUnavailableException.writeUnanswered(refused);
             }
             if (DynamoDbRetryPolicy.refused(refused)) {
                 throw ServiceUnavailableException.busy(refused);

@@ -26,12 +26,14 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
  *     {@code RequestLimitExceeded}; or {@code TransactionConflictException}, a write
  *     refused because a transaction held the item): retried, whatever the call;</li>
  * <li>it may have been applied (DynamoDB's own 5xx, a connection lost, an attempt that
- *     timed out): retried only where a repeat is harmless, reads and transactions,
- *     which carry a client request token that makes DynamoDB apply them once. A single
- *     conditional write (put, update, delete) is not repeated: had the first attempt
- *     landed, its repeat would fail its condition and report the opposite of what
- *     happened (a delete that succeeded answered "not found"). It fails as a 503 that
- *     says the change may have been applied.</li>
+ *     timed out): retried only where a repeat is harmless and the caller said so
+ *     ({@link #repeatable}): reads, and transactions, which carry a client request token
+ *     that makes DynamoDB apply them once. A single conditional write (put, update,
+ *     delete) is not repeated: had the first attempt landed, its repeat would fail its
+ *     condition and report the opposite of what happened (a delete that succeeded
+ *     answered "not found"). It fails as a 503 that says the change may have been
+ *     applied. Unmarked calls (the operator CLI's, say) are never repeated after such a
+ *     failure: the safe default.</li>
  * </ul>
  * A transaction cancelled for a conflict with another transaction, or for throttling,
  * changed nothing, but the SDK does not retry cancellations: the datamart repository does,
@@ -50,8 +52,8 @@ public final class DynamoDbRetryPolicy {
     private static final Set<String> REFUSED = Set.of("ProvisionedThroughputExceededException", "ThrottlingException",
             "RequestLimitExceeded", "TransactionConflictException");
 
-    /** Bound while a single conditional write is on its way: its ambiguous failures are not retried. */
-    private static final ScopedValue<Boolean> SINGLE_WRITE = ScopedValue.newInstance();
+    /** Bound while a call that may safely be repeated is on its way: only its ambiguous failures are retried. */
+    private static final ScopedValue<Boolean> REPEATABLE = ScopedValue.newInstance();
 
     private static final BackoffStrategy TRANSACTION_BACKOFF =
             BackoffStrategy.exponentialDelay(THROTTLED_BASE_DELAY, MAX_DELAY);
@@ -77,13 +79,23 @@ public final class DynamoDbRetryPolicy {
         if (refused(failure)) {
             return true;
         }
-        return !SINGLE_WRITE.isBound() && mayHaveBeenApplied(failure);
+        return REPEATABLE.isBound() && mayHaveBeenApplied(failure);
     }
 
     /** DynamoDB refused the call and did nothing: it can always be tried again. */
     static boolean refused(Throwable failure) {
         return failure instanceof AwsServiceException refused && (refused.isThrottlingException()
                 || refused.awsErrorDetails() != null && REFUSED.contains(refused.awsErrorDetails().errorCode()));
+    }
+
+    /**
+     * A transaction whose token is still being applied by an earlier attempt (after a
+     * lost answer): it may commit, so when the retries run out the change may have been
+     * applied.
+     */
+    static boolean transactionInProgress(Throwable failure) {
+        return failure instanceof AwsServiceException refused && refused.awsErrorDetails() != null
+                && "TransactionInProgressException".equals(refused.awsErrorDetails().errorCode());
     }
 
     /** A write refused because a transaction was under way on its item. */
@@ -110,10 +122,10 @@ public final class DynamoDbRetryPolicy {
         return false;
     }
 
-    /** Runs one single-item write, under the rule that it is not repeated after an ambiguous failure. */
-    static <T> T singleWrite(Callable<T> write) {
+    /** Runs a call that may be repeated after an ambiguous failure: a read, or a transaction with its token. */
+    static <T> T repeatable(Callable<T> call) {
         try {
-            return ScopedValue.where(SINGLE_WRITE, Boolean.TRUE).call(write::call);
+            return ScopedValue.where(REPEATABLE, Boolean.TRUE).call(call::call);
         } catch (RuntimeException | Error unchecked) {
             throw unchecked;
         } catch (Exception checked) {

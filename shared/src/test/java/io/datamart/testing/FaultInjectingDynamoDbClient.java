@@ -164,7 +164,7 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
         before(Operation.QUERY);
         QueryResponse response = delegate.query(request);
         queries.add(new QueryRead(request.indexName(), response.count()));
-        return response;
+        return after(Operation.QUERY, response);
     }
 
     @Override

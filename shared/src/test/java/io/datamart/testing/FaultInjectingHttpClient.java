@@ -19,7 +19,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * The HTTP client under the SDK, failing chosen DynamoDB calls on the wire as DynamoDB
  * itself would answer them, so that the SDK's retry strategy, as the functions configure
  * it, is what decides whether a call is tried again. moto emulates none of these faults.
- * Every fault is answered before the request reaches the tables: nothing is applied.
+ * Every fault but {@link Fault#LOST_RESPONSE} is answered before the request reaches the
+ * tables: nothing is applied.
  */
 public final class FaultInjectingHttpClient implements SdkHttpClient {
     private static final Pattern ATTEMPT = Pattern.compile("attempt=(\\d+)");
@@ -33,7 +34,11 @@ public final class FaultInjectingHttpClient implements SdkHttpClient {
         TRANSACTION_CONFLICT(400, "TransactionConflictException", true),
         INTERNAL_SERVER_ERROR(500, "InternalServerError", false),
         /** No answer within the socket timeout. */
-        TIMEOUT(0, null, false);
+        TIMEOUT(0, null, false),
+        /** Applied by the tables, then its answer lost: the timeout a client cannot tell from the one above. */
+        LOST_RESPONSE(0, null, false),
+        /** A transaction whose token an earlier, unanswered attempt is still applying. */
+        TRANSACTION_IN_PROGRESS(400, "TransactionInProgressException", true);
 
         private final int status;
         private final String code;
@@ -125,9 +130,20 @@ public final class FaultInjectingHttpClient implements SdkHttpClient {
             return delegate.prepareRequest(request);
         }
         Fault injected = fault;
+        ExecutableHttpRequest applied = injected == Fault.LOST_RESPONSE ? delegate.prepareRequest(request) : null;
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() throws IOException {
+                if (injected == Fault.LOST_RESPONSE) {
+                    applied.call().responseBody().ifPresent(body -> {
+                        try {
+                            body.close();
+                        } catch (IOException ignored) {
+                            // the answer is being dropped anyway
+                        }
+                    });
+                    throw new SocketTimeoutException("Read timed out");
+                }
                 if (injected == Fault.TIMEOUT) {
                     throw new SocketTimeoutException("Read timed out");
                 }

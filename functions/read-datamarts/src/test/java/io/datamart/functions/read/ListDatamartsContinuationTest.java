@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.QueryRead;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
@@ -254,6 +255,35 @@ class ListDatamartsContinuationTest {
         assertError(list().query("nextToken", token).query("expandDetails", "false").invoke(function.handler()),
                 400, "INVALID_REQUEST_BODY",
                 "nextToken continues a list with expandDetails=true; send the same expandDetails with it");
+    }
+
+    @Test
+    void cutsANamesOnlyListWhereReadingOnMightNotEndInTime() {
+        // Names only, but DynamoDB reads whole items: about two near 400 KB per Query page, so
+        // a long list takes many reads. Here the first read is slow instead.
+        List<String> names = seedMany(6, "x");
+        function.dynamoDb().afterCall(FaultInjectingDynamoDbClient.Operation.QUERY, 1, () -> pause(2_500));
+
+        // 5 s left, 1 s of it for the response: after the first page and the pause, less
+        // than one read's 2 s is left, so the list is cut rather than read on.
+        ApiResult first = list().query("expandDetails", "false").invokeWithin(function.handler(), 5_000);
+
+        assertEquals(200, first.status(), first::toString);
+        assertTrue(first.body().has("nextToken"), "cut for time: " + first.body());
+        List<String> listed = new ArrayList<>(names(first));
+        assertTrue(listed.size() < names.size() && !listed.isEmpty(), listed::toString);
+        ApiResult rest = listed(list().query("expandDetails", "false")
+                .query("nextToken", first.body().path("nextToken").asText()));
+        listed.addAll(names(rest));
+        assertEquals(names, listed, "the token goes on where time ran short");
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
