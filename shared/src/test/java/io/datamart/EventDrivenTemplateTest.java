@@ -492,6 +492,7 @@ class EventDrivenTemplateTest {
                 "ProducerGrantsTable", Set.of("dynamodb:GetItem"),
                 "ParkedDatamartsTable", Set.of("dynamodb:GetItem", "dynamodb:PutItem"),
                 "ProvisioningAttemptsTable", Set.of("dynamodb:UpdateItem"),
+                "IdempotencyKeysTable", TemplateTest.IDEMPOTENCY_RECORD_CALLS,
                 BUS, Set.of("events:PutEvents"),
                 QUEUE, Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                         "sqs:GetQueueAttributes"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.persistence.DatamartRepository;
+import io.datamart.persistence.IdempotencyRecordRepository;
 import io.datamart.api.DatamartApi;
 import io.datamart.api.Operation;
 import io.datamart.api.Route;
@@ -244,18 +245,20 @@ class TemplateTest {
         Set<String> api = Set.of(TableNames.DATAMARTS_VARIABLE, TableNames.SERVICE_TOKENS_VARIABLE,
                 DatamartApi.TOKEN_CACHE_TTL_VARIABLE, OrganizationRequestLimit.TABLE_VARIABLE,
                 OrganizationRequestLimit.LIMIT_VARIABLE, "JAVA_TOOL_OPTIONS");
-        Set<String> apiWithDatasources = new HashSet<>(api);
-        apiWithDatasources.add(TableNames.DATASOURCES_VARIABLE);
+        Set<String> writes = new HashSet<>(api);
+        writes.add(IdempotencyRecordRepository.TABLE_VARIABLE);
+        Set<String> writesWithDatasources = new HashSet<>(writes);
+        writesWithDatasources.add(TableNames.DATASOURCES_VARIABLE);
         Map<String, Set<String>> expected = Map.of(
-                "CreateDatamartFunction", apiWithDatasources,
-                "UpdateDatamartFunction", apiWithDatasources,
-                "DeleteDatamartFunction", api,
+                "CreateDatamartFunction", writesWithDatasources,
+                "UpdateDatamartFunction", writesWithDatasources,
+                "DeleteDatamartFunction", writes,
                 "ReadDatamartsFunction", api,
                 "ProvisionDatamartsFunction", Set.of(TableNames.DATAMARTS_VARIABLE, TableNames.DATASOURCES_VARIABLE,
                         "EVENT_BUS_NAME", "PROVISIONING_MAX_RECEIVE_COUNT", "PROVISIONING_MAX_TRIES",
                         "PROVISIONING_ATTEMPTS_TABLE", "PARKED_DATAMARTS_TABLE", "PRODUCER_GRANTS_TABLE",
                         "PROVISIONING_QUEUE_URL", "PROVISIONING_DEAD_LETTER_QUEUE_URL", "FORWARDER_PRINCIPAL_ID",
-                        "PROVISIONER_PRINCIPAL_ID", "JAVA_TOOL_OPTIONS"),
+                        "PROVISIONER_PRINCIPAL_ID", IdempotencyRecordRepository.TABLE_VARIABLE, "JAVA_TOOL_OPTIONS"),
                 "ForwardProvisioningEventsFunction", Set.of("PROVISIONING_QUEUE_URL", "JAVA_TOOL_OPTIONS"),
                 "PublishDatamartChangesFunction", Set.of("EVENT_BUS_NAME", "JAVA_TOOL_OPTIONS"));
         assertEquals(expected.keySet(), new HashSet<>(TEMPLATE.resourcesOfType("AWS::Serverless::Function")));
@@ -381,14 +384,17 @@ class TemplateTest {
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:PutItem"),
                 "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
-                "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.CREATE));
+                "RequestCountersTable", Set.of("dynamodb:UpdateItem"),
+                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS), grants(Fn.CREATE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"),
                 "DatasourcesTable", Set.of("dynamodb:GetItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
-                "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.UPDATE));
+                "RequestCountersTable", Set.of("dynamodb:UpdateItem"),
+                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS), grants(Fn.UPDATE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:DeleteItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
-                "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.DELETE));
+                "RequestCountersTable", Set.of("dynamodb:UpdateItem"),
+                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS), grants(Fn.DELETE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:Query", "dynamodb:GetItem"),
                 "DatamartsTable/index/" + DatamartRepository.NAMES_INDEX, Set.of("dynamodb:Query"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
@@ -402,7 +408,7 @@ class TemplateTest {
     @ParameterizedTest
     // Not RequestCountersTable nor ProvisioningAttemptsTable: their counts are worth nothing once expired.
     @ValueSource(strings = {"DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable",
-        "ParkedDatamartsTable"})
+        "ParkedDatamartsTable", "IdempotencyKeysTable"})
     void protectsEveryTableOfRecords(String id) {
         JsonNode table = TEMPLATE.resource(id);
         JsonNode properties = table.path("Properties");
@@ -413,10 +419,14 @@ class TemplateTest {
         assertTrue(properties.path("DeletionProtectionEnabled").asBoolean());
     }
 
+    /** Claim (PutItem, GetItem of the record in the way), answer (UpdateItem), give up (DeleteItem). */
+    static final Set<String> IDEMPOTENCY_RECORD_CALLS = Set.of("dynamodb:PutItem", "dynamodb:GetItem",
+            "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+
     @Test
-    void declaresExactlyTheSevenTables() {
+    void declaresExactlyTheEightTables() {
         assertEquals(Set.of("DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable",
-                "RequestCountersTable", "ParkedDatamartsTable", "ProvisioningAttemptsTable"),
+                "RequestCountersTable", "ParkedDatamartsTable", "ProvisioningAttemptsTable", "IdempotencyKeysTable"),
                 new HashSet<>(TEMPLATE.resourcesOfType("AWS::DynamoDB::Table")));
     }
 
@@ -427,6 +437,26 @@ class TemplateTest {
         assertEquals(orgAndName, keySchema("DatasourcesTable"));
         assertEquals(Map.of("tokenHash", "HASH"), keySchema("ServiceTokensTable"));
         assertEquals(Map.of("producer", "HASH", "organizationId", "RANGE"), keySchema("ProducerGrantsTable"));
+        assertEquals(Map.of("organizationId", "HASH", "idempotencyKey", "RANGE"), keySchema("IdempotencyKeysTable"));
+    }
+
+    @Test
+    void keepsIdempotencyRecordsByTtlWithAlarmsOnThrottlingAndErrors() {
+        JsonNode properties = TEMPLATE.resource("IdempotencyKeysTable").path("Properties");
+        assertEquals("expiresAt", properties.path("TimeToLiveSpecification").path("AttributeName").asText());
+        assertTrue(properties.path("TimeToLiveSpecification").path("Enabled").asBoolean());
+        assertTrue(properties.path("StreamSpecification").isMissingNode(), "no stream: not a datamart change");
+        Set<String> alarmed = new HashSet<>();
+        for (String alarm : TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            JsonNode alarmProperties = TEMPLATE.resource(alarm).path("Properties");
+            alarmProperties.path("Dimensions").forEach(dimension -> {
+                if ("IdempotencyKeysTable".equals(dimension.path("Value").path("Ref").asText())) {
+                    alarmed.add(alarmProperties.path("MetricName").asText());
+                    assertEquals("OperationsAlarmTopic", alarmProperties.path("AlarmActions").get(0).path("Ref").asText());
+                }
+            });
+        }
+        assertEquals(Set.of("ThrottledRequests", "SystemErrors"), alarmed);
     }
 
     @Test

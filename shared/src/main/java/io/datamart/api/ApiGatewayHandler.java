@@ -8,8 +8,12 @@ import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.aws.CallBudget;
 import io.datamart.aws.LambdaLogs;
 import io.datamart.error.DatamartException;
+import io.datamart.error.IdempotencyKeyInUseException;
 import io.datamart.error.RouteNotFoundException;
 import io.datamart.error.ServiceUnavailableException;
+import io.datamart.idempotency.IdempotencyKeys;
+import io.datamart.persistence.CommittedWith;
+import io.datamart.persistence.IdempotencyClaimLostException;
 import io.datamart.service.DatamartService;
 import io.datamart.throttling.OrganizationRequestLimit;
 import java.io.IOException;
@@ -33,14 +37,16 @@ public final class ApiGatewayHandler {
     private final OrganizationRequestLimit requestLimit;
     private final DatamartService service;
     private final DatamartList list;
+    private final IdempotentRequests idempotentRequests;
 
     ApiGatewayHandler(Set<Operation> operations, ServiceTokenAuthenticator authenticator,
-            OrganizationRequestLimit requestLimit, DatamartService service) {
+            OrganizationRequestLimit requestLimit, DatamartService service, IdempotentRequests idempotentRequests) {
         this.operations = EnumSet.copyOf(operations);
         this.authenticator = authenticator;
         this.requestLimit = requestLimit;
         this.service = service;
         this.list = new DatamartList(service);
+        this.idempotentRequests = idempotentRequests;
     }
 
     public void handle(InputStream event, OutputStream output, Context context) throws IOException {
@@ -72,36 +78,67 @@ public final class ApiGatewayHandler {
                 LambdaLogs.log(context, LogLevel.WARN, "Request not counted against the organization's limit: "
                         + admission.uncountedBecause());
             }
-            response = ApiResponse.json(200, execute(route, request, organizationId));
-        } catch (DatamartException outcome) {
-            if (outcome instanceof ServiceUnavailableException unavailable) {
-                LambdaLogs.log(context, LogLevel.WARN, "Service unavailable: " + unavailable.internalCause());
+            String key = request.header(IdempotencyKeys.HEADER);
+            Route matched = route;
+            String organization = organizationId;
+            if (key != null && route.operation().writes()) {
+                response = idempotentRequests.serve(organizationId, route, request, key, context,
+                        with -> respond(matched, request, organization, with, context));
+            } else {
+                response = respond(route, request, organizationId, null, context);
             }
-            response = ErrorResponses.of(outcome, operation(route), context.getAwsRequestId());
+        } catch (DatamartException outcome) {
+            response = failure(outcome, route, context);
         } catch (RuntimeException unexpected) {
-            LambdaLogs.log(context, LogLevel.ERROR, LambdaLogs.describe("Unexpected failure", unexpected));
-            response = ErrorResponses.unexpected(context.getAwsRequestId());
+            response = unexpected(unexpected, context);
         }
         return new Served(route, organizationId, response);
     }
 
-    private ObjectNode execute(Route route, ApiRequest request, String organizationId) {
+    /** The operation's answer, its write committed together with {@code with} (null: alone). */
+    private ApiResponse respond(Route route, ApiRequest request, String organizationId, CommittedWith with,
+            Context context) {
+        try {
+            return ApiResponse.json(200, execute(route, request, organizationId, with));
+        } catch (IdempotencyClaimLostException lost) {
+            // Its lease ran out and another request with the key took over: nothing was written.
+            return failure(new IdempotencyKeyInUseException(), route, context);
+        } catch (DatamartException outcome) {
+            return failure(outcome, route, context);
+        } catch (RuntimeException unexpected) {
+            return unexpected(unexpected, context);
+        }
+    }
+
+    private ApiResponse failure(DatamartException outcome, Route route, Context context) {
+        if (outcome instanceof ServiceUnavailableException unavailable) {
+            LambdaLogs.log(context, LogLevel.WARN, "Service unavailable: " + unavailable.internalCause());
+        }
+        return ErrorResponses.of(outcome, operation(route), context.getAwsRequestId());
+    }
+
+    private static ApiResponse unexpected(RuntimeException unexpected, Context context) {
+        LambdaLogs.log(context, LogLevel.ERROR, LambdaLogs.describe("Unexpected failure", unexpected));
+        return ErrorResponses.unexpected(context.getAwsRequestId());
+    }
+
+    private ObjectNode execute(Route route, ApiRequest request, String organizationId, CommittedWith with) {
         return switch (route.operation()) {
-            case CREATE -> idBody(service.create(organizationId, RequestBodies.json(request))).putNull("error");
-            case UPDATE -> idBody(service.update(organizationId, RequestBodies.json(request)));
-            case DELETE -> idBody(service.delete(organizationId, route.takesBody()
+            case CREATE -> success(Operation.CREATE, service.create(organizationId, RequestBodies.json(request), with));
+            case UPDATE -> success(Operation.UPDATE, service.update(organizationId, RequestBodies.json(request), with));
+            case DELETE -> success(Operation.DELETE, service.delete(organizationId, route.takesBody()
                     ? service.validator().validateDeleteBody(RequestBodies.json(request))
-                    : service.validator().validateDeleteQuery(request.queryValues("datamartName"))))
-                    .putNull("error");
+                    : service.validator().validateDeleteQuery(request.queryValues("datamartName")), with));
             case LIST -> list.body(organizationId, ListOptions.from(request.query()));
             case GET -> dataBody(DatamartJson.full(
                     service.get(organizationId, request.pathParameters().getOrDefault("name", ""))));
         };
     }
 
-    /** {@code {"id": name}}: the write operations' success body (create and delete add {@code "error": null}). */
-    private static ObjectNode idBody(String id) {
-        return Json.MAPPER.createObjectNode().put("id", id);
+    /** A write's success body: {@code {"id": name}}, create and delete adding {@code "error": null}. */
+    static ObjectNode success(Operation operation, String id) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("id", id);
+        return operation == Operation.UPDATE ? body : body.putNull("error");
     }
 
     /** {@code {"data": ..., "error": null}}: the read operations' success body. */

@@ -7,6 +7,7 @@ import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.BudgetedDynamoDbClient;
 import io.datamart.aws.AwsClients;
 import io.datamart.persistence.DynamoDbClients;
+import io.datamart.persistence.IdempotencyRecordRepository;
 import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.ProvisioningAttemptRepository;
@@ -103,7 +104,12 @@ public final class DatamartApi {
         if (operations.stream().anyMatch(READ_DATASOURCES::contains)) {
             tables.require(TableNames.Table.DATASOURCES);
         }
-        return new ApiGatewayHandler(operations, authenticator, requestLimit, service);
+        IdempotentRequests idempotentRequests = null;
+        if (operations.stream().anyMatch(Operation::writes)) {
+            idempotentRequests = new IdempotentRequests(new IdempotencyRecordRepository(dynamoDb,
+                    AwsClients.required(environment, IdempotencyRecordRepository.TABLE_VARIABLE), clock), clock);
+        }
+        return new ApiGatewayHandler(operations, authenticator, requestLimit, service, idempotentRequests);
     }
 
     /**
@@ -119,6 +125,8 @@ public final class DatamartApi {
                         AwsClients.required(environment, ParkedDatamartRepository.TABLE_VARIABLE), clock),
                 new ProvisioningAttemptRepository(dynamoDb,
                         AwsClients.required(environment, ProvisioningAttemptRepository.TABLE_VARIABLE), clock),
+                new IdempotencyRecordRepository(dynamoDb,
+                        AwsClients.required(environment, IdempotencyRecordRepository.TABLE_VARIABLE), clock),
                 ProvisioningQueue.fromEnvironment(environment));
         return new ProvisioningPipeline(service, outcomes.get(), state,
                 ProvisioningPipeline.Settings.fromEnvironment(environment));

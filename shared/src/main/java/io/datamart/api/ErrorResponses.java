@@ -8,6 +8,8 @@ import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatamartException;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.error.DatasourceNotFoundException;
+import io.datamart.error.IdempotencyKeyInUseException;
+import io.datamart.error.IdempotencyKeyReusedException;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.error.RequestLimitExceededException;
 import io.datamart.error.RouteNotFoundException;
@@ -44,6 +46,10 @@ public final class ErrorResponses {
             case RouteNotFoundException route -> error(404, "NOT_FOUND", route.getMessage(), List.of());
             case ConcurrentModificationException lost ->
                     error(409, "CONCURRENT_MODIFICATION", lost.getMessage(), List.of());
+            case IdempotencyKeyInUseException running ->
+                    error(409, "IDEMPOTENCY_KEY_IN_USE", running.getMessage(), List.of());
+            case IdempotencyKeyReusedException reused ->
+                    error(422, "IDEMPOTENCY_KEY_REUSED", reused.getMessage(), List.of());
             case RequestLimitExceededException limited ->
                     error(429, "TOO_MANY_REQUESTS", limited.getMessage(), List.of())
                             .withHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));

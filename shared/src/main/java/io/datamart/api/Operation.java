@@ -34,4 +34,9 @@ public enum Operation {
     String notFoundCode() {
         return notFoundCode;
     }
+
+    /** Whether it changes datamarts, and so takes an Idempotency-Key. */
+    boolean writes() {
+        return this == CREATE || this == UPDATE || this == DELETE;
+    }
 }

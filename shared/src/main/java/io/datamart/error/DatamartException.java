@@ -7,8 +7,9 @@ package io.datamart.error;
  */
 public abstract sealed class DatamartException extends RuntimeException
         permits AuthenticationException, ConcurrentModificationException, DatamartAlreadyExistsException,
-                DatamartNotFoundException, DatasourceNotFoundException, InvalidRequestException,
-                RequestLimitExceededException, RouteNotFoundException, ServiceUnavailableException {
+                DatamartNotFoundException, DatasourceNotFoundException, IdempotencyKeyInUseException,
+                IdempotencyKeyReusedException, InvalidRequestException, RequestLimitExceededException,
+                RouteNotFoundException, ServiceUnavailableException {
 
     protected DatamartException(String message) {
         // No stack trace: these are expected outcomes, built often, never logged with a trace.

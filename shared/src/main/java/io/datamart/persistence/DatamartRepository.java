@@ -15,18 +15,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -34,6 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Datamarts in DynamoDB, keyed by organization and name. Every change is one
@@ -67,12 +71,17 @@ public final class DatamartRepository {
      * Of any number of concurrent creates of one name, exactly one succeeds.
      */
     public void create(String organizationId, DatamartDefinition definition) {
+        create(organizationId, definition, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed in the same transaction. */
+    public void create(String organizationId, DatamartDefinition definition, CommittedWith with) {
         if (!Keys.isStorableName(definition.datasourceName())) {
             throw new DatasourceNotFoundException();
         }
         Map<String, AttributeValue> item = DatamartItems.newItem(organizationId, definition, now());
         requireFits(ItemSize.of(item));
-        List<TransactWriteItem> writes = List.of(
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
                 TransactWriteItem.builder().put(Put.builder()
                         .tableName(tables.datamarts())
                         .item(item)
@@ -84,26 +93,45 @@ public final class DatamartRepository {
                         .key(Keys.of(organizationId, definition.datasourceName()))
                         .conditionExpression(EXISTS)
                         .expressionAttributeNames(KEY_NAME)
-                        .build()).build());
+                        .build()).build()));
+        transact(writes, with, definition.name(), "the datamart", reasons -> {
+            if (failedCondition(reasons, 1)) {
+                throw new DatasourceNotFoundException();
+            }
+            if (failedCondition(reasons, 0)) {
+                throw new DatamartAlreadyExistsException();
+            }
+        });
+    }
+
+    /**
+     * Commits {@code writes}, and {@code with}'s item for {@code name} after them, in one
+     * transaction. {@code onFailedCondition} turns a failed condition of one of the writes
+     * into its outcome; a failed condition of {@code with} means its claim was lost.
+     */
+    private void transact(List<TransactWriteItem> writes, CommittedWith with, String name, String tooLargeSubject,
+            Consumer<List<CancellationReason>> onFailedCondition) {
+        List<TransactWriteItem> items = new ArrayList<>(writes);
+        if (with != null) {
+            items.add(with.itemFor(name));
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 // The token makes the SDK's own retries of this call idempotent: a retry after a
-                // lost response succeeds instead of reporting the name as already taken.
+                // lost response succeeds instead of failing its own conditions.
                 dynamoDb.transactWriteItems(request -> request
-                        .transactItems(writes)
+                        .transactItems(items)
                         .clientRequestToken(UUID.randomUUID().toString()));
                 return;
             } catch (TransactionCanceledException cancelled) {
                 List<CancellationReason> reasons = cancelled.cancellationReasons();
-                if (failedCondition(reasons, 1)) {
-                    throw new DatasourceNotFoundException();
+                if (with != null && failedCondition(reasons, writes.size())) {
+                    throw new IdempotencyClaimLostException();
                 }
-                if (failedCondition(reasons, 0)) {
-                    throw new DatamartAlreadyExistsException();
-                }
+                onFailedCondition.accept(reasons);
                 // DynamoDB reports an item over 400 KB inside a transaction as a cancellation reason.
                 if (reasons.stream().anyMatch(DatamartRepository::isItemTooLarge)) {
-                    throw tooLarge("the datamart");
+                    throw tooLarge(tooLargeSubject);
                 }
                 boolean conflict = reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()));
                 boolean throttled = reasons.stream().anyMatch(reason -> "ThrottlingError".equals(reason.code()));
@@ -118,7 +146,7 @@ public final class DatamartRepository {
             } catch (DynamoDbException rejected) {
                 // Our estimate of the size and DynamoDB's may differ by a byte at the limit.
                 if (isItemTooLarge(rejected)) {
-                    throw tooLarge("the datamart");
+                    throw tooLarge(tooLargeSubject);
                 }
                 throw rejected;
             }
@@ -143,6 +171,11 @@ public final class DatamartRepository {
      * @throws DatamartChangedException when the datamart exists but is not as it was read
      */
     public void update(String organizationId, DatamartUpdate update, Datamart validatedAgainst) {
+        update(organizationId, update, validatedAgainst, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed in the same transaction. */
+    public void update(String organizationId, DatamartUpdate update, Datamart validatedAgainst, CommittedWith with) {
         if (!Keys.isStorableName(update.datamartName())) {
             throw new DatamartNotFoundException();
         }
@@ -174,6 +207,21 @@ public final class DatamartRepository {
             values.put(":read", AttributeValues.number(validatedAgainst.version()));
         }
         String conditionExpression = condition;
+        if (with != null) {
+            transact(List.of(TransactWriteItem.builder().update(Update.builder()
+                    .tableName(tables.datamarts())
+                    .key(key)
+                    .updateExpression(set.toString())
+                    .conditionExpression(conditionExpression)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values).build()).build()), with, update.datamartName(),
+                    "with the parts it keeps, the updated datamart", reasons -> {
+                        if (failedCondition(reasons, 0)) {
+                            throw changedOrMissing(organizationId, update.datamartName(), validatedAgainst);
+                        }
+                    });
+            return;
+        }
         try {
             dynamoDb.updateItem(request -> request
                     .tableName(tables.datamarts())
@@ -183,10 +231,7 @@ public final class DatamartRepository {
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException failed) {
-            if (validatedAgainst != null && find(organizationId, update.datamartName()).isPresent()) {
-                throw new DatamartChangedException();
-            }
-            throw new DatamartNotFoundException();
+            throw changedOrMissing(organizationId, update.datamartName(), validatedAgainst);
         } catch (TransactionConflictException contended) {
             // A create of this name kept a transaction on the item through every retry.
             throw new ConcurrentModificationException();
@@ -199,10 +244,35 @@ public final class DatamartRepository {
         }
     }
 
+    /** An update's condition failed: the datamart is not as it was read, or it is gone. */
+    private RuntimeException changedOrMissing(String organizationId, String name, Datamart validatedAgainst) {
+        if (validatedAgainst != null && find(organizationId, name).isPresent()) {
+            return new DatamartChangedException();
+        }
+        return new DatamartNotFoundException();
+    }
+
     /** Deletes a datamart in one write that requires it to exist. */
     public void delete(String organizationId, String name) {
+        delete(organizationId, name, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed in the same transaction. */
+    public void delete(String organizationId, String name, CommittedWith with) {
         if (!Keys.isStorableName(name)) {
             throw new DatamartNotFoundException();
+        }
+        if (with != null) {
+            transact(List.of(TransactWriteItem.builder().delete(Delete.builder()
+                    .tableName(tables.datamarts())
+                    .key(Keys.of(organizationId, name))
+                    .conditionExpression(EXISTS)
+                    .expressionAttributeNames(KEY_NAME).build()).build()), with, name, "the datamart", reasons -> {
+                        if (failedCondition(reasons, 0)) {
+                            throw new DatamartNotFoundException();
+                        }
+                    });
+            return;
         }
         try {
             dynamoDb.deleteItem(request -> request

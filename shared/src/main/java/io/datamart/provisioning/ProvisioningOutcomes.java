@@ -36,6 +36,15 @@ public final class ProvisioningOutcomes {
         String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+
+        /** What an operation did when it wrote. */
+        static Result wrote(ProvisioningOperation operation) {
+            return switch (operation) {
+                case CREATE -> CREATED;
+                case UPDATE -> UPDATED;
+                case DELETE -> DELETED;
+            };
+        }
     }
 
     /** The most of a request's text (a name, say) an outcome repeats. */
@@ -62,6 +71,30 @@ public final class ProvisioningOutcomes {
         bounded.put("message", bounded(bounded.path("message").asText()));
         detail.set("error", bounded);
         return new OutboundEvent(OutboundEvent.PROVISIONING_SOURCE, FAILED, detail);
+    }
+
+    /** An outcome as its request's idempotency record keeps it: its detail-type and detail. */
+    static String answer(OutboundEvent outcome) {
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("detailType", outcome.detailType());
+        answer.set("detail", outcome.detail());
+        return answer.toString();
+    }
+
+    /**
+     * The recorded outcome told again to a later delivery ({@code messageId}): the same
+     * detail-type and detail, with this delivery's message id and {@code "replay": true}.
+     */
+    static OutboundEvent replayed(String answer, String messageId) {
+        try {
+            JsonNode recorded = Json.MAPPER.readTree(answer);
+            ObjectNode detail = recorded.path("detail").deepCopy();
+            detail.put("replayOf", detail.path("messageId").asText(null));
+            detail.put("messageId", messageId);
+            detail.put("replay", true);
+            return new OutboundEvent(OutboundEvent.PROVISIONING_SOURCE, recorded.path("detailType").asText(), detail);
+        } catch (java.io.IOException corrupt) {
+            throw new IllegalStateException("a recorded outcome is JSON this function wrote", corrupt);
+        }
     }
 
     /** Text from a request, cut to a length any outcome or log line can carry. */

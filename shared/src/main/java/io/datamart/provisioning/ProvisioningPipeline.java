@@ -11,10 +11,20 @@ import io.datamart.aws.CallBudget;
 import io.datamart.aws.LambdaLogs;
 import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartException;
+import io.datamart.error.IdempotencyKeyInUseException;
 import io.datamart.error.ServiceUnavailableException;
 import io.datamart.events.EventPublisher;
 import io.datamart.events.OutboundEvent;
 import io.datamart.aws.AwsClients;
+import io.datamart.idempotency.IdempotencyKeys;
+import io.datamart.idempotency.RequestFingerprint;
+import io.datamart.persistence.CommittedWith;
+import io.datamart.persistence.IdempotencyClaimLostException;
+import io.datamart.persistence.IdempotencyRecordRepository;
+import io.datamart.persistence.IdempotencyRecordRepository.Answered;
+import io.datamart.persistence.IdempotencyRecordRepository.Claimed;
+import io.datamart.persistence.IdempotencyRecordRepository.Running;
+import io.datamart.persistence.IdempotencyRecordRepository.UsedForAnotherRequest;
 import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.ProvisioningAttemptRepository;
@@ -23,7 +33,9 @@ import io.datamart.service.DatamartService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -96,6 +108,10 @@ public final class ProvisioningPipeline {
     public static final String PRODUCER_NOT_ALLOWED = "PRODUCER_NOT_ALLOWED";
     /** The outcome of a request for a datamart whose requests are parked. */
     public static final String DATAMART_PARKED = "DATAMART_PARKED";
+    /** The request's correlation id was first used for a different request. */
+    public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
+    /** Beyond the invocation's end, how long a message's claim holds (clocks may differ a little). */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
     public static final String FORWARDER_VARIABLE = ProducerIdentity.FORWARDER_VARIABLE;
     public static final String PROVISIONER_VARIABLE = ProducerIdentity.PROVISIONER_VARIABLE;
 
@@ -126,7 +142,7 @@ public final class ProvisioningPipeline {
 
     /** Where the pipeline keeps what it must remember between deliveries, and the queues it acts on. */
     public record State(ProducerGrantRepository grants, ParkedDatamartRepository parked,
-            ProvisioningAttemptRepository attempts, ProvisioningQueue queue) {
+            ProvisioningAttemptRepository attempts, IdempotencyRecordRepository records, ProvisioningQueue queue) {
     }
 
     private final DatamartService service;
@@ -280,7 +296,8 @@ public final class ProvisioningPipeline {
         OutboundEvent outcome;
         String transientFailure = null;
         try {
-            outcome = CallBudget.within(delivery.context(), OUTCOME_RESERVE, () -> decide(request, producer, messageId));
+            outcome = CallBudget.within(delivery.context(), OUTCOME_RESERVE,
+                    () -> decide(request, producer, messageId, delivery.context()));
         } catch (ParkedBehindItself parkedHead) {
             // It failed for good before, but did not reach the dead-letter queue: move it now.
             ObjectNode line = line(messageId, request).put("receiveCount", delivery.receiveCount());
@@ -288,8 +305,9 @@ public final class ProvisioningPipeline {
             line.put("durationMs", (System.nanoTime() - delivery.started()) / 1_000_000.0);
             LambdaLogs.log(delivery.context(), LogLevel.WARN, line.toString());
             return handled;
-        } catch (ConcurrentModificationException contended) {
-            // Other changes of the datamart won every try: a later delivery tries again.
+        } catch (ConcurrentModificationException | IdempotencyKeyInUseException contended) {
+            // Other changes of the datamart won every try, or another delivery of the request
+            // is running it: a later delivery tries again.
             transientFailure = contended.getMessage();
             outcome = null;
         } catch (ServiceUnavailableException unavailable) {
@@ -298,8 +316,7 @@ public final class ProvisioningPipeline {
             transientFailure = unavailable.internalCause();
             outcome = null;
         } catch (DatamartException permanent) {
-            outcome = ProvisioningOutcomes.failed(request, messageId,
-                    ErrorResponses.of(permanent, request.operation().apiOperation()).body().path("error"));
+            outcome = failedFor(request, messageId, permanent);
         } catch (RuntimeException failure) {
             transientFailure = failure.toString();
             outcome = null;
@@ -421,7 +438,12 @@ public final class ProvisioningPipeline {
     }
 
     /** The outcome of a request, or an exception saying why it has none yet. */
-    private OutboundEvent decide(ProvisioningRequest request, String producer, String messageId) {
+    private static OutboundEvent failedFor(ProvisioningRequest request, String messageId, DatamartException permanent) {
+        return ProvisioningOutcomes.failed(request, messageId,
+                ErrorResponses.of(permanent, request.operation().apiOperation()).body().path("error"));
+    }
+
+    private OutboundEvent decide(ProvisioningRequest request, String producer, String messageId, Context context) {
         if (!request.isValid()) {
             return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
                     ProvisioningOutcomes.INVALID_MESSAGE, "Invalid provisioning message: "
@@ -440,7 +462,65 @@ public final class ProvisioningPipeline {
             return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(DATAMART_PARKED,
                     parked(parking.get()), List.of()));
         }
-        return ProvisioningOutcomes.succeeded(request, messageId, apply(request));
+        return applyOnce(request, messageId, context);
+    }
+
+    /**
+     * Applies the request once per correlation id (the message's own id when the producer
+     * sent none): its outcome is recorded in the same transaction as the change it made, and
+     * every later delivery, of this message or of another with the id, is told that outcome
+     * again, marked as a replay, whatever was written meanwhile.
+     */
+    private OutboundEvent applyOnce(ProvisioningRequest request, String messageId, Context context) {
+        String organizationId = request.organizationId();
+        String key = IdempotencyKeys.message(request.correlationId());
+        String fingerprint = RequestFingerprint.of(request.operation().wire(), "provisioning", Map.of(), null,
+                request.body().toString().getBytes(StandardCharsets.UTF_8));
+        Instant leaseUntil = Instant.now().plusMillis(context.getRemainingTimeInMillis()).plus(LEASE_MARGIN);
+        IdempotencyRecordRepository records = state.records();
+        return switch (records.claim(organizationId, key, fingerprint, leaseUntil, IdempotencyKeys.MESSAGE_KEPT_FOR)) {
+            case Answered answered -> ProvisioningOutcomes.replayed(answered.answer(), messageId);
+            case Running running -> throw new IdempotencyKeyInUseException();
+            case UsedForAnotherRequest reused -> ProvisioningOutcomes.failed(request, messageId,
+                    ProvisioningOutcomes.error(IDEMPOTENCY_KEY_REUSED, "correlationId " + ProvisioningOutcomes.bounded(
+                            request.correlationId()) + " was used for a different request", List.of()));
+            case Claimed claimed -> {
+                OutboundEvent written = ProvisioningOutcomes.succeeded(request, messageId, Result.wrote(request.operation()));
+                CommittedWith with = name -> records.completion(organizationId, key, claimed.claimId(), 200,
+                        ProvisioningOutcomes.answer(written));
+                OutboundEvent outcome;
+                try {
+                    Result result = apply(request, with);
+                    if (result != Result.UNCHANGED) {
+                        yield written; // recorded with the change
+                    }
+                    outcome = ProvisioningOutcomes.succeeded(request, messageId, result);
+                } catch (ConcurrentModificationException | ServiceUnavailableException transientFailure) {
+                    release(organizationId, key, claimed.claimId());
+                    throw transientFailure;
+                } catch (IdempotencyClaimLostException lost) {
+                    throw new IdempotencyKeyInUseException();
+                } catch (DatamartException permanent) {
+                    outcome = failedFor(request, messageId, permanent);
+                } catch (RuntimeException unexpected) {
+                    release(organizationId, key, claimed.claimId());
+                    throw unexpected;
+                }
+                // Nothing written (refused, or already as asked): the record alone.
+                records.complete(organizationId, key, claimed.claimId(), outcome.detailType().equals(
+                        ProvisioningOutcomes.SUCCEEDED) ? 200 : 400, ProvisioningOutcomes.answer(outcome));
+                yield outcome;
+            }
+        };
+    }
+
+    /** Best effort: a claim left behind ends with its lease, and the next delivery runs afresh. */
+    private void release(String organizationId, String key, String claimId) {
+        try {
+            state.records().release(organizationId, key, claimId);
+        } catch (RuntimeException notReleased) {
+            // the lease ends by itself
+        }
     }
 
     private static String parked(ParkedDatamartRepository.Parking parking) {
@@ -461,13 +541,13 @@ public final class ProvisioningPipeline {
                 + "'; an operator grants it with bin/admin producer grant";
     }
 
-    private Result apply(ProvisioningRequest request) {
+    private Result apply(ProvisioningRequest request, CommittedWith with) {
         String organizationId = request.organizationId();
         JsonNode body = request.body();
         return switch (request.operation()) {
-            case CREATE -> service.createIfAbsent(organizationId, body) ? Result.CREATED : Result.UNCHANGED;
-            case UPDATE -> service.updateIfChanged(organizationId, body) ? Result.UPDATED : Result.UNCHANGED;
-            case DELETE -> service.deleteIfPresent(organizationId, service.validator().validateDeleteBody(body))
+            case CREATE -> service.createIfAbsent(organizationId, body, with) ? Result.CREATED : Result.UNCHANGED;
+            case UPDATE -> service.updateIfChanged(organizationId, body, with) ? Result.UPDATED : Result.UNCHANGED;
+            case DELETE -> service.deleteIfPresent(organizationId, service.validator().validateDeleteBody(body), with)
                     ? Result.DELETED : Result.UNCHANGED;
         };
     }

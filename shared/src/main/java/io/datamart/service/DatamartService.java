@@ -11,6 +11,7 @@ import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.ServiceUnavailableException;
+import io.datamart.persistence.CommittedWith;
 import io.datamart.persistence.DatamartChangedException;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.DatasourceRepository;
@@ -49,8 +50,13 @@ public final class DatamartService {
      * atomically, so a datasource removed meanwhile is still caught).
      */
     public String create(String organizationId, JsonNode body) {
+        return create(organizationId, body, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed in the same transaction as the datamart. */
+    public String create(String organizationId, JsonNode body, CommittedWith with) {
         DatamartDefinition definition = validCreate(organizationId, body);
-        datamarts.create(organizationId, definition);
+        datamarts.create(organizationId, definition, with);
         return definition.name();
     }
 
@@ -62,10 +68,15 @@ public final class DatamartService {
      * @throws DatamartAlreadyExistsException when the name is taken by another definition
      */
     public boolean createIfAbsent(String organizationId, JsonNode body) {
+        return createIfAbsent(organizationId, body, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed with the datamart when this call creates it. */
+    public boolean createIfAbsent(String organizationId, JsonNode body, CommittedWith with) {
         DatamartDefinition definition = validCreate(organizationId, body);
         for (int attempt = 1; ; attempt++) {
             try {
-                datamarts.create(organizationId, definition);
+                datamarts.create(organizationId, definition, with);
                 return true;
             } catch (DatamartAlreadyExistsException exists) {
                 Optional<Datamart> stored = datamarts.find(organizationId, definition.name());
@@ -126,7 +137,12 @@ public final class DatamartService {
      * the write itself still fails if the datamart is gone by then.
      */
     public String update(String organizationId, JsonNode body) {
-        return apply(validator.readUpdate(body), organizationId, false).datamartName();
+        return update(organizationId, body, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed in the same transaction as the change. */
+    public String update(String organizationId, JsonNode body, CommittedWith with) {
+        return apply(validator.readUpdate(body), organizationId, false, with).datamartName();
     }
 
     /**
@@ -137,7 +153,12 @@ public final class DatamartService {
      * @return true if this call changed the datamart, false if it already matched
      */
     public boolean updateIfChanged(String organizationId, JsonNode body) {
-        return apply(validator.readUpdate(body), organizationId, true) != null;
+        return updateIfChanged(organizationId, body, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed with the change when this call makes one. */
+    public boolean updateIfChanged(String organizationId, JsonNode body, CommittedWith with) {
+        return apply(validator.readUpdate(body), organizationId, true, with) != null;
     }
 
     /**
@@ -146,7 +167,8 @@ public final class DatamartService {
      * datasource can be read, then refused with everything found; a datamart that is not
      * there answers the body's own violations first.
      */
-    private DatamartUpdate apply(ValidatedBody<DatamartUpdate> body, String organizationId, boolean skipIfStored) {
+    private DatamartUpdate apply(ValidatedBody<DatamartUpdate> body, String organizationId, boolean skipIfStored,
+            CommittedWith with) {
         for (int attempt = 1; ; attempt++) {
             Optional<Datamart> found = find(body, () -> datamarts.find(organizationId, body.lookupName()));
             if (found.isEmpty()) {
@@ -164,7 +186,7 @@ public final class DatamartService {
                     .orElseGet(body::orThrow);
             try {
                 // Conditional on the datamart exactly as validated against: incarnation and version.
-                datamarts.update(organizationId, update, current);
+                datamarts.update(organizationId, update, current, with);
                 return update;
             } catch (DatamartChangedException changed) {
                 if (attempt == MAX_UPDATE_ATTEMPTS) {
@@ -181,7 +203,12 @@ public final class DatamartService {
     }
 
     public String delete(String organizationId, String name) {
-        datamarts.delete(organizationId, name);
+        return delete(organizationId, name, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed in the same transaction as the delete. */
+    public String delete(String organizationId, String name, CommittedWith with) {
+        datamarts.delete(organizationId, name, with);
         return name;
     }
 
@@ -192,8 +219,13 @@ public final class DatamartService {
      * @return true if this call deleted it, false if there was nothing to delete
      */
     public boolean deleteIfPresent(String organizationId, String name) {
+        return deleteIfPresent(organizationId, name, null);
+    }
+
+    /** The same, with {@code with} (null: nothing) committed with the delete when this call makes it. */
+    public boolean deleteIfPresent(String organizationId, String name, CommittedWith with) {
         try {
-            datamarts.delete(organizationId, name);
+            datamarts.delete(organizationId, name, with);
             return true;
         } catch (DatamartNotFoundException alreadyGone) {
             return false;

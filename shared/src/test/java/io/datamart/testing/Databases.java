@@ -35,9 +35,11 @@ public final class Databases {
         } else {
             db.recreate(db.tables().datamarts());
         }
-        // Empty unless a test counted requests or parked a datamart: then those start afresh.
+        // Empty unless a test counted requests, parked a datamart or used idempotency keys:
+        // then those start afresh.
         List<String> transientTables = new ArrayList<>(db.provisioningStateTables());
         transientTables.add(db.requestCountersTable());
+        transientTables.add(db.idempotencyKeysTable());
         for (String table : transientTables) {
             if (!db.client().scan(r -> r.tableName(table).limit(1)).items().isEmpty()) {
                 db.recreate(table);

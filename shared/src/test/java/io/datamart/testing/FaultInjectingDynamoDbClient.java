@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     public enum Operation { GET_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, TRANSACT_WRITE_ITEMS, QUERY }
 
-    private record Fault(Supplier<RuntimeException> failure, AtomicInteger remaining) {
+    /** A fault of the next {@code remaining} calls, of one table only when {@code table} is not null. */
+    private record Fault(Supplier<RuntimeException> failure, AtomicInteger remaining, String table) {
     }
 
     private final DynamoDbClient delegate;
@@ -52,7 +53,14 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
 
     /** The next {@code times} calls of {@code operation} throw, without reaching DynamoDB. */
     public FaultInjectingDynamoDbClient fail(Operation operation, int times, Supplier<RuntimeException> failure) {
-        faults.put(operation, new Fault(failure, new AtomicInteger(times)));
+        faults.put(operation, new Fault(failure, new AtomicInteger(times), null));
+        return this;
+    }
+
+    /** The next {@code times} calls of {@code operation} on {@code table} throw; calls on other tables pass. */
+    public FaultInjectingDynamoDbClient failOn(String table, Operation operation, int times,
+            Supplier<RuntimeException> failure) {
+        faults.put(operation, new Fault(failure, new AtomicInteger(times), table));
         return this;
     }
 
@@ -107,7 +115,7 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
         return List.copyOf(queries);
     }
 
-    private void before(Operation operation) {
+    private void before(Operation operation, String table) {
         int call = calls.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
         Runnable each = beforeEachCall.get(operation);
         if (each != null) {
@@ -118,7 +126,8 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
             hook.getValue().run();
         }
         Fault fault = faults.get(operation);
-        if (fault != null && fault.remaining().getAndDecrement() > 0) {
+        if (fault != null && (fault.table() == null || fault.table().equals(table))
+                && fault.remaining().getAndDecrement() > 0) {
             throw fault.failure().get();
         }
     }
@@ -126,42 +135,42 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     @Override
     public GetItemResponse getItem(GetItemRequest request) {
         record(request);
-        before(Operation.GET_ITEM);
+        before(Operation.GET_ITEM, request.tableName());
         return after(Operation.GET_ITEM, delegate.getItem(request));
     }
 
     @Override
     public PutItemResponse putItem(PutItemRequest request) {
         record(request);
-        before(Operation.PUT_ITEM);
-        return delegate.putItem(request);
+        before(Operation.PUT_ITEM, request.tableName());
+        return after(Operation.PUT_ITEM, delegate.putItem(request));
     }
 
     @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         record(request);
-        before(Operation.UPDATE_ITEM);
-        return delegate.updateItem(request);
+        before(Operation.UPDATE_ITEM, request.tableName());
+        return after(Operation.UPDATE_ITEM, delegate.updateItem(request));
     }
 
     @Override
     public DeleteItemResponse deleteItem(DeleteItemRequest request) {
         record(request);
-        before(Operation.DELETE_ITEM);
-        return delegate.deleteItem(request);
+        before(Operation.DELETE_ITEM, request.tableName());
+        return after(Operation.DELETE_ITEM, delegate.deleteItem(request));
     }
 
     @Override
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
         record(request);
-        before(Operation.TRANSACT_WRITE_ITEMS);
-        return delegate.transactWriteItems(request);
+        before(Operation.TRANSACT_WRITE_ITEMS, null);
+        return after(Operation.TRANSACT_WRITE_ITEMS, delegate.transactWriteItems(request));
     }
 
     @Override
     public QueryResponse query(QueryRequest request) {
         record(request);
-        before(Operation.QUERY);
+        before(Operation.QUERY, request.tableName());
         QueryResponse response = delegate.query(request);
         queries.add(new QueryRead(request.indexName(), response.count()));
         return after(Operation.QUERY, response);

@@ -3,6 +3,7 @@ package io.datamart.testing;
 import io.datamart.local.DynamoDbStreamEvents;
 import io.datamart.local.LocalAws;
 import io.datamart.local.TemplateModel;
+import io.datamart.persistence.IdempotencyRecordRepository;
 import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.persistence.ProvisioningAttemptRepository;
@@ -33,6 +34,7 @@ public final class LocalDynamoDb {
     private final String requestCountersTable;
     private final String parkedDatamartsTable;
     private final String provisioningAttemptsTable;
+    private final String idempotencyKeysTable;
 
     private LocalDynamoDb(LocalAws aws, TemplateModel template) {
         this.aws = aws;
@@ -49,6 +51,7 @@ public final class LocalDynamoDb {
         this.parkedDatamartsTable = template.variable(ParkedDatamartRepository.TABLE_VARIABLE).orElseThrow();
         this.provisioningAttemptsTable = template.variable(ProvisioningAttemptRepository.TABLE_VARIABLE)
                 .orElseThrow();
+        this.idempotencyKeysTable = template.variable(IdempotencyRecordRepository.TABLE_VARIABLE).orElseThrow();
     }
 
     /** The one instance of this test run. */
@@ -84,6 +87,11 @@ public final class LocalDynamoDb {
 
     public String parkedDatamartsTable() {
         return parkedDatamartsTable;
+    }
+
+    /** The table of idempotency records (HTTP keys, provisioning correlation ids). */
+    public String idempotencyKeysTable() {
+        return idempotencyKeysTable;
     }
 
     public URI endpoint() {
@@ -130,8 +138,15 @@ public final class LocalDynamoDb {
         return all;
     }
 
+    /** The same, without the idempotency records: what a request's own change left, its record apart. */
+    public Map<String, Object> snapshotOfData() {
+        Map<String, Object> data = snapshot();
+        data.remove(idempotencyKeysTable);
+        return data;
+    }
+
     private String[] allTables() {
         return new String[] {tables.datamarts(), tables.datasources(), tables.serviceTokens(), producerGrantsTable(),
-            requestCountersTable(), parkedDatamartsTable, provisioningAttemptsTable};
+            requestCountersTable(), parkedDatamartsTable, provisioningAttemptsTable, idempotencyKeysTable};
     }
 }

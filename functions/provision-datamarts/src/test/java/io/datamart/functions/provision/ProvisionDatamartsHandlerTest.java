@@ -43,8 +43,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -69,7 +70,12 @@ class ProvisionDatamartsHandlerTest {
     }
 
     private static String create(ObjectNode body) {
-        return request("create", ORG, "corr-create", body);
+        return request("create", ORG, correlationOf(body), body);
+    }
+
+    /** One correlation id per distinct request, as producers send: the same body, the same id. */
+    private static String correlationOf(ObjectNode body) {
+        return "corr-create-" + Integer.toHexString(body.toString().hashCode());
     }
 
     private static ObjectNode updateBody() {
@@ -78,7 +84,7 @@ class ProvisionDatamartsHandlerTest {
     }
 
     private static String delete(String name) {
-        return request("delete", ORG, "corr-delete", Fixtures.object("{\"datamartName\": \"" + name + "\"}"));
+        return request("delete", ORG, "corr-delete-" + name, Fixtures.object("{\"datamartName\": \"" + name + "\"}"));
     }
 
     private static ProvisionedThroughputExceededException throttled() {
@@ -106,8 +112,9 @@ class ProvisionDatamartsHandlerTest {
         assertEquals("datamart.provisioning", outcome.source());
         assertEquals("Datamart Provisioning Succeeded", outcome.detailType());
         assertEquals(Fixtures.object("""
-                {"correlationId": "corr-create", "messageId": "m-1", "operation": "create",
-                 "organizationId": "demo", "name": "sales-analytics", "result": "created"}"""), outcome.detail());
+                {"correlationId": "%s", "messageId": "m-1", "operation": "create",
+                 "organizationId": "demo", "name": "sales-analytics", "result": "created"}"""
+                .formatted(correlationOf(Fixtures.documentedCreateBody()))), outcome.detail());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -214,8 +221,11 @@ class ProvisionDatamartsHandlerTest {
     @Test
     void deliversAgainAnUpdateThatLostToOtherChangesEveryTime() {
         StoredDatamarts.seedDocumented(function.db());
-        function.dynamoDb().fail(Operation.UPDATE_ITEM, 3, () -> ConditionalCheckFailedException.builder()
-                .message("The conditional request failed").statusCode(400).build());
+        // The update commits in one transaction with its record: its condition fails there.
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 3, () -> TransactionCanceledException.builder()
+                .message("Transaction cancelled [ConditionalCheckFailed, None]")
+                .cancellationReasons(CancellationReason.builder().code("ConditionalCheckFailed").build(),
+                        CancellationReason.builder().code("None").build()).statusCode(400).build());
 
         JsonNode response = runOne("m-1", request("update", ORG, "corr-update", updateBody()));
 
@@ -228,7 +238,7 @@ class ProvisionDatamartsHandlerTest {
     void deliversAgainAnUpdateWhoseDatamartIsDeletedAndCreatedAgainBeforeEveryWrite() {
         StoredDatamarts.seedDocumented(function.db());
         DatamartService other = Fixtures.api(function.db()).service();
-        function.dynamoDb().beforeEachCall(Operation.UPDATE_ITEM, () -> {
+        function.dynamoDb().beforeEachCall(Operation.TRANSACT_WRITE_ITEMS, () -> {
             other.delete(ORG, NAME);
             try {
                 Thread.sleep(2); // a later createdAt: another incarnation
@@ -272,7 +282,7 @@ class ProvisionDatamartsHandlerTest {
         List<BusEvent> outcomes = function.bus().events();
         assertEquals(List.of("updated", "deleted"),
                 outcomes.stream().map(event -> event.detail().path("result").asText()).toList());
-        assertEquals(List.of("corr-update", "corr-delete"),
+        assertEquals(List.of("corr-update", "corr-delete-" + NAME),
                 outcomes.stream().map(event -> event.detail().path("correlationId").asText()).toList());
     }
 
@@ -311,7 +321,8 @@ class ProvisionDatamartsHandlerTest {
 
         assertEquals(List.of(), failedIds(again));
         assertEquals(afterFirst, function.db().rawDatamart(ORG, NAME), "version and timestamps untouched");
-        assertEquals(List.of("created", "unchanged"), results());
+        assertEquals(List.of("created", "created"), results(), "the first outcome, told again");
+        assertEquals(List.of(false, true), replays());
     }
 
     @Test
@@ -325,7 +336,108 @@ class ProvisionDatamartsHandlerTest {
 
         assertEquals(afterFirst, function.db().rawDatamart(ORG, NAME), "no second version");
         assertEquals("2", afterFirst.get("version").n());
-        assertEquals(List.of("updated", "unchanged"), results());
+        assertEquals(List.of("updated", "updated"), results(), "the first outcome, told again");
+        assertEquals(List.of(false, true), replays());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Exactly once per correlation id: a redelivery is told the first outcome, whatever happened since
+    // ---------------------------------------------------------------------------------------------
+
+    /** Another client's update over HTTP: relationships cleared, a new version. */
+    private void updatedOverHttpMeanwhile() {
+        Fixtures.api(function.db()).service().update(ORG, updateBody());
+    }
+
+    @Test
+    void aCreateRedeliveredAfterAnHttpChangeIsToldItsOutcomeAndLeavesTheChange() {
+        String create = create(Fixtures.documentedCreateBody());
+        runOne("m-1", create);
+        updatedOverHttpMeanwhile();
+
+        assertEquals(List.of(), failedIds(runOne("m-1", create)));
+
+        assertEquals(List.of("created", "created"), results(), "not \"already exists\"");
+        assertEquals(List.of(false, true), replays());
+        BusEvent replay = function.bus().events().get(1);
+        assertEquals("m-1", replay.detail().path("replayOf").asText());
+        assertEquals(2, StoredDatamarts.stored(function.db(), ORG, NAME).version(), "the HTTP change stands");
+    }
+
+    @Test
+    void anUpdateRedeliveredAfterAnHttpChangeIsNotAppliedAgain() {
+        StoredDatamarts.seedDocumented(function.db());
+        ObjectNode emptyTenancy = Fixtures.object("""
+                {"datamartName": "sales-analytics", "tenancySettings": {"tenancyLevel": "DATABASE"}}""");
+        String update = request("update", ORG, "corr-tenancy", emptyTenancy);
+        runOne("m-1", update);
+        // Another client puts the tenancy back over HTTP.
+        Fixtures.api(function.db()).service().update(ORG, Fixtures.object("{\"datamartName\": \"sales-analytics\", "
+                + "\"tenancySettings\": " + Fixtures.documentedCreateBody().path("tenancySettings") + "}"));
+
+        assertEquals(List.of(), failedIds(runOne("m-1", update)));
+
+        assertEquals(List.of("updated", "updated"), results());
+        assertEquals(List.of(false, true), replays());
+        var stored = StoredDatamarts.stored(function.db(), ORG, NAME);
+        assertEquals(3, stored.version(), "not applied again over the HTTP change");
+        assertEquals("TABLE", stored.definition().tenancySettings().tenancyLevel().name());
+    }
+
+    @Test
+    void aDeleteRedeliveredAfterTheNameWasCreatedAgainLeavesTheNewDatamart() {
+        StoredDatamarts.seedDocumented(function.db());
+        runOne("m-1", delete(NAME));
+        StoredDatamarts.seedDocumented(function.db());
+
+        assertEquals(List.of(), failedIds(runOne("m-1", delete(NAME))));
+
+        assertEquals(List.of("deleted", "deleted"), results());
+        assertEquals(List.of(false, true), replays());
+        assertNotNull(function.db().rawDatamart(ORG, NAME), "the datamart created since is not deleted");
+    }
+
+    @Test
+    void aNewMessageWithTheCorrelationIdOfAnotherRequestFailsAsReused() {
+        runOne("m-1", request("create", ORG, "corr-shared", Fixtures.documentedCreateBody()));
+        Map<String, Object> before = function.db().snapshot();
+
+        assertEquals(List.of(), failedIds(runOne("m-2", request("delete", ORG, "corr-shared",
+                Fixtures.object("{\"datamartName\": \"sales-analytics\"}")))));
+
+        assertEquals(before, function.db().snapshot(), "nothing written, no record");
+        BusEvent outcome = function.bus().events().get(1);
+        assertEquals("Datamart Provisioning Failed", outcome.detailType());
+        assertEquals("IDEMPOTENCY_KEY_REUSED", outcome.detail().path("error").path("code").asText());
+        assertNotNull(function.db().rawDatamart(ORG, NAME), "not deleted");
+    }
+
+    @Test
+    void aMessageWithoutCorrelationIdIsAppliedOncePerMessageId() {
+        String create = request("create", ORG, null, Fixtures.documentedCreateBody());
+        runOne("m-1", create);
+        Fixtures.api(function.db()).service().delete(ORG, NAME);
+
+        assertEquals(List.of(), failedIds(runOne("m-1", create)));
+        assertNull(function.db().rawDatamart(ORG, NAME), "the redelivery did not create it again");
+        assertEquals(List.of(false, true), replays());
+
+        assertEquals(List.of(), failedIds(runOne("m-2", create)));
+        assertNotNull(function.db().rawDatamart(ORG, NAME), "another message is another request");
+    }
+
+    @Test
+    void aFailedRequestsRedeliveryIsToldTheSameFailure() {
+        ObjectNode broken = Fixtures.documentedCreateBody();
+        broken.remove("tableList");
+        runOne("m-1", create(broken));
+
+        runOne("m-1", create(broken));
+
+        List<BusEvent> outcomes = function.bus().events();
+        assertEquals(2, outcomes.size());
+        assertEquals(outcomes.get(0).detail().path("error"), outcomes.get(1).detail().path("error"));
+        assertEquals(List.of(false, true), replays());
     }
 
     @Test
@@ -334,7 +446,8 @@ class ProvisionDatamartsHandlerTest {
         runOne("m-1", delete(NAME));
         assertEquals(List.of(), failedIds(runOne("m-1", delete(NAME))));
         assertNull(function.db().rawDatamart(ORG, NAME));
-        assertEquals(List.of("deleted", "unchanged"), results());
+        assertEquals(List.of("deleted", "deleted"), results(), "the first outcome, told again");
+        assertEquals(List.of(false, true), replays());
     }
 
     @Test
@@ -354,32 +467,32 @@ class ProvisionDatamartsHandlerTest {
     @Test
     void aCreateOfATakenNameWithAnotherBodyFailsForGood() {
         StoredDatamarts.seedDocumented(function.db());
-        Map<String, Object> before = function.db().snapshot();
+        Map<String, Object> before = function.db().snapshotOfData();
         ObjectNode other = Fixtures.documentedCreateBody();
         other.remove("relationships");
 
         JsonNode response = runOne("m-1", create(other));
 
         assertEquals(List.of(), failedIds(response), "not retried");
-        assertEquals(before, function.db().snapshot());
+        assertEquals(before, function.db().snapshotOfData());
         BusEvent outcome = only(function.bus().events());
         assertEquals("Datamart Provisioning Failed", outcome.detailType());
         assertEquals(Fixtures.object("""
-                {"correlationId": "corr-create", "messageId": "m-1", "operation": "create",
+                {"correlationId": "%s", "messageId": "m-1", "operation": "create",
                  "organizationId": "demo", "name": "sales-analytics",
-                 "error": {"code": "INVALID_REQUEST_BODY", "message": "Datamart name already exists"}}"""),
-                outcome.detail());
+                 "error": {"code": "INVALID_REQUEST_BODY", "message": "Datamart name already exists"}}"""
+                .formatted(correlationOf(other))), outcome.detail());
     }
 
     @Test
     void anInvalidBodyFailsForGoodWithTheApisCodeAndDetails() {
-        Map<String, Object> before = function.db().snapshot();
+        Map<String, Object> before = function.db().snapshotOfData();
         ObjectNode body = Fixtures.documentedCreateBody();
         body.remove("tableList");
 
         assertEquals(List.of(), failedIds(runOne("m-1", create(body))));
 
-        assertEquals(before, function.db().snapshot());
+        assertEquals(before, function.db().snapshotOfData(), "nothing but the request's record");
         JsonNode error = only(function.bus().events()).detail().path("error");
         assertEquals("INVALID_REQUEST_BODY", error.path("code").asText());
         assertEquals("tableList", error.path("details").get(0).path("path").asText());
@@ -391,12 +504,12 @@ class ProvisionDatamartsHandlerTest {
         ObjectNode onWarehouse = Fixtures.documentedCreateBody();
         onWarehouse.put("datasourceName", Fixtures.WAREHOUSE);
         StoredDatamarts.seed(function.db(), ORG, onWarehouse);
-        Map<String, Object> before = function.db().snapshot();
+        Map<String, Object> before = function.db().snapshotOfData();
 
         runOne("m-1", create(Fixtures.object(BrokenParts.create(Fixtures.WAREHOUSE))));
         runOne("m-2", request("update", ORG, "corr-update", Fixtures.object(BrokenParts.update(NAME))));
 
-        assertEquals(before, function.db().snapshot(), "nothing written");
+        assertEquals(before, function.db().snapshotOfData(), "nothing written but the requests' records");
         List<BusEvent> outcomes = function.bus().events();
         assertEquals(2, outcomes.size(), () -> "events: " + outcomes);
         for (BusEvent outcome : outcomes) {
@@ -498,7 +611,9 @@ class ProvisionDatamartsHandlerTest {
 
     @Test
     void listsExactlyTheTransientlyFailedMessagesOfAMixedBatch() {
-        function.dynamoDb().fail(Operation.DELETE_ITEM, 1, ProvisionDatamartsHandlerTest::throttled);
+        // The valid create's transaction is the first; the delete's, throttled, the second.
+        function.dynamoDb().afterCall(Operation.TRANSACT_WRITE_ITEMS, 1, () -> function.dynamoDb()
+                .fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled));
         ObjectNode invalid = Fixtures.object("{\"name\": \"broken mart\", \"datasourceName\": \"postgres-main\", "
                 + "\"tableList\": []}");
         JsonNode response = run(batch(List.of(
@@ -566,7 +681,8 @@ class ProvisionDatamartsHandlerTest {
 
         function.bus().client().reset();
         assertEquals(List.of(), failedIds(runOne("m-1", create(Fixtures.documentedCreateBody()))));
-        assertEquals(List.of("unchanged"), results());
+        assertEquals(List.of("created"), results(), "the outcome it could not publish, told now");
+        assertEquals(List.of(true), replays());
         assertEquals("1", function.db().rawDatamart(ORG, NAME).get("version").n());
     }
 
@@ -738,8 +854,9 @@ class ProvisionDatamartsHandlerTest {
         String body = create(Fixtures.documentedCreateBody());
         failTries("m-1", body, maxTries() - 1);
         function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled);
-        // The parking is the provisioning function's only PutItem.
-        function.dynamoDb().fail(Operation.PUT_ITEM, 1, ProvisionDatamartsHandlerTest::throttled);
+        // The parking is the provisioning function's only PutItem on its table.
+        function.dynamoDb().failOn(function.db().parkedDatamartsTable(), Operation.PUT_ITEM, 1,
+                ProvisionDatamartsHandlerTest::throttled);
 
         JsonNode unparked = run(batch(List.of(message("m-1", ORG + "/" + NAME, maxTries(), body))));
 
@@ -947,6 +1064,11 @@ class ProvisionDatamartsHandlerTest {
         runOne("m-1", create(body));
         assertFalse(context.logs().isEmpty());
         context.logs().forEach(line -> assertFalse(line.contains("order_date") || line.contains("tableList"), line));
+    }
+
+    /** Whether each outcome event on the bus, in order, was a replay of an earlier one. */
+    private List<Boolean> replays() {
+        return function.bus().events().stream().map(event -> event.detail().path("replay").asBoolean(false)).toList();
     }
 
     private List<String> results() {

@@ -73,8 +73,10 @@ class ProvisionDatamartsSampleEventsTest {
 
     @Test
     void theMixedBatchHasAValidAnInvalidAndATransientlyFailingMessage() {
-        function.dynamoDb().fail(Operation.DELETE_ITEM, 1,
-                () -> ProvisionedThroughputExceededException.builder().message("Rate exceeded").build());
+        // The valid create's transaction is the first; the delete's, throttled, the second.
+        function.dynamoDb().afterCall(Operation.TRANSACT_WRITE_ITEMS, 1, () -> function.dynamoDb().fail(
+                Operation.TRANSACT_WRITE_ITEMS, 1,
+                () -> ProvisionedThroughputExceededException.builder().message("Rate exceeded").build()));
         JsonNode response = run(EventFiles.in("provision").stream()
                 .filter(f -> f.getFileName().toString().equals("sqs-mixed-batch.json")).findFirst().orElseThrow());
 
