@@ -1,9 +1,5 @@
 package io.datamart.local.bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.ApiGatewayHandler;
@@ -104,7 +100,7 @@ public final class ListPagesBenchmark {
                 .putObject("http").put("method", "GET").put("path", "/api/v2/data-app/datamarts");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         handler.handle(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), output,
-                new BenchContext());
+                new BenchContext("ReadDatamartsFunction"));
         JsonNode response = Json.MAPPER.readTree(output.toByteArray());
         if (response.path("statusCode").asInt() != 200) {
             throw new IllegalStateException("List Datamarts answered " + response);
@@ -211,26 +207,6 @@ public final class ListPagesBenchmark {
         @Override
         public void close() {
             // the delegate belongs to the local environment
-        }
-    }
-
-    /** An invocation with a minute left, whose log lines go nowhere. */
-    private static final class BenchContext implements Context {
-        @Override public String getAwsRequestId() { return "bench"; }
-        @Override public String getLogGroupName() { return "bench"; }
-        @Override public String getLogStreamName() { return "bench"; }
-        @Override public String getFunctionName() { return "ReadDatamartsFunction"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "bench"; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 60_000; }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-        @Override public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override public void log(String message) { }
-                @Override public void log(byte[] message) { }
-            };
         }
     }
 }
