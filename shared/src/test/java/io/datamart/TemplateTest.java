@@ -441,22 +441,32 @@ class TemplateTest {
     }
 
     @Test
-    void keepsIdempotencyRecordsByTtlWithAlarmsOnThrottlingAndErrors() {
+    void keepsIdempotencyRecordsByTtlWithAlarmsOnThrottlingAndErrorsOfEveryCall() {
         JsonNode properties = TEMPLATE.resource("IdempotencyKeysTable").path("Properties");
         assertEquals("expiresAt", properties.path("TimeToLiveSpecification").path("AttributeName").asText());
         assertTrue(properties.path("TimeToLiveSpecification").path("Enabled").asBoolean());
         assertTrue(properties.path("StreamSpecification").isMissingNode(), "no stream: not a datamart change");
+        // Metrics DynamoDB publishes: throttle events per table; system errors per table and operation.
         Set<String> alarmed = new HashSet<>();
         for (String alarm : TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm")) {
             JsonNode alarmProperties = TEMPLATE.resource(alarm).path("Properties");
-            alarmProperties.path("Dimensions").forEach(dimension -> {
-                if ("IdempotencyKeysTable".equals(dimension.path("Value").path("Ref").asText())) {
-                    alarmed.add(alarmProperties.path("MetricName").asText());
+            for (JsonNode query : alarmProperties.path("Metrics")) {
+                JsonNode metric = query.path("MetricStat").path("Metric");
+                Map<String, String> dimensions = new LinkedHashMap<>();
+                metric.path("Dimensions").forEach(d -> dimensions.put(d.path("Name").asText(),
+                        d.path("Value").has("Ref") ? d.path("Value").path("Ref").asText() : d.path("Value").asText()));
+                if ("IdempotencyKeysTable".equals(dimensions.get("TableName"))) {
                     assertEquals("OperationsAlarmTopic", alarmProperties.path("AlarmActions").get(0).path("Ref").asText());
+                    String name = metric.path("MetricName").asText();
+                    alarmed.add(dimensions.containsKey("Operation") ? name + "/" + dimensions.get("Operation") : name);
+                    assertEquals(name.equals("SystemErrors"), dimensions.containsKey("Operation"),
+                            () -> name + " is published with these dimensions: " + dimensions);
                 }
-            });
+            }
         }
-        assertEquals(Set.of("ThrottledRequests", "SystemErrors"), alarmed);
+        assertEquals(Set.of("ReadThrottleEvents", "WriteThrottleEvents", "SystemErrors/PutItem", "SystemErrors/GetItem",
+                "SystemErrors/UpdateItem", "SystemErrors/DeleteItem", "SystemErrors/TransactWriteItems"), alarmed,
+                "every call the functions make on the table");
     }
 
     @Test

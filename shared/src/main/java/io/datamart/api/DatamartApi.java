@@ -107,7 +107,7 @@ public final class DatamartApi {
         IdempotentRequests idempotentRequests = null;
         if (operations.stream().anyMatch(Operation::writes)) {
             idempotentRequests = new IdempotentRequests(new IdempotencyRecordRepository(dynamoDb,
-                    AwsClients.required(environment, IdempotencyRecordRepository.TABLE_VARIABLE), clock), clock);
+                    AwsClients.required(environment, IdempotencyRecordRepository.TABLE_VARIABLE), clock));
         }
         return new ApiGatewayHandler(operations, authenticator, requestLimit, service, idempotentRequests);
     }

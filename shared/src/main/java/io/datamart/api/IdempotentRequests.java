@@ -15,9 +15,7 @@ import io.datamart.persistence.IdempotencyRecordRepository.Claimed;
 import io.datamart.persistence.IdempotencyRecordRepository.Running;
 import io.datamart.persistence.IdempotencyRecordRepository.UsedForAnotherRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -30,18 +28,11 @@ import java.util.function.Function;
  */
 final class IdempotentRequests {
     static final String REPLAYED = "Idempotent-Replayed";
-    /**
-     * Beyond the invocation's own end, how long its claim holds: clocks of two execution
-     * environments may differ a little, and a claim taken over too early would run twice.
-     */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     private final IdempotencyRecordRepository records;
-    private final Clock clock;
 
-    IdempotentRequests(IdempotencyRecordRepository records, Clock clock) {
+    IdempotentRequests(IdempotencyRecordRepository records) {
         this.records = records;
-        this.clock = clock;
     }
 
     /**
@@ -52,8 +43,8 @@ final class IdempotentRequests {
             Function<CommittedWith, ApiResponse> run) {
         String recordKey = IdempotencyKeys.http(key);
         String fingerprint = fingerprint(route, request);
-        Instant leaseUntil = clock.instant().plusMillis(context.getRemainingTimeInMillis()).plus(LEASE_MARGIN);
-        Claim claim = records.claim(organizationId, recordKey, fingerprint, leaseUntil, IdempotencyKeys.HTTP_KEPT_FOR);
+        Claim claim = records.claim(organizationId, recordKey, fingerprint,
+                Duration.ofMillis(context.getRemainingTimeInMillis()), IdempotencyKeys.HTTP_KEPT_FOR);
         return switch (claim) {
             case Answered answered -> replay(answered);
             case Running running -> throw new IdempotencyKeyInUseException();
@@ -80,12 +71,15 @@ final class IdempotentRequests {
         try {
             if (status < 500 && status != 409 && status != 429) {
                 records.complete(organizationId, recordKey, claimId, status, response.body().toString());
-            } else {
-                records.release(organizationId, recordKey, claimId);
+                return;
             }
-        } catch (RuntimeException notSettled) {
-            // The answer stands whatever became of the record: a claim left in progress ends
-            // with its lease, after which a retry runs afresh.
+        } catch (RuntimeException notRecorded) {
+            // Not recorded: give the key up below, so a retry runs afresh rather than waiting.
+        }
+        try {
+            records.release(organizationId, recordKey, claimId);
+        } catch (RuntimeException notReleased) {
+            // The answer stands: a claim left in progress ends with its lease.
         }
     }
 
@@ -107,11 +101,14 @@ final class IdempotentRequests {
             query = null;
         }
         byte[] body;
+        String routeAsSent = route.path();
         try {
             body = request.body();
         } catch (InvalidRequestException unreadable) {
-            body = request.rawBody() == null ? null : request.rawBody().getBytes(StandardCharsets.UTF_8);
+            // Marked, so that no readable body can share its fingerprint.
+            body = request.rawBody().getBytes(StandardCharsets.UTF_8);
+            routeAsSent += " (body not readable)";
         }
-        return RequestFingerprint.of(route.method(), route.path(), query, request.rawQuery(), body);
+        return RequestFingerprint.of(route.method(), routeAsSent, query, request.rawQuery(), body);
     }
 }

@@ -15,8 +15,9 @@ public final class IdempotencyKeys {
     /** How long an HTTP key is kept: at least a day, as the contract promises. */
     public static final Duration HTTP_KEPT_FOR = Duration.ofHours(24);
     /**
-     * How long a provisioning message's record is kept: as long as SQS keeps a message
-     * (14 days at most, dead-letter queue included), so no redelivery outlives its record.
+     * How long a provisioning message's record is kept: longer than the queue keeps a
+     * message (4 days), and as long as the dead-letter queue does (14 days), counted from
+     * the first try.
      */
     public static final Duration MESSAGE_KEPT_FOR = Duration.ofDays(14);
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.datamart.validation.Strings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,7 +49,9 @@ public final class RequestFingerprint {
         }
         canonical.append('\n');
         if (body != null) {
-            JsonNode json = json(body);
+            // Only what the API reads as JSON is read so here: strict UTF-8, nothing else.
+            String text = Strings.strictUtf8(body);
+            JsonNode json = text == null ? null : json(text);
             if (json != null) {
                 canonical.append("json:");
                 write(json, canonical);
@@ -59,7 +62,7 @@ public final class RequestFingerprint {
         return sha256(canonical.toString());
     }
 
-    private static JsonNode json(byte[] body) {
+    private static JsonNode json(String body) {
         try {
             return STRICT.readTree(body);
         } catch (IOException notJson) {

@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -43,6 +45,11 @@ public final class IdempotencyRecordRepository {
     private static final String DONE = "DONE";
     /** How often a claim is tried again when the record in its way vanished between two calls. */
     private static final int MAX_CLAIM_ATTEMPTS = 3;
+    /**
+     * Beyond the invocation's own end, how long its claim holds: clocks of two execution
+     * environments may differ a little, and a claim taken over too early would run twice.
+     */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     /** What claiming a key came to. */
     public sealed interface Claim {
@@ -75,12 +82,14 @@ public final class IdempotencyRecordRepository {
     }
 
     /**
-     * Claims {@code key} for a request with {@code fingerprint}, to hold until
-     * {@code leaseUntil} at the latest, the record to be kept for {@code keptFor}.
+     * Claims {@code key} for a request with {@code fingerprint} whose invocation has
+     * {@code timeLeft}: the claim holds until then (and a margin), the record is kept for
+     * {@code keptFor}.
      */
-    public Claim claim(String organizationId, String key, String fingerprint, Instant leaseUntil, Duration keptFor) {
+    public Claim claim(String organizationId, String key, String fingerprint, Duration timeLeft, Duration keptFor) {
         for (int attempt = 1; ; attempt++) {
             Instant now = clock.instant();
+            Instant leaseUntil = now.plus(timeLeft).plus(LEASE_MARGIN);
             String claimId = UUID.randomUUID().toString();
             Map<String, AttributeValue> item = new HashMap<>(key(organizationId, key));
             item.put(FINGERPRINT, AttributeValues.string(fingerprint));
@@ -103,6 +112,9 @@ public final class IdempotencyRecordRepository {
                                 ":nowMillis", AttributeValues.number(now.toEpochMilli()),
                                 ":fingerprint", AttributeValues.string(fingerprint))));
                 return new Claimed(claimId);
+            } catch (TransactionConflictException committing) {
+                // The record is being written by the transaction of the request that holds it.
+                return new Running();
             } catch (ConditionalCheckFailedException taken) {
                 Map<String, AttributeValue> record = dynamoDb.getItem(request -> request.tableName(table)
                         .key(key(organizationId, key)).consistentRead(true)).item();
@@ -126,6 +138,22 @@ public final class IdempotencyRecordRepository {
                 return new Running();
             }
         }
+    }
+
+    /**
+     * The answer recorded for {@code key} when its request has been answered and the
+     * record is for {@code fingerprint}: what a later delivery is told before anything
+     * else is looked at.
+     */
+    public Optional<Answered> answered(String organizationId, String key, String fingerprint) {
+        Map<String, AttributeValue> record = dynamoDb.getItem(request -> request.tableName(table)
+                .key(key(organizationId, key)).consistentRead(true)).item();
+        if (record == null || record.isEmpty() || !DONE.equals(record.get(STATE).s())
+                || !fingerprint.equals(record.get(FINGERPRINT).s())
+                || Long.parseLong(record.get(EXPIRES_AT).n()) < clock.instant().getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Answered(Integer.parseInt(record.get(STATUS).n()), record.get(ANSWER).s()));
     }
 
     /**

@@ -35,7 +35,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -110,8 +109,6 @@ public final class ProvisioningPipeline {
     public static final String DATAMART_PARKED = "DATAMART_PARKED";
     /** The request's correlation id was first used for a different request. */
     public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
-    /** Beyond the invocation's end, how long a message's claim holds (clocks may differ a little). */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
     public static final String FORWARDER_VARIABLE = ProducerIdentity.FORWARDER_VARIABLE;
     public static final String PROVISIONER_VARIABLE = ProducerIdentity.PROVISIONER_VARIABLE;
 
@@ -453,6 +450,13 @@ public final class ProvisioningPipeline {
             return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(
                     PRODUCER_NOT_ALLOWED, notAllowed(producer, request), List.of()));
         }
+        // Applied before (its outcome perhaps never published): told again, whatever was parked since.
+        String key = IdempotencyKeys.message(request.correlationId());
+        String fingerprint = fingerprint(request);
+        Optional<Answered> answered = state.records().answered(request.organizationId(), key, fingerprint);
+        if (answered.isPresent()) {
+            return ProvisioningOutcomes.replayed(answered.get().answer(), messageId);
+        }
         Optional<ParkedDatamartRepository.Parking> parking = state.parked().find(request.organizationId(),
                 request.datamartName());
         if (parking.isPresent() && messageId.equals(parking.get().messageId())) {
@@ -462,7 +466,13 @@ public final class ProvisioningPipeline {
             return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(DATAMART_PARKED,
                     parked(parking.get()), List.of()));
         }
-        return applyOnce(request, messageId, context);
+        return applyOnce(request, messageId, key, fingerprint, context);
+    }
+
+    /** What makes two provisioning requests the same request: the operation and the body. */
+    private static String fingerprint(ProvisioningRequest request) {
+        return RequestFingerprint.of(request.operation().wire(), "provisioning", Map.of(), null,
+                request.body().toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -471,14 +481,12 @@ public final class ProvisioningPipeline {
      * every later delivery, of this message or of another with the id, is told that outcome
      * again, marked as a replay, whatever was written meanwhile.
      */
-    private OutboundEvent applyOnce(ProvisioningRequest request, String messageId, Context context) {
+    private OutboundEvent applyOnce(ProvisioningRequest request, String messageId, String key, String fingerprint,
+            Context context) {
         String organizationId = request.organizationId();
-        String key = IdempotencyKeys.message(request.correlationId());
-        String fingerprint = RequestFingerprint.of(request.operation().wire(), "provisioning", Map.of(), null,
-                request.body().toString().getBytes(StandardCharsets.UTF_8));
-        Instant leaseUntil = Instant.now().plusMillis(context.getRemainingTimeInMillis()).plus(LEASE_MARGIN);
         IdempotencyRecordRepository records = state.records();
-        return switch (records.claim(organizationId, key, fingerprint, leaseUntil, IdempotencyKeys.MESSAGE_KEPT_FOR)) {
+        return switch (records.claim(organizationId, key, fingerprint,
+                Duration.ofMillis(context.getRemainingTimeInMillis()), IdempotencyKeys.MESSAGE_KEPT_FOR)) {
             case Answered answered -> ProvisioningOutcomes.replayed(answered.answer(), messageId);
             case Running running -> throw new IdempotencyKeyInUseException();
             case UsedForAnotherRequest reused -> ProvisioningOutcomes.failed(request, messageId,
@@ -506,9 +514,14 @@ public final class ProvisioningPipeline {
                     release(organizationId, key, claimed.claimId());
                     throw unexpected;
                 }
-                // Nothing written (refused, or already as asked): the record alone.
-                records.complete(organizationId, key, claimed.claimId(), outcome.detailType().equals(
-                        ProvisioningOutcomes.SUCCEEDED) ? 200 : 400, ProvisioningOutcomes.answer(outcome));
+                // Nothing written (refused, or already as asked): the record alone. Not recorded,
+                // the claim is given up, and a later delivery decides afresh.
+                try {
+                    records.complete(organizationId, key, claimed.claimId(), outcome.detailType().equals(
+                            ProvisioningOutcomes.SUCCEEDED) ? 200 : 400, ProvisioningOutcomes.answer(outcome));
+                } catch (RuntimeException notRecorded) {
+                    release(organizationId, key, claimed.claimId());
+                }
                 yield outcome;
             }
         };

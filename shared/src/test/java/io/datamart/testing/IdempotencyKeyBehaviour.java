@@ -79,6 +79,8 @@ public abstract class IdempotencyKeyBehaviour {
         assertEquals(first.status(), replay.status(), replay::toString);
         assertEquals(first.body(), replay.body(), "the first answer, again");
         assertEquals("true", replay.header("Idempotent-Replayed"), replay::toString);
+        assertEquals(first.header("Deprecation"), replay.header("Deprecation"), "a legacy route's notice, again");
+        assertEquals(first.header("Link"), replay.header("Link"));
     }
 
     @ParameterizedTest
@@ -182,7 +184,27 @@ public abstract class IdempotencyKeyBehaviour {
     }
 
     @Test
-    void commitsTheRecordWithTheChangeOrNeither() {
+    void commitsTheChangeOnlyTogetherWithItsRecord() {
+        seed();
+        Map<String, Object> before = function().db().snapshotOfData();
+        // Between the claim and the write, the claim stops being this request's (as when its
+        // lease ran out and another took over): the record's condition fails inside the
+        // write's own transaction, and the change is not made either.
+        function().dynamoDb().beforeCall(Operation.TRANSACT_WRITE_ITEMS, 1, () -> function().db().client()
+                .updateItem(r -> r.tableName(function().db().idempotencyKeysTable())
+                        .key(Map.of("organizationId", AttributeValue.fromS(Fixtures.DEMO_ORG),
+                                "idempotencyKey", AttributeValue.fromS("http:" + KEY)))
+                        .updateExpression("SET claimId = :other")
+                        .expressionAttributeValues(Map.of(":other", AttributeValue.fromS("another-request")))));
+
+        ApiResult lost = send(keyed(request(Way.NEW, Payload.HTTP_API)));
+
+        assertError(lost, 409, "IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is in progress");
+        assertEquals(before, function().db().snapshotOfData(), "no change without its record");
+    }
+
+    @Test
+    void leavesNeitherTheChangeNorItsRecordWhenTheTransactionFails() {
         seed();
         Map<String, Object> before = function().db().snapshot();
         // The transaction cancelled for a reason that is not retried: neither the change nor its answer.
@@ -233,6 +255,11 @@ public abstract class IdempotencyKeyBehaviour {
 
         assertNull(other.header("Idempotent-Replayed"), other::toString);
         assertFalse(other.status() == 422, "not the other organization's key: " + other);
+        List<String> organizations = function().db().client()
+                .scan(r -> r.tableName(function().db().idempotencyKeysTable())).items().stream()
+                .map(record -> record.get("organizationId").s()).sorted().toList();
+        assertEquals(List.of(Fixtures.OTHER_ORG, Fixtures.DEMO_ORG).stream().sorted().toList(), organizations,
+                "one record per organization under the same key");
     }
 
     @Test

@@ -30,6 +30,7 @@ final class LocalAdmin {
             "DATAMARTS_TABLE", "DatamartsTable",
             "DATASOURCES_TABLE", "DatasourcesTable",
             "SERVICE_TOKENS_TABLE", "ServiceTokensTable",
+            "IDEMPOTENCY_KEYS_TABLE", "IdempotencyKeysTable",
             DatamartApi.TOKEN_CACHE_TTL_VARIABLE, "0");
 
     private final LocalAws aws;

@@ -398,6 +398,21 @@ class ProvisionDatamartsHandlerTest {
     }
 
     @Test
+    void aRedeliveryOfAnAppliedRequestIsToldItsOutcomeEvenAfterItsDatamartWasParked() {
+        function.bus().client().refuseEntries(entry -> true);
+        String create = create(Fixtures.documentedCreateBody());
+        assertEquals(List.of("m-1"), failedIds(runOne("m-1", create)), "applied, outcome not published");
+        function.bus().client().reset();
+        new ParkedDatamartRepository(function.db().client(), function.db().parkedDatamartsTable(), Clock.systemUTC())
+                .park(ORG, NAME, "m-9", "a later request failed for good");
+
+        assertEquals(List.of(), failedIds(runOne("m-1", create)));
+
+        assertEquals(List.of("created"), results(), "its own outcome, not DATAMART_PARKED");
+        assertEquals(List.of(true), replays());
+    }
+
+    @Test
     void aNewMessageWithTheCorrelationIdOfAnotherRequestFailsAsReused() {
         runOne("m-1", request("create", ORG, "corr-shared", Fixtures.documentedCreateBody()));
         Map<String, Object> before = function.db().snapshot();

@@ -164,11 +164,11 @@ class PublishDatamartChangesHandlerTest {
         DatamartApi provisioning = DatamartApi.create(function.db().client(),
                 LocalBus.environment(function.db(), "ProvisionDatamartsFunction"), Clock.systemUTC());
         ObjectNode create = Fixtures.createBody(name);
-        String update = SqsEvents.request("update", "demo", "c", Fixtures.object(
+        String update = SqsEvents.request("update", "demo", "c-update", Fixtures.object(
                 "{\"datamartName\": \"" + name + "\", \"relationships\": []}"));
         for (int delivery = 1; delivery <= 2; delivery++) {
             JsonNode sqs = SqsEvents.batch(List.of(
-                    SqsEvents.message("m-1", "demo/" + name, delivery, SqsEvents.request("create", "demo", "c",
+                    SqsEvents.message("m-1", "demo/" + name, delivery, SqsEvents.request("create", "demo", "c-create",
                             create)),
                     SqsEvents.message("m-2", "demo/" + name, delivery, update)));
             StreamHandlers.invoke(provisioning.provisioning()::handle, sqs, new TestContext());

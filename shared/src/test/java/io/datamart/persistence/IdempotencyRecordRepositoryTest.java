@@ -1,0 +1,92 @@
+package io.datamart.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.datamart.persistence.IdempotencyRecordRepository.Answered;
+import io.datamart.persistence.IdempotencyRecordRepository.Claimed;
+import io.datamart.persistence.IdempotencyRecordRepository.Running;
+import io.datamart.persistence.IdempotencyRecordRepository.UsedForAnotherRequest;
+import io.datamart.testing.Fixtures;
+import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Claims, leases and takeovers of idempotency records, on the test AWS with a clock the tests move. */
+class IdempotencyRecordRepositoryTest {
+    private static final String ORG = Fixtures.DEMO_ORG;
+    private static final String KEY = "http:k-1";
+    private static final Duration TIME_LEFT = Duration.ofSeconds(30);
+    private static final Duration KEPT = Duration.ofHours(24);
+
+    private final MutableClock clock = new MutableClock(Instant.now());
+    private IdempotencyRecordRepository records;
+
+    @BeforeEach
+    void freshTables() {
+        LocalDynamoDb db = Fixtures.freshDatabase();
+        records = new IdempotencyRecordRepository(db.client(), db.idempotencyKeysTable(), clock);
+    }
+
+    @Test
+    void letsOneClaimHoldUntilItsInvocationMustHaveEnded() {
+        assertInstanceOf(Claimed.class, records.claim(ORG, KEY, "f", TIME_LEFT, KEPT));
+        clock.advance(TIME_LEFT);
+        assertInstanceOf(Running.class, records.claim(ORG, KEY, "f", TIME_LEFT, KEPT), "within the margin");
+        clock.advance(IdempotencyRecordRepository.LEASE_MARGIN.plusMillis(1));
+
+        // The first claimant's invocation has ended: the same request takes the key over.
+        assertInstanceOf(Claimed.class, records.claim(ORG, KEY, "f", TIME_LEFT, KEPT));
+    }
+
+    @Test
+    void neverHandsAnAbandonedClaimToAnotherRequest() {
+        records.claim(ORG, KEY, "f", TIME_LEFT, KEPT);
+        clock.advance(Duration.ofMinutes(5));
+
+        assertInstanceOf(UsedForAnotherRequest.class, records.claim(ORG, KEY, "g", TIME_LEFT, KEPT));
+    }
+
+    @Test
+    void losesTheClaimToATakeoverSoItsAnswerIsNotRecorded() {
+        Claimed first = (Claimed) records.claim(ORG, KEY, "f", TIME_LEFT, KEPT);
+        clock.advance(Duration.ofMinutes(5));
+        Claimed second = (Claimed) records.claim(ORG, KEY, "f", TIME_LEFT, KEPT);
+        assertNotEquals(first.claimId(), second.claimId());
+
+        assertThrows(IdempotencyClaimLostException.class, () -> records.complete(ORG, KEY, first.claimId(), 200, "{}"));
+        records.complete(ORG, KEY, second.claimId(), 200, "{\"id\":\"x\"}");
+
+        Answered answered = (Answered) records.claim(ORG, KEY, "f", TIME_LEFT, KEPT);
+        assertEquals(200, answered.status());
+        assertEquals("{\"id\":\"x\"}", answered.answer());
+    }
+
+    @Test
+    void releasesOnlyItsOwnClaimAndThenTheKeyIsFree() {
+        Claimed first = (Claimed) records.claim(ORG, KEY, "f", TIME_LEFT, KEPT);
+        records.release(ORG, KEY, "someone-else");
+        assertInstanceOf(Running.class, records.claim(ORG, KEY, "f", TIME_LEFT, KEPT), "not released by another");
+
+        records.release(ORG, KEY, first.claimId());
+
+        assertInstanceOf(Claimed.class, records.claim(ORG, KEY, "g", TIME_LEFT, KEPT), "free for any request");
+    }
+
+    @Test
+    void forgetsAnAnswerOnceItsTimeIsUpEvenBeforeTtlDeletesIt() {
+        Claimed claimed = (Claimed) records.claim(ORG, KEY, "f", TIME_LEFT, KEPT);
+        records.complete(ORG, KEY, claimed.claimId(), 400, "{}");
+        assertTrue(records.answered(ORG, KEY, "f").isPresent());
+        clock.advance(KEPT.plusSeconds(1));
+
+        assertTrue(records.answered(ORG, KEY, "f").isEmpty());
+        assertInstanceOf(Claimed.class, records.claim(ORG, KEY, "g", TIME_LEFT, KEPT));
+    }
+}
