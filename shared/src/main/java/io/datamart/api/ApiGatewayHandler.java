@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.aws.CallBudget;
 import io.datamart.aws.LambdaLogs;
+import io.datamart.domain.Datamart;
 import io.datamart.error.DatamartException;
 import io.datamart.error.IdempotencyKeyInUseException;
+import io.datamart.error.InvalidRequestException;
 import io.datamart.error.RouteNotFoundException;
 import io.datamart.error.ServiceUnavailableException;
 import io.datamart.idempotency.IdempotencyKeys;
@@ -22,6 +24,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import org.crac.Core;
 
 /**
  * What every function does with an API Gateway event: parse it, match the route,
@@ -38,6 +41,8 @@ public final class ApiGatewayHandler {
     private final DatamartService service;
     private final DatamartList list;
     private final IdempotentRequests idempotentRequests;
+    /** Held here: the CRaC context keeps its resources only weakly. */
+    private final SnapStartPriming priming;
 
     ApiGatewayHandler(Set<Operation> operations, ServiceTokenAuthenticator authenticator,
             OrganizationRequestLimit requestLimit, DatamartService service, IdempotentRequests idempotentRequests) {
@@ -47,6 +52,8 @@ public final class ApiGatewayHandler {
         this.service = service;
         this.list = new DatamartList(service);
         this.idempotentRequests = idempotentRequests;
+        this.priming = new SnapStartPriming(this::prime);
+        Core.getGlobalContext().register(priming);
     }
 
     public void handle(InputStream event, OutputStream output, Context context) throws IOException {
@@ -146,6 +153,70 @@ public final class ApiGatewayHandler {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("data", data);
         return body.putNull("error");
+    }
+
+    /** The hook registered with the CRaC global context: what SnapStart runs before its snapshot. */
+    org.crac.Resource priming() {
+        return priming;
+    }
+
+    /** How many tokens and refusals the handler remembers (none after priming alone). */
+    int rememberedTokens() {
+        return authenticator.remembered();
+    }
+
+    /** What priming reads and writes as: an organization no token can belong to. */
+    static final String PRIMING_ORGANIZATION = "#priming#";
+    private static final String PRIMING_BODY = """
+            {"name": "priming", "datasourceName": "priming",
+             "tableList": [{"schemaName": "public", "name": "orders", "label": "Orders", "isHide": false,
+               "columns": [{"name": "order_id", "alias": "id"},
+                           {"name": "total", "isCustomColumn": true, "sql": "quantity * unit_price"}]}],
+             "tenancySettings": {"tenancyLevel": "TABLE", "clientColumnType": "STRING", "schemaName": "public",
+               "tableName": "clients", "tableClientNameColumn": "client_id", "tablePrimaryKeyColumn": "id"},
+             "relationships": [{"parentTableName": "orders", "parentColumnName": "order_id",
+               "childTableName": "lines", "childColumnName": "order_id", "relationshipName": "r",
+               "cardinality": "OneToMany", "join": "LEFT JOIN"}]}""";
+
+    /**
+     * The request path once, end to end, writing nothing: an event parsed and routed, a
+     * token looked up that nobody holds, a body with a custom column validated, mapped to
+     * an item and back, a datamart read that cannot exist, the transaction a keyed write
+     * commits (on a record that cannot exist, so it is cancelled), a list read, and a
+     * success and an error response written. Run before SnapStart's snapshot.
+     */
+    void prime() {
+        Operation first = operations.iterator().next();
+        Route route = Route.find(operations, switch (first) {
+            case CREATE -> "POST";
+            case UPDATE -> "PUT";
+            case DELETE -> "DELETE";
+            case LIST, GET -> "GET";
+        }, first == Operation.GET ? "/api/v2/data-app/datamarts/{name}" : "/api/v2/data-app/datamarts").orElseThrow();
+        ObjectNode event = Json.MAPPER.createObjectNode().put("version", "2.0")
+                .put("routeKey", route.method() + " " + route.path()).put("rawPath", route.path())
+                .put("rawQueryString", "").put("body", PRIMING_BODY).put("isBase64Encoded", false);
+        event.putObject("headers").put("content-type", "application/json");
+        event.putObject("requestContext").put("stage", "$default").putObject("http").put("method", route.method());
+        try {
+            ApiRequest request = ApiEventParser.parse(new java.io.ByteArrayInputStream(
+                    event.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            authenticator.primeLookup();
+            Datamart mapped = service.prime(PRIMING_ORGANIZATION, RequestBodies.json(request));
+            if (idempotentRequests != null) {
+                idempotentRequests.prime(PRIMING_ORGANIZATION, route, request);
+            }
+            if (operations.contains(Operation.LIST)) {
+                service.listSummariesAfter(PRIMING_ORGANIZATION, null, 1).count();
+            }
+            OutputStream sink = OutputStream.nullOutputStream();
+            ApiResponse.json(200, success(first == Operation.UPDATE ? Operation.UPDATE : Operation.CREATE, "priming"))
+                    .writeTo(sink);
+            ApiResponse.json(200, dataBody(DatamartJson.full(mapped))).writeTo(sink);
+            ErrorResponses.of(InvalidRequestException.of("priming"), first, "priming").writeTo(sink);
+        } catch (IOException unwritable) {
+            throw new java.io.UncheckedIOException(unwritable);
+        }
     }
 
     /** The operation whose error codes apply: the route's, or before a route matched, the function's first. */

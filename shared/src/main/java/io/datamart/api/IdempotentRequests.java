@@ -58,6 +58,12 @@ final class IdempotentRequests {
         };
     }
 
+    /** A keyed write's own steps, for priming: the request's fingerprint, and a transaction that writes nothing. */
+    void prime(String organizationId, Route route, ApiRequest request) {
+        fingerprint(route, request);
+        records.primeTransaction(organizationId);
+    }
+
     /**
      * After the run: a success was recorded with its change. Bad input (a 4xx the same
      * request would always get) is recorded now; anything worth retrying (a 5xx, a lost

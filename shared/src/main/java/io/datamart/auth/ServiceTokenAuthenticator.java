@@ -74,6 +74,19 @@ public final class ServiceTokenAuthenticator {
         return token.get().organizationId();
     }
 
+    /**
+     * A token lookup as a request makes it, for a token nobody holds, remembered nowhere:
+     * what priming before a snapshot runs, so no cache holds anything of it afterwards.
+     */
+    public void primeLookup() {
+        tokens.find(ServiceTokenHashes.sha256("priming-" + java.util.UUID.randomUUID()));
+    }
+
+    /** How many tokens and refusals it remembers: none after priming alone. */
+    public int remembered() {
+        return cache.size() + refusals.size();
+    }
+
     private static AuthenticationException invalid() {
         return new AuthenticationException("Invalid, revoked or expired service token");
     }

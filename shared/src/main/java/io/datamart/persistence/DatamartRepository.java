@@ -287,6 +287,18 @@ public final class DatamartRepository {
         }
     }
 
+    /**
+     * The storage path of a request, run for priming before a snapshot and writing nothing:
+     * a definition mapped to an item and back, and a read of a datamart that cannot exist.
+     *
+     * @return the definition as it would read back
+     */
+    public Datamart prime(String organizationId, DatamartDefinition definition) {
+        Datamart mapped = DatamartItems.fromItem(DatamartItems.newItem(organizationId, definition, now()));
+        find(organizationId, definition.name());
+        return mapped;
+    }
+
     /** Whether a datamart could be stored under this name (DynamoDB's limits on a sort key). */
     public static boolean isStorableName(String name) {
         return Keys.isStorableName(name);

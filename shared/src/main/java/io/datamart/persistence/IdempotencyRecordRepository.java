@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -201,6 +202,25 @@ public final class IdempotencyRecordRepository {
                             ":inProgress", AttributeValues.string(IN_PROGRESS))));
         } catch (ConditionalCheckFailedException completedOrTakenOver) {
             // Nothing of ours to give up: the change committed with its record, or the lease ran out.
+        }
+    }
+
+    /**
+     * A transaction as a keyed write commits it, on a record that cannot exist, so its
+     * condition fails and nothing is written: priming before a snapshot loads what a
+     * transaction and its cancellation need.
+     */
+    public void primeTransaction(String organizationId) {
+        try {
+            dynamoDb.transactWriteItems(request -> request.transactItems(TransactWriteItem.builder().update(
+                    Update.builder().tableName(table).key(key(organizationId, "priming:" + UUID.randomUUID()))
+                            .updateExpression("SET #state = :done")
+                            .conditionExpression("attribute_exists(#key)")
+                            .expressionAttributeNames(Map.of("#state", STATE, "#key", KEY))
+                            .expressionAttributeValues(Map.of(":done", AttributeValues.string(DONE)))
+                            .build()).build()));
+        } catch (TransactionCanceledException expected) {
+            // the condition failed, as intended: nothing written
         }
     }
 

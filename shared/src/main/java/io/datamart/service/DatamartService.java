@@ -260,6 +260,16 @@ public final class DatamartService {
                 .orElse(new PageStart(null, true));
     }
 
+    /**
+     * A create's path up to its write, for priming before a snapshot: the body validated,
+     * mapped to an item and back, a datamart that cannot exist read. Writes nothing.
+     *
+     * @return the datamart as it would read back
+     */
+    public Datamart prime(String organizationId, JsonNode createBody) {
+        return datamarts.prime(organizationId, validator.validateCreate(createBody));
+    }
+
     public DatamartValidator validator() {
         return validator;
     }

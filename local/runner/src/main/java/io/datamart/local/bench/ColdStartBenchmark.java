@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class ColdStartBenchmark {
     private static final Pattern FIGURES = Pattern.compile(
-            "jvm_to_main_ms=(\\d+) init_ms=([\\d.]+) first_ms=([\\d.]+) second_ms=([\\d.]+) status=(\\d+)");
+            "jvm_to_main_ms=(\\d+) init_ms=([\\d.]+) prime_ms=([\\d.]+) first_ms=([\\d.]+) second_ms=([\\d.]+)"
+                    + " status=(\\d+)");
 
     private ColdStartBenchmark() {
     }
@@ -58,44 +59,53 @@ public final class ColdStartBenchmark {
                     Runtime.version());
             out.printf("DynamoDB: %s; request figures include its latency%n", environment.aws().describe());
             out.println("figures in ms: median (min-max)");
-            out.printf("%-44s %-18s %-18s %-18s %-18s%n", "JVM options", "JVM to main", "handler init",
-                    "first request", "second request");
+            out.printf("%-66s %-14s %-14s %-14s %-14s %-14s%n", "JVM options", "JVM to main", "handler init",
+                    "priming", "first request", "second request");
             int counter = 0;
-            for (String options : new String[] {templateOptions, ""}) {
+            String[][] rows = {{templateOptions, ""}, {templateOptions, "prime"}, {"", ""}};
+            for (String[] row : rows) {
+                String options = row[0];
+                boolean prime = row[1].equals("prime");
                 List<double[]> samples = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
                     body.put("name", "bench-" + counter++); // each run creates a new datamart
                     event.put("body", body.toString());
                     Path eventFile = Files.createTempFile("bench-event", ".json");
                     Files.writeString(eventFile, event.toString());
-                    samples.add(probe(java, options, create.code() + File.pathSeparator + probeClasses, handler,
-                            eventFile, variables));
+                    samples.add(probe(java, options, prime, create.code() + File.pathSeparator + probeClasses,
+                            handler, eventFile, variables));
                     Files.delete(eventFile);
                 }
-                out.printf("%-44s %-18s %-18s %-18s %-18s%n", options.isEmpty() ? "(none)" : options,
-                        summary(samples, 0), summary(samples, 1), summary(samples, 2), summary(samples, 3));
+                String label = (options.isEmpty() ? "(none)" : options) + (prime ? " + SnapStart priming" : "");
+                out.printf("%-66s %-14s %-14s %-14s %-14s %-14s%n", label, summary(samples, 0),
+                        summary(samples, 1), prime ? summary(samples, 4) : "-", summary(samples, 2),
+                        summary(samples, 3));
             }
         }
     }
 
-    private static double[] probe(String java, String options, String classpath, String handler, Path event,
-            Map<String, String> variables) throws IOException, InterruptedException {
+    private static double[] probe(String java, String options, boolean prime, String classpath, String handler,
+            Path event, Map<String, String> variables) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(java));
         if (!options.isBlank()) {
             command.addAll(List.of(options.trim().split("\\s+")));
         }
         command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString()));
+        if (prime) {
+            command.add("prime");
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(variables);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
         int exit = process.waitFor();
         Matcher figures = FIGURES.matcher(output);
-        if (exit != 0 || !figures.find() || !figures.group(5).equals("200")) {
+        if (exit != 0 || !figures.find() || !figures.group(6).equals("200")) {
             throw new IllegalStateException("the probe failed (exit " + exit + "):\n" + output);
         }
         return new double[] {Double.parseDouble(figures.group(1)), Double.parseDouble(figures.group(2)),
-                Double.parseDouble(figures.group(3)), Double.parseDouble(figures.group(4))};
+                Double.parseDouble(figures.group(4)), Double.parseDouble(figures.group(5)),
+                Double.parseDouble(figures.group(3))};
     }
 
     private static String summary(List<double[]> samples, int column) {
