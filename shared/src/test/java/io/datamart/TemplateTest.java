@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.IdempotencyRecordRepository;
-import io.datamart.api.DatamartApi;
+import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Operation;
 import io.datamart.api.Route;
 import io.datamart.persistence.TableNames;

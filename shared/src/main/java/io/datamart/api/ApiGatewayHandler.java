@@ -16,6 +16,7 @@ import io.datamart.error.ServiceUnavailableException;
 import io.datamart.idempotency.IdempotencyKeys;
 import io.datamart.persistence.CommittedWith;
 import io.datamart.persistence.IdempotencyClaimLostException;
+import io.datamart.persistence.IdempotencyRecordRepository;
 import io.datamart.service.DatamartService;
 import io.datamart.throttling.OrganizationRequestLimit;
 import java.io.IOException;
@@ -44,7 +45,17 @@ public final class ApiGatewayHandler {
     /** Held here: the CRaC context keeps its resources only weakly. */
     private final SnapStartPriming priming;
 
-    ApiGatewayHandler(Set<Operation> operations, ServiceTokenAuthenticator authenticator,
+    /**
+     * The pipeline of a function serving {@code operations}; {@code records} (null for a
+     * function that does not write) keeps its Idempotency-Keys.
+     */
+    public static ApiGatewayHandler of(Set<Operation> operations, ServiceTokenAuthenticator authenticator,
+            OrganizationRequestLimit requestLimit, DatamartService service, IdempotencyRecordRepository records) {
+        return new ApiGatewayHandler(operations, authenticator, requestLimit, service,
+                records == null ? null : new IdempotentRequests(records));
+    }
+
+    private ApiGatewayHandler(Set<Operation> operations, ServiceTokenAuthenticator authenticator,
             OrganizationRequestLimit requestLimit, DatamartService service, IdempotentRequests idempotentRequests) {
         this.operations = EnumSet.copyOf(operations);
         this.authenticator = authenticator;

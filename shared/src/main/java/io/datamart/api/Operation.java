@@ -36,7 +36,7 @@ public enum Operation {
     }
 
     /** Whether it changes datamarts, and so takes an Idempotency-Key. */
-    boolean writes() {
+    public boolean writes() {
         return this == CREATE || this == UPDATE || this == DELETE;
     }
 }

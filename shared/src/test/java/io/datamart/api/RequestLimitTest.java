@@ -1,5 +1,6 @@
 package io.datamart.api;
 
+import io.datamart.wiring.DatamartApi;
 import static io.datamart.testing.HandlerAssertions.assertDeprecation;
 import static io.datamart.testing.HandlerAssertions.assertErrorMentioning;
 import static io.datamart.testing.HandlerAssertions.assertNothingChanged;

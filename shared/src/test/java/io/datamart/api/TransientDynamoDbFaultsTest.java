@@ -1,5 +1,6 @@
 package io.datamart.api;
 
+import io.datamart.wiring.DatamartApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,7 +1,7 @@
 package io.datamart.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.api.DatamartApi;
+import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Json;
 import io.datamart.auth.ServiceToken;
 import io.datamart.auth.ServiceTokenHashes;

@@ -1,6 +1,6 @@
 package io.datamart.testing;
 
-import io.datamart.api.DatamartApi;
+import io.datamart.wiring.DatamartApi;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

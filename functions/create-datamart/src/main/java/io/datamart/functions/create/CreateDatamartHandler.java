@@ -3,7 +3,7 @@ package io.datamart.functions.create;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.datamart.api.ApiGatewayHandler;
-import io.datamart.api.DatamartApi;
+import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Operation;
 import java.io.IOException;
 import java.io.InputStream;

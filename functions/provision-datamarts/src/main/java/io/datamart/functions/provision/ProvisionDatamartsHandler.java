@@ -2,7 +2,7 @@ package io.datamart.functions.provision;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.datamart.api.DatamartApi;
+import io.datamart.wiring.DatamartApi;
 import io.datamart.provisioning.ProvisioningPipeline;
 import java.io.IOException;
 import java.io.InputStream;

@@ -9,7 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.api.DatamartApi;
+import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Operation;
 import io.datamart.local.DynamoDbStreamEvents;
 import io.datamart.local.EventBusTap.BusEvent;

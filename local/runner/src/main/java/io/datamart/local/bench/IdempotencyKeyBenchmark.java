@@ -3,7 +3,7 @@ package io.datamart.local.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.ApiGatewayHandler;
-import io.datamart.api.DatamartApi;
+import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Json;
 import io.datamart.api.Operation;
 import io.datamart.local.ProjectFiles;

@@ -30,7 +30,7 @@ public final class LocalFunction implements AutoCloseable {
     private static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
     private static final String LOGGER = "com.amazonaws.services.lambda.runtime.LambdaLogger";
     /** The constructor seam: locally the environment is passed in, on Lambda it is the process's. */
-    private static final String API = "io.datamart.api.DatamartApi";
+    private static final String API = "io.datamart.wiring.DatamartApi";
 
     private final FunctionDefinition definition;
     private final URLClassLoader loader;

@@ -1,4 +1,7 @@
-package io.datamart.api;
+package io.datamart.wiring;
+
+import io.datamart.api.ApiGatewayHandler;
+import io.datamart.api.Operation;
 
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.auth.ServiceTokenRepository;
@@ -28,9 +31,11 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The wiring of one function: its DynamoDB client, tables, token authenticator and
- * service. Built once per execution environment, during init, which is what SnapStart
- * snapshots; tests build it around the local tables through {@link #create}.
+ * The composition root: the wiring of one function (its DynamoDB client, tables, token
+ * authenticator, service, and the API pipeline or the provisioning pipeline), above every
+ * layer it wires, so that no layer imports another's wiring. Built once per execution
+ * environment, during init, which is what SnapStart snapshots; tests build it around the
+ * local tables through {@link #create}.
  */
 public final class DatamartApi {
     public static final String TOKEN_CACHE_TTL_VARIABLE = "TOKEN_CACHE_TTL_SECONDS";
@@ -104,12 +109,12 @@ public final class DatamartApi {
         if (operations.stream().anyMatch(READ_DATASOURCES::contains)) {
             tables.require(TableNames.Table.DATASOURCES);
         }
-        IdempotentRequests idempotentRequests = null;
+        IdempotencyRecordRepository records = null;
         if (operations.stream().anyMatch(Operation::writes)) {
-            idempotentRequests = new IdempotentRequests(new IdempotencyRecordRepository(dynamoDb,
-                    AwsClients.required(environment, IdempotencyRecordRepository.TABLE_VARIABLE), clock));
+            records = new IdempotencyRecordRepository(dynamoDb,
+                    AwsClients.required(environment, IdempotencyRecordRepository.TABLE_VARIABLE), clock);
         }
-        return new ApiGatewayHandler(operations, authenticator, requestLimit, service, idempotentRequests);
+        return ApiGatewayHandler.of(operations, authenticator, requestLimit, service, records);
     }
 
     /**
