@@ -76,6 +76,18 @@ public final class DatamartRepository {
 
     /** The same, with {@code with} (null: nothing) committed in the same transaction. */
     public void create(String organizationId, DatamartDefinition definition, CommittedWith with) {
+        create(organizationId, definition, with, null);
+    }
+
+    /**
+     * The same, the datasource required at {@code datasourceRevision}, the revision the
+     * definition was validated against (null: any): a datasource changed since is caught
+     * by the transaction itself.
+     *
+     * @throws DatasourceChangedException the datasource is not at that revision (or gone)
+     */
+    public void create(String organizationId, DatamartDefinition definition, CommittedWith with,
+            String datasourceRevision) {
         if (!Keys.isStorableName(definition.datasourceName())) {
             throw new DatasourceNotFoundException();
         }
@@ -88,20 +100,35 @@ public final class DatamartRepository {
                         .conditionExpression(NOT_EXISTS)
                         .expressionAttributeNames(KEY_NAME)
                         .build()).build(),
-                TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
-                        .tableName(tables.datasources())
-                        .key(Keys.of(organizationId, definition.datasourceName()))
-                        .conditionExpression(EXISTS)
-                        .expressionAttributeNames(KEY_NAME)
-                        .build()).build()));
+                datasourceCheck(organizationId, definition.datasourceName(), datasourceRevision)));
         transact(writes, with, definition.name(), "the datamart", reasons -> {
             if (failedCondition(reasons, 1)) {
-                throw new DatasourceNotFoundException();
+                throw datasourceRevision == null ? new DatasourceNotFoundException() : new DatasourceChangedException();
             }
             if (failedCondition(reasons, 0)) {
                 throw new DatamartAlreadyExistsException();
             }
         });
+    }
+
+    /** The datasource exists, at {@code revision} when one is given ("": saved before revisions were kept). */
+    private TransactWriteItem datasourceCheck(String organizationId, String datasourceName, String revision) {
+        ConditionCheck.Builder check = ConditionCheck.builder()
+                .tableName(tables.datasources())
+                .key(Keys.of(organizationId, datasourceName));
+        if (revision == null) {
+            check.conditionExpression(EXISTS).expressionAttributeNames(KEY_NAME);
+        } else if (revision.isEmpty()) {
+            check.conditionExpression(EXISTS + " AND attribute_not_exists(#revision)")
+                    .expressionAttributeNames(Map.of("#organizationId", Keys.ORGANIZATION_ID,
+                            "#revision", DatasourceRepository.REVISION));
+        } else {
+            check.conditionExpression(EXISTS + " AND #revision = :revision")
+                    .expressionAttributeNames(Map.of("#organizationId", Keys.ORGANIZATION_ID,
+                            "#revision", DatasourceRepository.REVISION))
+                    .expressionAttributeValues(Map.of(":revision", AttributeValues.string(revision)));
+        }
+        return TransactWriteItem.builder().conditionCheck(check.build()).build();
     }
 
     /**

@@ -4,9 +4,13 @@ import io.datamart.domain.Datasource;
 import io.datamart.domain.DatasourceColumn;
 import io.datamart.domain.DatasourceTable;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -18,14 +22,75 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * transaction; reading the catalog is for schema-aware validation and for operators.
  */
 public final class DatasourceRepository {
+    /** How long a catalog read for a create is used again: a change is caught by the create's own write. */
+    static final Duration CATALOG_CACHE_TTL = Duration.ofSeconds(30);
+    /** The revision of a datasource saved before revisions were kept. */
+    static final String NO_REVISION = "";
+    private static final int MAX_CACHED = 1_000;
+    static final String REVISION = "revision";
+
+    /**
+     * A datasource as read, with the revision its save gave it, when it was read, and
+     * whether it came from what {@link #findRecent} remembered rather than from DynamoDB.
+     */
+    public record Revision(Datasource datasource, String revision, Instant readAt, boolean remembered) {
+    }
+
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
     private final Clock clock;
+    private final Map<List<String>, Revision> recent = new ConcurrentHashMap<>();
 
     public DatasourceRepository(DynamoDbClient dynamoDb, TableNames tables, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.tables = tables;
         this.clock = clock;
+    }
+
+    /**
+     * The datasource as read within the last {@link #CATALOG_CACHE_TTL}, or read now: what
+     * a create validates against. Its revision goes into the create's transaction, so a
+     * datasource changed or removed since is caught by DynamoDB itself, and then
+     * {@link #forget} makes the next call read it again.
+     */
+    public Optional<Revision> findRecent(String organizationId, String name) {
+        List<String> key = List.of(organizationId, name);
+        Instant now = clock.instant();
+        Revision cached = recent.get(key);
+        if (cached != null && now.isBefore(cached.readAt().plus(CATALOG_CACHE_TTL))) {
+            return Optional.of(new Revision(cached.datasource(), cached.revision(), cached.readAt(), true));
+        }
+        Optional<Revision> read = findRevision(organizationId, name);
+        if (read.isPresent()) {
+            if (recent.size() >= MAX_CACHED) {
+                recent.clear();
+            }
+            recent.put(key, read.get());
+        } else {
+            recent.remove(key);
+        }
+        return read;
+    }
+
+    /** Drops what {@link #findRecent} remembers of a datasource: it was found changed. */
+    public void forget(String organizationId, String name) {
+        recent.remove(List.of(organizationId, name));
+    }
+
+    private Optional<Revision> findRevision(String organizationId, String name) {
+        if (!Keys.isStorableName(name)) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
+                .tableName(tables.datasources())
+                .key(Keys.of(organizationId, name))
+                .consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeValue revision = item.get(REVISION);
+        return Optional.of(new Revision(fromItem(item), revision == null ? NO_REVISION : revision.s(),
+                clock.instant(), false));
     }
 
     /** Registers (or re-registers) a datasource in an organization, schema unknown. */
@@ -43,6 +108,8 @@ public final class DatasourceRepository {
         }
         Map<String, AttributeValue> item = new LinkedHashMap<>(Keys.of(organizationId, name));
         item.put("createdAt", AttributeValues.string(clock.instant().toString()));
+        // A new revision with every save, checked by the create that validated against it.
+        item.put(REVISION, AttributeValues.string(UUID.randomUUID().toString()));
         if (knownTables != null) {
             item.put("tables", AttributeValues.list(knownTables.stream().map(DatasourceRepository::table).toList()));
         }

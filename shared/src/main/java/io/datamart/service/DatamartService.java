@@ -10,9 +10,11 @@ import io.datamart.domain.Datasource;
 import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatasourceNotFoundException;
+import io.datamart.error.InvalidRequestException;
 import io.datamart.error.ServiceUnavailableException;
 import io.datamart.persistence.CommittedWith;
 import io.datamart.persistence.DatamartChangedException;
+import io.datamart.persistence.DatasourceChangedException;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.validation.DatamartValidator;
@@ -55,9 +57,32 @@ public final class DatamartService {
 
     /** The same, with {@code with} (null: nothing) committed in the same transaction as the datamart. */
     public String create(String organizationId, JsonNode body, CommittedWith with) {
-        DatamartDefinition definition = validCreate(organizationId, body);
-        datamarts.create(organizationId, definition, with);
-        return definition.name();
+        return createAgainstRecentCatalog(organizationId, body, with).name();
+    }
+
+    /**
+     * Validates against the datasource as recently read (a cached catalog) and writes
+     * requiring the datasource still at that revision; when it is not (changed or
+     * removed since), validates once more against it as it is now and writes again.
+     */
+    private DatamartDefinition createAgainstRecentCatalog(String organizationId, JsonNode body, CommittedWith with) {
+        Validated validated = validCreate(organizationId, body);
+        try {
+            datamarts.create(organizationId, validated.definition(), with, validated.datasourceRevision());
+            return validated.definition();
+        } catch (DatasourceChangedException stale) {
+            datasources.forget(organizationId, validated.definition().datasourceName());
+        }
+        Validated again = validCreate(organizationId, body);
+        try {
+            datamarts.create(organizationId, again.definition(), with, again.datasourceRevision());
+            return again.definition();
+        } catch (DatasourceChangedException changedAgain) {
+            // Changed between two reads a moment apart: removed, or being changed right now.
+            datasources.forget(organizationId, again.definition().datasourceName());
+            throw datasources.find(organizationId, again.definition().datasourceName()).isEmpty()
+                    ? new DatasourceNotFoundException() : new ConcurrentModificationException();
+        }
     }
 
     /**
@@ -73,12 +98,12 @@ public final class DatamartService {
 
     /** The same, with {@code with} (null: nothing) committed with the datamart when this call creates it. */
     public boolean createIfAbsent(String organizationId, JsonNode body, CommittedWith with) {
-        DatamartDefinition definition = validCreate(organizationId, body);
         for (int attempt = 1; ; attempt++) {
             try {
-                datamarts.create(organizationId, definition, with);
+                createAgainstRecentCatalog(organizationId, body, with);
                 return true;
             } catch (DatamartAlreadyExistsException exists) {
+                DatamartDefinition definition = validator.validateCreate(body);
                 Optional<Datamart> stored = datamarts.find(organizationId, definition.name());
                 if (stored.isPresent()) {
                     if (stored.get().definition().equals(definition)) {
@@ -100,14 +125,26 @@ public final class DatamartService {
      * answer lists every problem; but where the schema cannot be had (no usable
      * datasourceName, no such datasource) the body's own violations come first.
      */
-    private DatamartDefinition validCreate(String organizationId, JsonNode body) {
+    private Validated validCreate(String organizationId, JsonNode body) {
         ValidatedBody<DatamartDefinition> read = validator.readCreate(body);
-        Optional<Datasource> datasource = find(read, () -> datasources.find(organizationId, read.lookupName()));
+        Optional<DatasourceRepository.Revision> datasource =
+                find(read, () -> datasources.findRecent(organizationId, read.lookupName()));
         if (datasource.isEmpty()) {
             read.throwIfInvalid();
             throw new DatasourceNotFoundException();
         }
-        return read.checkedAgainst(datasource.get(), null);
+        try {
+            return new Validated(read.checkedAgainst(datasource.get().datasource(), null),
+                    datasource.get().revision());
+        } catch (InvalidRequestException refused) {
+            if (!datasource.get().remembered()) {
+                throw refused;
+            }
+            // Refused against a remembered catalog: it may be out of date (a table added
+            // since), so the answer comes from the catalog as it is now.
+            datasources.forget(organizationId, read.lookupName());
+            return validCreate(organizationId, body);
+        }
     }
 
     /**
@@ -116,6 +153,10 @@ public final class DatamartService {
      * thrown; when the store is unavailable (throttled, no answer, out of time), the result
      * is empty and the caller answers with the body's violations.
      */
+    /** A valid definition and the revision of the datasource it was validated against. */
+    private record Validated(DatamartDefinition definition, String datasourceRevision) {
+    }
+
     private static <T> Optional<T> find(ValidatedBody<?> body, Supplier<Optional<T>> read) {
         if (body.lookupName() == null) {
             body.throwIfInvalid();
