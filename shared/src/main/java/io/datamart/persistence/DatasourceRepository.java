@@ -116,16 +116,9 @@ public final class DatasourceRepository {
         dynamoDb.putItem(request -> request.tableName(tables.datasources()).item(item));
     }
 
-    /** The datasource with its known schema, if the organization has it. */
+    /** The datasource with its known schema, if the organization has it, read now. */
     public Optional<Datasource> find(String organizationId, String name) {
-        if (!Keys.isStorableName(name)) {
-            return Optional.empty();
-        }
-        Map<String, AttributeValue> item = dynamoDb.getItem(request -> request
-                .tableName(tables.datasources())
-                .key(Keys.of(organizationId, name))
-                .consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+        return findRevision(organizationId, name).map(Revision::datasource);
     }
 
     /** The organization's datasources in name order: one Query on its partition. */
