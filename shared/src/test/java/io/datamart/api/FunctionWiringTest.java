@@ -1,6 +1,5 @@
 package io.datamart.api;
 
-import io.datamart.wiring.DatamartApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +15,7 @@ import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.StoredDatamarts;
 import io.datamart.testing.Template;
 import io.datamart.testing.TestAws;
+import io.datamart.wiring.DatamartApi;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.datamart.api;
 
-import io.datamart.wiring.DatamartApi;
 import static io.datamart.testing.HandlerAssertions.assertDeprecation;
 import static io.datamart.testing.HandlerAssertions.assertErrorMentioning;
 import static io.datamart.testing.HandlerAssertions.assertNothingChanged;
@@ -18,6 +17,7 @@ import io.datamart.testing.Fixtures;
 import io.datamart.testing.FunctionUnderTest;
 import io.datamart.testing.MutableClock;
 import io.datamart.throttling.OrganizationRequestLimit;
+import io.datamart.wiring.DatamartApi;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,22 +1,22 @@
 package io.datamart.api;
 
-import io.datamart.wiring.DatamartApi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.datamart.aws.AwsClients;
 import io.datamart.persistence.DynamoDbClients;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiResult;
-import io.datamart.testing.FaultInjectingHttpClient;
 import io.datamart.testing.FaultInjectingHttpClient.Fault;
+import io.datamart.testing.FaultInjectingHttpClient;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.StoredDatamarts;
 import io.datamart.throttling.OrganizationRequestLimit;
-import io.datamart.aws.AwsClients;
+import io.datamart.wiring.DatamartApi;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.datamart.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Json;
 import io.datamart.auth.ServiceToken;
 import io.datamart.auth.ServiceTokenHashes;
@@ -10,6 +9,7 @@ import io.datamart.domain.DatasourceColumn;
 import io.datamart.domain.DatasourceTable;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.ProducerGrantRepository;
+import io.datamart.wiring.DatamartApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;

@@ -1,12 +1,12 @@
 package io.datamart.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Json;
 import io.datamart.functions.create.CreateDatamartHandler;
 import io.datamart.local.LocalAws;
 import io.datamart.testing.TestAws;
 import io.datamart.testing.TestContext;
+import io.datamart.wiring.DatamartApi;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.datamart.functions.provision;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.datamart.wiring.DatamartApi;
 import io.datamart.provisioning.ProvisioningPipeline;
+import io.datamart.wiring.DatamartApi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,11 +3,11 @@ package io.datamart.local.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.ApiGatewayHandler;
-import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Json;
 import io.datamart.api.Operation;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.runner.LocalEnvironment;
+import io.datamart.wiring.DatamartApi;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,17 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * What an Idempotency-Key costs a warm write: create, update and delete through their
@@ -58,7 +47,7 @@ public final class IdempotencyKeyBenchmark {
         PrintStream out = System.out;
         try (LocalEnvironment environment = LocalEnvironment.start(root.resolve("template.yaml"),
                 root.resolve("local/seed.json"), null, new PrintStream(PrintStream.nullOutputStream()))) {
-            CallCounter counter = new CallCounter(environment.aws().dynamoDb());
+            CountingDynamoDbClient counter = new CountingDynamoDbClient(environment.aws().dynamoDb());
             Map<String, String> variables = new HashMap<>(environment.template().functions()
                     .get("CreateDatamartFunction").environment());
             variables.put("ORGANIZATION_REQUESTS_PER_MINUTE", "0");
@@ -113,8 +102,8 @@ public final class IdempotencyKeyBenchmark {
                         }
                         if (round >= WARM_UP) {
                             (withKey ? keyed : plain).add(millis);
-                            calls[withKey ? 1 : 0] += counter.calls.get();
-                            items[withKey ? 1 : 0] += counter.transactionItems.get();
+                            calls[withKey ? 1 : 0] += counter.calls();
+                            items[withKey ? 1 : 0] += counter.transactionItems();
                         }
                         if (write.equals("create")) {
                             api.service().delete("demo", name);
@@ -167,62 +156,5 @@ public final class IdempotencyKeyBenchmark {
         double[] sorted = samples.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sorted);
         return sorted[Math.min(sorted.length - 1, (int) Math.round(percent / 100.0 * (sorted.length - 1)))];
-    }
-
-    /** Passes every call on, counting calls and transaction items since the last reset. */
-    private static final class CallCounter implements DynamoDbClient {
-        private final DynamoDbClient delegate;
-        private final AtomicInteger calls = new AtomicInteger();
-        private final AtomicInteger transactionItems = new AtomicInteger();
-
-        CallCounter(DynamoDbClient delegate) {
-            this.delegate = delegate;
-        }
-
-        void reset() {
-            calls.set(0);
-            transactionItems.set(0);
-        }
-
-        @Override
-        public GetItemResponse getItem(GetItemRequest request) {
-            calls.incrementAndGet();
-            return delegate.getItem(request);
-        }
-
-        @Override
-        public PutItemResponse putItem(PutItemRequest request) {
-            calls.incrementAndGet();
-            return delegate.putItem(request);
-        }
-
-        @Override
-        public UpdateItemResponse updateItem(UpdateItemRequest request) {
-            calls.incrementAndGet();
-            return delegate.updateItem(request);
-        }
-
-        @Override
-        public DeleteItemResponse deleteItem(DeleteItemRequest request) {
-            calls.incrementAndGet();
-            return delegate.deleteItem(request);
-        }
-
-        @Override
-        public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
-            calls.incrementAndGet();
-            transactionItems.addAndGet(request.transactItems().size());
-            return delegate.transactWriteItems(request);
-        }
-
-        @Override
-        public String serviceName() {
-            return delegate.serviceName();
-        }
-
-        @Override
-        public void close() {
-            // the delegate belongs to the local environment
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.datamart.local.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.ApiGatewayHandler;
-import io.datamart.wiring.DatamartApi;
 import io.datamart.api.Json;
 import io.datamart.api.Operation;
 import io.datamart.local.LocalAws;
@@ -11,24 +10,18 @@ import io.datamart.local.ProjectFiles;
 import io.datamart.local.runner.LocalEnvironment;
 import io.datamart.persistence.ItemSize;
 import io.datamart.persistence.TableNames;
+import io.datamart.wiring.DatamartApi;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * What reading page N of List Datamarts costs: items read and the read capacity they
@@ -57,7 +50,7 @@ public final class ListPagesBenchmark {
             Map<String, String> variables = new HashMap<>(environment.template().functions()
                     .get("ReadDatamartsFunction").environment());
             variables.put("ORGANIZATION_REQUESTS_PER_MINUTE", "0");
-            ReadCounter counter = new ReadCounter(environment.aws().dynamoDb());
+            CountingDynamoDbClient counter = new CountingDynamoDbClient(environment.aws().dynamoDb());
             DatamartApi api = DatamartApi.create(counter, variables, Clock.systemUTC());
             ApiGatewayHandler handler = api.handler(Operation.LIST, Operation.GET);
             DatamartApi creates = DatamartApi.create(environment.aws().dynamoDb(),
@@ -76,16 +69,16 @@ public final class ListPagesBenchmark {
             for (int page : PAGES) {
                 counter.reset();
                 JsonNode body = list(handler, page);
-                Reads now = counter.reads();
+                CountingDynamoDbClient.Reads now = counter.reads();
                 int listed = body.path("data").size();
                 counter.reset();
                 // The old way: the table read from the start, every earlier datamart skipped.
                 api.service().listAfter(ORGANIZATION, null, (page - 1) * 10 + 10).count();
-                Reads before = counter.reads();
+                CountingDynamoDbClient.Reads before = counter.reads();
                 out.printf("%-6d | %,7d, %,9.1f KB / %,5d, %,9.1f KB        | %,7d, %,11.1f KB             "
                                 + "| %,9.1f / %,9.1f  (%d listed)%n", page,
-                        now.indexEntries, now.indexBytes / 1024.0, now.tableItems, now.tableBytes / 1024.0,
-                        before.tableItems, before.tableBytes / 1024.0, now.capacity, before.capacity, listed);
+                        now.indexEntries(), now.indexBytes() / 1024.0, now.tableItems(), now.tableBytes() / 1024.0,
+                        before.tableItems(), before.tableBytes() / 1024.0, now.capacity(), before.capacity(), listed);
             }
         }
     }
@@ -133,80 +126,5 @@ public final class ListPagesBenchmark {
 
     private static String name(int i) {
         return String.format("datamart-%05d", i);
-    }
-
-    /** What the Queries since the last reset read. */
-    private record Reads(int indexEntries, long indexBytes, int tableItems, long tableBytes, double capacity) {
-    }
-
-    /** Passes every call on; counts what each Query returned. */
-    private static final class ReadCounter implements DynamoDbClient {
-        private final DynamoDbClient delegate;
-        private final List<long[]> queries = new ArrayList<>(); // {index? 1 : 0, entries, bytes, consistent}
-
-        ReadCounter(DynamoDbClient delegate) {
-            this.delegate = delegate;
-        }
-
-        synchronized void reset() {
-            queries.clear();
-        }
-
-        synchronized Reads reads() {
-            int indexEntries = 0;
-            int tableItems = 0;
-            long indexBytes = 0;
-            long tableBytes = 0;
-            double capacity = 0;
-            for (long[] query : queries) {
-                if (query[0] == 1) {
-                    indexEntries += (int) query[1];
-                    indexBytes += query[2];
-                } else {
-                    tableItems += (int) query[1];
-                    tableBytes += query[2];
-                }
-                long units = Math.max(1, (query[2] + 4095) / 4096);
-                capacity += query[3] == 1 ? units : units / 2.0;
-            }
-            return new Reads(indexEntries, indexBytes, tableItems, tableBytes, capacity);
-        }
-
-        @Override
-        public QueryResponse query(QueryRequest request) {
-            QueryResponse response = delegate.query(request);
-            long bytes = response.items().stream().mapToLong(ItemSize::of).sum();
-            synchronized (this) {
-                queries.add(new long[] {request.indexName() != null ? 1 : 0, response.count(), bytes,
-                    Boolean.TRUE.equals(request.consistentRead()) ? 1 : 0});
-            }
-            return response;
-        }
-
-        @Override
-        public GetItemResponse getItem(GetItemRequest request) {
-            return delegate.getItem(request);
-        }
-
-        @Override
-        public UpdateItemResponse updateItem(UpdateItemRequest request) {
-            return delegate.updateItem(request);
-        }
-
-        @Override
-        public software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse transactWriteItems(
-                software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest request) {
-            return delegate.transactWriteItems(request);
-        }
-
-        @Override
-        public String serviceName() {
-            return delegate.serviceName();
-        }
-
-        @Override
-        public void close() {
-            // the delegate belongs to the local environment
-        }
     }
 }
