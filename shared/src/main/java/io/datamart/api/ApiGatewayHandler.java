@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.aws.CallBudget;
 import io.datamart.aws.LambdaLogs;
+import io.datamart.aws.SnapStartPriming;
 import io.datamart.domain.Datamart;
 import io.datamart.error.DatamartException;
 import io.datamart.error.IdempotencyKeyInUseException;
@@ -25,7 +26,6 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
-import org.crac.Core;
 
 /**
  * What every function does with an API Gateway event: parse it, match the route,
@@ -63,8 +63,7 @@ public final class ApiGatewayHandler {
         this.service = service;
         this.list = new DatamartList(service);
         this.idempotentRequests = idempotentRequests;
-        this.priming = new SnapStartPriming(this::prime);
-        Core.getGlobalContext().register(priming);
+        this.priming = SnapStartPriming.register(this::prime);
     }
 
     public void handle(InputStream event, OutputStream output, Context context) throws IOException {

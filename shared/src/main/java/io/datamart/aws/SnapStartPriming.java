@@ -1,19 +1,27 @@
-package io.datamart.api;
+package io.datamart.aws;
 
 import org.crac.Context;
+import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * SnapStart's runtime hook (the CRaC API): before the snapshot is taken, the function's
+ * SnapStart's runtime hook (the CRaC API): before the snapshot is taken, a function's
  * request path runs once, so a restored function does not load and compile it on its
  * first request. Priming writes nothing and leaves nothing in a cache; a failure of it
  * never stops the snapshot. The resource must stay reachable from the handler: the
  * global context holds its resources weakly.
  */
-final class SnapStartPriming implements Resource {
+public final class SnapStartPriming implements Resource {
     private final Runnable prime;
 
-    SnapStartPriming(Runnable prime) {
+    /** A hook that runs {@code prime} before the snapshot, registered with the CRaC global context. */
+    public static SnapStartPriming register(Runnable prime) {
+        SnapStartPriming priming = new SnapStartPriming(prime);
+        Core.getGlobalContext().register(priming);
+        return priming;
+    }
+
+    private SnapStartPriming(Runnable prime) {
         this.prime = prime;
     }
 
