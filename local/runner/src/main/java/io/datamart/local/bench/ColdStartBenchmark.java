@@ -20,11 +20,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cold-start figures for one function, measured the way a Lambda cold start spends its
- * time (minus the container): a fresh JVM per run with the function's jar, handler init,
- * the first request, a second request, against moto started by this JVM. Once with the
- * JVM options template.yaml sets (JAVA_TOOL_OPTIONS) and once without, to show what they
- * buy. SnapStart cannot be measured here: it restores a snapshot taken after init.
+ * Cold-start figures for the create function beside the project's own baseline handler
+ * (one PutItem, module local/baseline), in the same run, measured the way a Lambda cold
+ * start spends its time (minus the container): a fresh JVM per run with the jar, handler
+ * init, the first request, a second request, against moto started by this JVM. With the
+ * JVM options template.yaml sets (JAVA_TOOL_OPTIONS), with them after SnapStart priming,
+ * and without them; then the ratios to the baseline. SnapStart itself cannot be measured
+ * here: it restores a snapshot taken after init.
  *
  * <p>Usage: ColdStartBenchmark RUNS (bin/bench-cold-start passes the rest through properties).
  */
@@ -61,25 +63,51 @@ public final class ColdStartBenchmark {
             out.println("figures in ms: median (min-max)");
             out.printf("%-66s %-14s %-14s %-14s %-14s %-14s%n", "JVM options", "JVM to main", "handler init",
                     "priming", "first request", "second request");
+            String baselineJar = root.resolve("local/baseline/target/baseline-put-item.jar").toString();
+            String baselineHandler = "io.datamart.baseline.OnePutItemHandler";
+            // {label, jar, handler class, JVM options, "prime" or ""}
+            String[][] rows = {
+                {"create", create.code().toString(), handler, templateOptions, ""},
+                {"create", create.code().toString(), handler, templateOptions, "prime"},
+                {"create", create.code().toString(), handler, "", ""},
+                {"baseline: one PutItem", baselineJar, baselineHandler, templateOptions, ""},
+                {"baseline: one PutItem", baselineJar, baselineHandler, "", ""}};
             int counter = 0;
-            String[][] rows = {{templateOptions, ""}, {templateOptions, "prime"}, {"", ""}};
-            for (String[] row : rows) {
-                String options = row[0];
-                boolean prime = row[1].equals("prime");
+            double[][] medians = new double[rows.length][];
+            for (int r = 0; r < rows.length; r++) {
+                String[] row = rows[r];
+                String options = row[3];
+                boolean prime = row[4].equals("prime");
                 List<double[]> samples = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
                     body.put("name", "bench-" + counter++); // each run creates a new datamart
                     event.put("body", body.toString());
                     Path eventFile = Files.createTempFile("bench-event", ".json");
                     Files.writeString(eventFile, event.toString());
-                    samples.add(probe(java, options, prime, create.code() + File.pathSeparator + probeClasses,
-                            handler, eventFile, variables));
+                    samples.add(probe(java, options, prime, row[1] + File.pathSeparator + probeClasses, row[2],
+                            eventFile, variables));
                     Files.delete(eventFile);
                 }
-                String label = (options.isEmpty() ? "(none)" : options) + (prime ? " + SnapStart priming" : "");
+                medians[r] = new double[] {median(samples, 0), median(samples, 1), median(samples, 2),
+                    median(samples, 3)};
+                String label = row[0] + ", " + (options.isEmpty() ? "no JVM options" : options)
+                        + (prime ? " + priming" : "");
                 out.printf("%-66s %-14s %-14s %-14s %-14s %-14s%n", label, summary(samples, 0),
                         summary(samples, 1), prime ? summary(samples, 4) : "-", summary(samples, 2),
                         summary(samples, 3));
+            }
+            out.println("ratios of medians to the baseline with the same JVM options "
+                    + "(process start to first response = JVM to main + init + first request):");
+            int[][] pairs = {{0, 3}, {1, 3}, {2, 4}};
+            for (int[] pair : pairs) {
+                double[] function = medians[pair[0]];
+                double[] baseline = medians[pair[1]];
+                out.printf("  %-62s process to first response %.2f, init %.2f, first request %.2f, "
+                                + "second request %.2f%n", rows[pair[0]][0] + ", "
+                                + (rows[pair[0]][3].isEmpty() ? "no JVM options" : "template JVM options")
+                                + (rows[pair[0]][4].isEmpty() ? "" : " + priming (first request after it)"),
+                        (function[0] + function[1] + function[2]) / (baseline[0] + baseline[1] + baseline[2]),
+                        function[1] / baseline[1], function[2] / baseline[2], function[3] / baseline[3]);
             }
         }
     }
@@ -106,6 +134,12 @@ public final class ColdStartBenchmark {
         return new double[] {Double.parseDouble(figures.group(1)), Double.parseDouble(figures.group(2)),
                 Double.parseDouble(figures.group(4)), Double.parseDouble(figures.group(5)),
                 Double.parseDouble(figures.group(3))};
+    }
+
+    private static double median(List<double[]> samples, int column) {
+        double[] values = samples.stream().mapToDouble(sample -> sample[column]).sorted().toArray();
+        return values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
     private static String summary(List<double[]> samples, int column) {
