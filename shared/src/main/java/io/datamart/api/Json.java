@@ -1,21 +1,11 @@
 package io.datamart.api;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.datamart.validation.StrictJson;
 
-/** The one JSON configuration of the project: strict on input, tree-based, no reflection. */
+/** The project's JSON configuration ({@link StrictJson}), as the API layers above reach it. */
 public final class Json {
-    /**
-     * Duplicate keys are an error rather than last-one-wins, so a body can never mean two
-     * things; so is anything after the JSON value. Comments, single quotes, NaN and
-     * unquoted names stay disallowed (Jackson's defaults).
-     */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    public static final ObjectMapper MAPPER = StrictJson.MAPPER;
 
     private Json() {
     }

@@ -1,11 +1,8 @@
 package io.datamart.idempotency;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.datamart.validation.StrictJson;
 import io.datamart.validation.Strings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +21,6 @@ import java.util.TreeSet;
  * other body by its bytes. Only the hash is stored, never the body or the token.
  */
 public final class RequestFingerprint {
-    /** As strict as the API's own reading: a body it refuses is never the same as one it accepts. */
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
     private RequestFingerprint() {
     }
 
@@ -64,7 +55,8 @@ public final class RequestFingerprint {
 
     private static JsonNode json(String body) {
         try {
-            return STRICT.readTree(body);
+            // The API's own reading: a body it refuses is never the same as one it accepts.
+            return StrictJson.MAPPER.readTree(body);
         } catch (IOException notJson) {
             return null;
         }

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.Json;
 import io.datamart.local.ProjectFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,11 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,24 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalApiServerTest {
     private static final String TOKEN = "Bearer dbn_live_local_demo_token";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ByteArrayOutputStream LOGS = new ByteArrayOutputStream();
-
-    private static LocalEnvironment environment;
-    private static LocalApiServer server;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), null, new PrintStream(LOGS, true));
-        environment.loadAllFunctions();
-        server = LocalApiServer.start(environment, 0, new PrintStream(LOGS, true));
-        environment.deliverEventsEvery(java.time.Duration.ofMillis(100)); // as bin/local-api does
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-        environment.close();
-    }
+    @RegisterExtension
+    static final RunningLocalApi api = RunningLocalApi.deliveringEvents();
 
     /** The body of the Create Datamart page's "Create your datamart" curl example, verbatim. */
     static final String DOCUMENTED_CREATE = """
@@ -98,7 +79,7 @@ class LocalApiServerTest {
         Response created = send("POST", "/api/v2/data-app/datamarts", DOCUMENTED_CREATE);
         assertEquals(200, created.status());
         assertEquals(Json.MAPPER.readTree("{\"id\": \"sales-analytics\", \"error\": null}"), created.body());
-        assertTrue(LOGS.toString().contains("\"function\":\"CreateDatamartFunction\""),
+        assertTrue(api.logs().contains("\"function\":\"CreateDatamartFunction\""),
                 "the function's log lines reach the runner's log stream");
     }
 
@@ -190,7 +171,7 @@ class LocalApiServerTest {
     @Test
     @Order(8)
     void refusesARequestWithoutAToken() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.url().resolve(
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(api.url().resolve(
                 "/api/v2/data-app/datamarts")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, response.statusCode());
         assertEquals("AUTH_ERROR", Json.MAPPER.readTree(response.body()).path("error").path("code").asText());
@@ -203,7 +184,7 @@ class LocalApiServerTest {
         List<String> published = List.of();
         for (int waited = 0; waited < 10_000 && published.size() < expected.size(); waited += 100) {
             Thread.sleep(100);
-            published = LOGS.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+            published = api.logs().lines()
                     .filter(line -> line.startsWith("{\"localEventBus\"") && line.contains("\"sales-analytics\""))
                     .map(line -> line.replaceAll(".*\"detail-type\":\"([^\"]+)\".*", "$1"))
                     .toList();
@@ -216,15 +197,16 @@ class LocalApiServerTest {
     @Order(9)
     void keepsDataInADataDirAcrossRestarts(@TempDir Path dataDir) throws Exception {
         try (LocalEnvironment first = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), dataDir,
-                new PrintStream(LOGS, true));
-             LocalApiServer api = LocalApiServer.start(first, 0, new PrintStream(LOGS, true))) {
-            assertEquals(200, send(api.url(), "POST", "/api/v2/data-app/datamarts", DOCUMENTED_CREATE).status());
+                api.logStream());
+             LocalApiServer restarted = LocalApiServer.start(first, 0, api.logStream())) {
+            assertEquals(200, send(restarted.url(), "POST", "/api/v2/data-app/datamarts", DOCUMENTED_CREATE)
+                    .status());
         }
         assertTrue(Files.exists(dataDir.resolve("dynamodb-journal.jsonl")), "the tables are kept in the data folder");
         try (LocalEnvironment second = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), dataDir,
-                new PrintStream(LOGS, true));
-             LocalApiServer api = LocalApiServer.start(second, 0, new PrintStream(LOGS, true))) {
-            Response got = send(api.url(), "GET", "/api/v2/data-app/datamarts/sales-analytics", null);
+                api.logStream());
+             LocalApiServer restarted = LocalApiServer.start(second, 0, api.logStream())) {
+            Response got = send(restarted.url(), "GET", "/api/v2/data-app/datamarts/sales-analytics", null);
             assertEquals(200, got.status());
             assertEquals("postgres-main", got.body().path("data").path("datasourceName").asText());
             assertNull(got.body().path("error").textValue());
@@ -235,7 +217,7 @@ class LocalApiServerTest {
     }
 
     private static Response send(String method, String path, String body) throws Exception {
-        return send(server.url(), method, path, body);
+        return send(api.url(), method, path, body);
     }
 
     private static Response send(URI base, String method, String path, String body) throws Exception {
@@ -250,7 +232,7 @@ class LocalApiServerTest {
     }
 
     private static HttpRequest request(String method, String path, String body) {
-        return HttpRequest.newBuilder(server.url().resolve(path)).header("Authorization", TOKEN)
+        return HttpRequest.newBuilder(api.url().resolve(path)).header("Authorization", TOKEN)
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
     }

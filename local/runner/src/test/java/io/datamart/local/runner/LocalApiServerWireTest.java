@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.api.Json;
-import io.datamart.local.ProjectFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,9 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * bin/local-api's server at the level of bytes on the wire: requests HttpClient cannot
@@ -32,23 +29,8 @@ import org.junit.jupiter.api.Test;
 class LocalApiServerWireTest {
     private static final String TOKEN = "dbn_live_local_demo_token";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ByteArrayOutputStream LOGS = new ByteArrayOutputStream();
-
-    private static LocalEnvironment environment;
-    private static LocalApiServer server;
-
-    @BeforeAll
-    static void startServer() throws IOException {
-        environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), null, new PrintStream(LOGS, true));
-        environment.loadAllFunctions();
-        server = LocalApiServer.start(environment, 0, new PrintStream(LOGS, true));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-        environment.close();
-    }
+    @RegisterExtension
+    static final RunningLocalApi api = RunningLocalApi.server();
 
     @Test
     void aMalformedQueryEscapeReachesTheFunctionWhichAnswersWithTheContractsError() throws Exception {
@@ -199,7 +181,7 @@ class LocalApiServerWireTest {
         RawResponse spaceBeforeColon = exchange("GET /api/v2/data-app/datamarts HTTP/1.1\r\nHost : 127.0.0.1\r\n\r\n");
         assertEquals(400, spaceBeforeColon.status());
         assertEquals(Json.MAPPER.readTree("{\"message\": \"Bad Request\"}"), spaceBeforeColon.json());
-        assertTrue(LOGS.toString(StandardCharsets.UTF_8).contains("refused a request (400): not a header field"),
+        assertTrue(api.logs().contains("refused a request (400): not a header field"),
                 "the log says why");
         assertEquals(400, exchange("GET /api/v2/data-app/datamarts/\u00ff HTTP/1.1\r\n\r\n").status(),
                 "a target that is not UTF-8 (the byte 0xFF)");
@@ -272,7 +254,7 @@ class LocalApiServerWireTest {
     }
 
     private static Socket connect() throws IOException {
-        Socket socket = new Socket(server.url().getHost(), server.url().getPort());
+        Socket socket = new Socket(api.url().getHost(), api.url().getPort());
         // Only so that a server that never answers fails the test instead of hanging the build.
         socket.setSoTimeout(60_000);
         return socket;
@@ -289,14 +271,14 @@ class LocalApiServerWireTest {
     }
 
     private static int create(String name) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.url().resolve("/api/v2/data-app/datamarts"))
+        return HTTP.send(HttpRequest.newBuilder(api.url().resolve("/api/v2/data-app/datamarts"))
                         .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(createBody(name))).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(server.url().resolve(path)).header("Authorization", "Bearer " + TOKEN)
+        return HTTP.send(HttpRequest.newBuilder(api.url().resolve(path)).header("Authorization", "Bearer " + TOKEN)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }
