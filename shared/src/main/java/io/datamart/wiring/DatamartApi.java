@@ -11,14 +11,7 @@ import io.datamart.persistence.BudgetedDynamoDbClient;
 import io.datamart.aws.AwsClients;
 import io.datamart.persistence.DynamoDbClients;
 import io.datamart.persistence.IdempotencyRecordRepository;
-import io.datamart.persistence.ParkedDatamartRepository;
-import io.datamart.persistence.ProducerGrantRepository;
-import io.datamart.persistence.ProvisioningAttemptRepository;
 import io.datamart.persistence.TableNames;
-import io.datamart.events.EventBridgePublisher;
-import io.datamart.events.EventPublisher;
-import io.datamart.provisioning.ProvisioningPipeline;
-import io.datamart.provisioning.ProvisioningQueue;
 import io.datamart.service.DatamartService;
 import io.datamart.throttling.OrganizationRequestLimit;
 import io.datamart.validation.DatamartValidator;
@@ -27,13 +20,14 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The composition root: the wiring of one function (its DynamoDB client, tables, token
- * authenticator, service, and the API pipeline or the provisioning pipeline), above every
- * layer it wires, so that no layer imports another's wiring. Built once per execution
+ * authenticator, service, and the API pipeline), above every layer it wires, so that no
+ * layer imports another's wiring. The provisioning function's pipeline is wired on top of
+ * this by {@link DatamartProvisioning}, so that nothing here refers to the event-driven
+ * code the API functions' jars leave out. Built once per execution
  * environment, during init, which is what SnapStart snapshots; tests build it around the
  * local tables through {@link #create}.
  */
@@ -49,19 +43,17 @@ public final class DatamartApi {
     private final OrganizationRequestLimit requestLimit;
     private final DatamartService service;
     private final Map<String, String> environment;
-    private final Supplier<EventPublisher> outcomes;
     private final DynamoDbClient dynamoDb;
     private final Clock clock;
 
     private DatamartApi(TableNames tables, ServiceTokenAuthenticator authenticator,
             OrganizationRequestLimit requestLimit, DatamartService service, Map<String, String> environment,
-            Supplier<EventPublisher> outcomes, DynamoDbClient dynamoDb, Clock clock) {
+            DynamoDbClient dynamoDb, Clock clock) {
         this.tables = tables;
         this.authenticator = authenticator;
         this.requestLimit = requestLimit;
         this.service = service;
         this.environment = Map.copyOf(environment);
-        this.outcomes = outcomes;
         this.dynamoDb = dynamoDb;
         this.clock = clock;
     }
@@ -76,17 +68,7 @@ public final class DatamartApi {
         return create(DynamoDbClients.fromEnvironment(environment), environment, Clock.systemUTC());
     }
 
-    public static DatamartApi create(DynamoDbClient dynamoDb, Map<String, String> environment, Clock clock) {
-        return create(dynamoDb, () -> EventBridgePublisher.fromEnvironment(environment), environment, clock);
-    }
-
-    /**
-     * The same wiring with where provisioning outcomes are published given, rather than
-     * the bus the environment names: how tests make the bus refuse them. Only the
-     * provisioning function publishes, so the API functions never build a publisher.
-     */
-    public static DatamartApi create(DynamoDbClient client, Supplier<EventPublisher> outcomes,
-            Map<String, String> environment, Clock clock) {
+    public static DatamartApi create(DynamoDbClient client, Map<String, String> environment, Clock clock) {
         DynamoDbClient dynamoDb = new BudgetedDynamoDbClient(client);
         TableNames tables = TableNames.fromEnvironment(environment);
         ServiceTokenAuthenticator authenticator = new ServiceTokenAuthenticator(
@@ -94,7 +76,7 @@ public final class DatamartApi {
         DatamartService service = new DatamartService(new DatamartValidator(),
                 new DatamartRepository(dynamoDb, tables, clock), new DatasourceRepository(dynamoDb, tables, clock));
         return new DatamartApi(tables, authenticator,
-                OrganizationRequestLimit.fromEnvironment(dynamoDb, environment, clock), service, environment, outcomes,
+                OrganizationRequestLimit.fromEnvironment(dynamoDb, environment, clock), service, environment,
                 dynamoDb, clock);
     }
 
@@ -117,28 +99,24 @@ public final class DatamartApi {
         return ApiGatewayHandler.of(operations, authenticator, requestLimit, service, records);
     }
 
-    /**
-     * The pipeline of the provisioning function: the same service as the API's, its
-     * outcomes published to the bus the environment names (or the publisher given).
-     */
-    public ProvisioningPipeline provisioning() {
-        tables.require(TableNames.Table.DATAMARTS, TableNames.Table.DATASOURCES);
-        ProvisioningPipeline.State state = new ProvisioningPipeline.State(
-                new ProducerGrantRepository(dynamoDb,
-                        AwsClients.required(environment, ProducerGrantRepository.TABLE_VARIABLE), clock),
-                new ParkedDatamartRepository(dynamoDb,
-                        AwsClients.required(environment, ParkedDatamartRepository.TABLE_VARIABLE), clock),
-                new ProvisioningAttemptRepository(dynamoDb,
-                        AwsClients.required(environment, ProvisioningAttemptRepository.TABLE_VARIABLE), clock),
-                new IdempotencyRecordRepository(dynamoDb,
-                        AwsClients.required(environment, IdempotencyRecordRepository.TABLE_VARIABLE), clock),
-                ProvisioningQueue.fromEnvironment(environment));
-        return new ProvisioningPipeline(service, outcomes.get(), state,
-                ProvisioningPipeline.Settings.fromEnvironment(environment));
-    }
-
     public DatamartService service() {
         return service;
+    }
+
+    TableNames tables() {
+        return tables;
+    }
+
+    DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     static Duration tokenCacheTtl(Map<String, String> environment) {

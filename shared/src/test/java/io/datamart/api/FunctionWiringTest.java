@@ -16,6 +16,7 @@ import io.datamart.testing.StoredDatamarts;
 import io.datamart.testing.Template;
 import io.datamart.testing.TestAws;
 import io.datamart.wiring.DatamartApi;
+import io.datamart.wiring.DatamartProvisioning;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,7 +66,7 @@ class FunctionWiringTest {
     void theProvisioningFunctionStartsWithoutTheTokensTable() {
         Map<String, String> environment = environmentOf("ProvisionDatamartsFunction");
         assertTrue(!environment.containsKey(TableNames.SERVICE_TOKENS_VARIABLE));
-        DatamartApi.create(db.client(), environment, Clock.systemUTC()).provisioning();
+        DatamartProvisioning.pipeline(DatamartApi.create(db.client(), environment, Clock.systemUTC()));
     }
 
     @ParameterizedTest
@@ -89,6 +90,6 @@ class FunctionWiringTest {
         DatamartApi api = DatamartApi.create(db.client(), environment, Clock.systemUTC());
 
         assertEquals("environment variable DATASOURCES_TABLE is not set",
-                assertThrows(IllegalStateException.class, api::provisioning).getMessage());
+                assertThrows(IllegalStateException.class, () -> DatamartProvisioning.pipeline(api)).getMessage());
     }
 }

@@ -10,6 +10,7 @@ import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalBus;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.wiring.DatamartApi;
+import io.datamart.wiring.DatamartProvisioning;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,8 @@ class ProvisioningPrimingTest {
             published.addAll(events);
             return events.size();
         };
-        ProvisioningPipeline pipeline = DatamartApi.create(dynamoDb, () -> publisher,
-                LocalBus.environment(db, "ProvisionDatamartsFunction"), Clock.systemUTC()).provisioning();
+        ProvisioningPipeline pipeline = DatamartProvisioning.pipeline(DatamartApi.create(dynamoDb,
+                LocalBus.environment(db, "ProvisionDatamartsFunction"), Clock.systemUTC()), publisher);
         Map<String, Object> before = db.snapshot();
 
         pipeline.priming().beforeCheckpoint(Core.getGlobalContext());

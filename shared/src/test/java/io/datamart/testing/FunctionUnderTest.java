@@ -1,6 +1,8 @@
 package io.datamart.testing;
 
+import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.wiring.DatamartApi;
+import io.datamart.wiring.DatamartProvisioning;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +98,11 @@ public final class FunctionUnderTest<H> implements BeforeEachCallback, AfterAllC
      * test can make fail; a new one each call, as each execution environment has its own.
      */
     public DatamartApi api() {
-        return DatamartApi.create(dynamoDb, bus::publisher, environment(), Clock.systemUTC());
+        return DatamartApi.create(dynamoDb, environment(), Clock.systemUTC());
+    }
+
+    /** The provisioning function's pipeline on that wiring, its outcomes published to this test's bus. */
+    public ProvisioningPipeline provisioning() {
+        return DatamartProvisioning.pipeline(api(), bus.publisher());
     }
 }

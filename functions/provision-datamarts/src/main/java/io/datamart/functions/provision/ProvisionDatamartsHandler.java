@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.wiring.DatamartApi;
+import io.datamart.wiring.DatamartProvisioning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +20,12 @@ public final class ProvisionDatamartsHandler implements RequestStreamHandler {
 
     /** The seam tests and the local runner use to pass the environment in. */
     public ProvisionDatamartsHandler(DatamartApi api) {
-        this.pipeline = api.provisioning();
+        this(DatamartProvisioning.pipeline(api));
+    }
+
+    /** The seam tests use to give the pipeline a bus of their own. */
+    public ProvisionDatamartsHandler(ProvisioningPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     @Override

@@ -58,7 +58,7 @@ class ProvisionDatamartsHandlerTest {
 
     @RegisterExtension
     static final FunctionUnderTest<ProvisionDatamartsHandler> function = FunctionUnderTest.of(FUNCTION,
-            f -> new ProvisionDatamartsHandler(f.api()));
+            f -> new ProvisionDatamartsHandler(f.provisioning()));
     private final TestContext context = new TestContext();
 
     private JsonNode run(ObjectNode event) {

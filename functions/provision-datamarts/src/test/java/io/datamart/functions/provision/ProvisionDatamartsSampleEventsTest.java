@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 class ProvisionDatamartsSampleEventsTest {
     @RegisterExtension
     static final FunctionUnderTest<ProvisionDatamartsHandler> function = FunctionUnderTest.of(
-            ProvisionDatamartsHandlerTest.FUNCTION, f -> new ProvisionDatamartsHandler(f.api()));
+            ProvisionDatamartsHandlerTest.FUNCTION, f -> new ProvisionDatamartsHandler(f.provisioning()));
 
     static Stream<Path> samples() {
         return EventFiles.in("provision").stream();

@@ -21,6 +21,7 @@ import io.datamart.testing.SqsEvents;
 import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestContext;
 import io.datamart.wiring.DatamartApi;
+import io.datamart.wiring.DatamartProvisioning;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -136,7 +137,7 @@ class PublishDatamartChangesHandlerTest {
                 SqsEvents.message("m-2", "demo/" + name, 1, SqsEvents.request("delete", "demo", "c-2",
                         Fixtures.object("{\"datamartName\": \"" + name + "\"}")))));
         assertEquals(List.of(), SqsEvents.failedIds(
-                StreamHandlers.invoke(provisioning.provisioning()::handle, sqs, new TestContext())));
+                StreamHandlers.invoke(DatamartProvisioning.pipeline(provisioning)::handle, sqs, new TestContext())));
         assertEquals(List.of("updated", "deleted"), function.bus().events().stream()
                 .map(event -> event.detail().path("result").asText()).toList());
         LocalBus.fresh(); // the provisioning outcomes are not what this test is about
@@ -171,7 +172,7 @@ class PublishDatamartChangesHandlerTest {
                     SqsEvents.message("m-1", "demo/" + name, delivery, SqsEvents.request("create", "demo", "c-create",
                             create)),
                     SqsEvents.message("m-2", "demo/" + name, delivery, update)));
-            StreamHandlers.invoke(provisioning.provisioning()::handle, sqs, new TestContext());
+            StreamHandlers.invoke(DatamartProvisioning.pipeline(provisioning)::handle, sqs, new TestContext());
         }
         assertEquals(List.of("INSERT", "MODIFY"),
                 records().stream().map(record -> record.path("eventName").asText()).toList());
