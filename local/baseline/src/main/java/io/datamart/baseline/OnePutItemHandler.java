@@ -32,7 +32,11 @@ public final class OnePutItemHandler implements RequestStreamHandler {
     private final String table;
 
     public OnePutItemHandler() {
-        Map<String, String> environment = System.getenv();
+        this(System.getenv());
+    }
+
+    /** The seam the local runner loads handlers through: the environment passed in. */
+    public OnePutItemHandler(Map<String, String> environment) {
         this.table = environment.get("DATAMARTS_TABLE");
         this.dynamoDb = DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * Runs in a fresh JVM whose classpath starts with one function's deployment jar: what a
  * Lambda cold start does. It instantiates the handler through its no-argument constructor
  * (which reads the environment, as on Lambda), invokes it once with an event file, then
- * a second time, and prints one line of figures for {@link ColdStartBenchmark}. With
+ * a second time, and prints one line of figures for {@link Benchmark}: the times, when the
+ * first response was written, and the CPU the process had used by then. With
  * {@code prime}, it first runs the SnapStart hook the handler registered, as the runtime
  * does before its snapshot, and times it apart from init: the first request is then
  * what a restored function's first request costs.
@@ -43,14 +44,18 @@ public final class ColdStartProbe {
         long firstStart = System.nanoTime();
         String first = invoke(handler, event);
         long firstNanos = System.nanoTime() - firstStart;
+        long firstEnd = System.currentTimeMillis();
+        long cpuNanos = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
 
         long secondStart = System.nanoTime();
         invoke(handler, event);
         long secondNanos = System.nanoTime() - secondStart;
 
         String status = first.replaceAll("(?s).*\"statusCode\":(\\d+).*", "$1");
-        System.out.printf("jvm_to_main_ms=%d init_ms=%.1f prime_ms=%.1f first_ms=%.1f second_ms=%.1f status=%s%n",
-                mainStart - jvmStart, initNanos / 1e6, primeNanos / 1e6, firstNanos / 1e6, secondNanos / 1e6, status);
+        System.out.printf("jvm_to_main_ms=%d init_ms=%.1f prime_ms=%.1f first_ms=%.1f second_ms=%.1f"
+                        + " first_end_epoch_ms=%d cpu_ms=%.1f status=%s%n", mainStart - jvmStart, initNanos / 1e6,
+                primeNanos / 1e6, firstNanos / 1e6, secondNanos / 1e6, firstEnd, cpuNanos / 1e6, status);
     }
 
     /**

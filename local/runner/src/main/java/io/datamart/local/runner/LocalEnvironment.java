@@ -85,7 +85,7 @@ public final class LocalEnvironment implements AutoCloseable {
     public LocalFunction function(String logicalId) {
         return functions.computeIfAbsent(logicalId, id -> {
             FunctionDefinition definition = template.function(id, true).orElseThrow();
-            return LocalFunction.load(definition, environment(definition), logs);
+            return LocalFunction.load(definition, functionEnvironment(definition), logs);
         });
     }
 
@@ -123,7 +123,8 @@ public final class LocalEnvironment implements AutoCloseable {
         pollers.add(poller);
     }
 
-    private Map<String, String> environment(FunctionDefinition definition) {
+    /** The variables a function gets here: the template's, pointed at the local AWS. */
+    public Map<String, String> functionEnvironment(FunctionDefinition definition) {
         Map<String, String> environment = aws.withQueueUrls(definition.environment());
         String endpoint = aws.endpoint().toString();
         environment.put(DynamoDbClients.ENDPOINT_VARIABLE, endpoint);

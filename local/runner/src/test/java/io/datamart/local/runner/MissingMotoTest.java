@@ -29,7 +29,7 @@ class MissingMotoTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"bin/local-api", "bin/invoke CreateDatamartFunction events/create/http-api.json",
-        "bin/bench-cold-start 1"})
+        "bin/bench 1 1"})
     void stopsWithOneLineSayingHowToInstallIt(String command, @TempDir Path dir) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(ProjectFiles.root().toFile());
         builder.environment().put("PATH", pythonWithoutMoto(dir) + ":" + System.getenv("PATH"));
