@@ -314,5 +314,32 @@ public final class OpenApiDocument {
             return;
         }
         document.assertDocuments(method, path, result);
+        document.assertNotStricterThanTheApi(method, path, json, result);
+    }
+
+    /**
+     * A body the document's request schema refuses must not be one the API accepts: a
+     * client validating against the document would otherwise be kept from a valid request.
+     */
+    private void assertNotStricterThanTheApi(String method, String path, JsonNode event, ApiResult result) {
+        boolean success = result.status() >= 200 && result.status() < 300;
+        JsonNode body = parsedBody(event);
+        if (!success || body == null || !operation(method, path).has("requestBody")) {
+            return;
+        }
+        List<String> refusals = requestBodyViolations(method, path, body);
+        if (!refusals.isEmpty()) {
+            throw new AssertionError(FILE + ": " + method + " " + path + " accepted a body its request schema refuses: "
+                    + refusals + "; the body was " + body);
+        }
+    }
+
+    private static JsonNode parsedBody(JsonNode event) {
+        try {
+            String body = SampleEvents.body(event);
+            return body == null ? null : Json.MAPPER.readTree(body);
+        } catch (IOException | IllegalArgumentException unreadable) {
+            return null; // not JSON, or not base64: the API refuses it, whatever the document says
+        }
     }
 }
