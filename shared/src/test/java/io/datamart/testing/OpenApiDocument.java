@@ -61,20 +61,10 @@ public final class OpenApiDocument {
 
     public static OpenApiDocument read(Path file) {
         try {
-            return of(new ObjectMapper(new YAMLFactory()).readTree(file.toFile()));
+            return new OpenApiDocument(new ObjectMapper(new YAMLFactory()).readTree(file.toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-    }
-
-    /** A document given as a tree: how tests check the checks against a broken copy. */
-    public static OpenApiDocument of(JsonNode root) {
-        return new OpenApiDocument(root);
-    }
-
-    /** A copy of the tree, to break in a test. */
-    public JsonNode tree() {
-        return root.deepCopy();
     }
 
     /** "METHOD /path" of every operation, the HTTP API's route keys. */
