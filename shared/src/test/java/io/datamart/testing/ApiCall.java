@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 /**
  * Builds the API Gateway event a real request would produce, HTTP API (payload 2.0) or
  * REST API (payload 1.0), and runs it through a handler the way Lambda does: bytes in,
- * bytes out.
+ * bytes out. Every answer must be one docs/openapi.yaml documents for the route.
  */
 public final class ApiCall {
     public enum Payload { HTTP_API, REST_API }
@@ -135,7 +135,9 @@ public final class ApiCall {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ApiResult.parse(output.toByteArray(), context);
+        ApiResult result = ApiResult.parse(output.toByteArray(), context);
+        OpenApiDocument.assertDocumentsAnswer(event, result);
+        return result;
     }
 
     private ObjectNode httpApiEvent() {
