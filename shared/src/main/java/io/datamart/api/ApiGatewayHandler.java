@@ -241,8 +241,8 @@ public final class ApiGatewayHandler {
     }
 
     /** The count and latency metric names of API requests in {@link EmbeddedMetrics#NAMESPACE}. */
-    static final String REQUESTS_METRIC = "Requests";
-    static final String LATENCY_METRIC = "RequestLatency";
+    public static final String REQUESTS_METRIC = "Requests";
+    public static final String LATENCY_METRIC = "RequestLatency";
 
     /** One log line and one metric line per request; neither ever holds the token or the body. */
     private void logRequest(Context context, Route route, String organizationId, ApiResponse response,

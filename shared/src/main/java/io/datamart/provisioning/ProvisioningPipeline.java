@@ -628,8 +628,8 @@ public final class ProvisioningPipeline {
     }
 
     /** The count and latency metric names of provisioning messages in {@link EmbeddedMetrics#NAMESPACE}. */
-    static final String MESSAGES_METRIC = "ProvisioningMessages";
-    static final String LATENCY_METRIC = "ProvisioningLatency";
+    public static final String MESSAGES_METRIC = "ProvisioningMessages";
+    public static final String LATENCY_METRIC = "ProvisioningLatency";
     /** The operation dimension of a message that names none it knows. */
     static final String UNKNOWN_OPERATION = "UNKNOWN";
 
