@@ -123,7 +123,8 @@ public final class LocalEnvironment implements AutoCloseable {
         pollers.add(poller);
     }
 
-    private Map<String, String> environment(FunctionDefinition definition) {
+    /** The environment Lambda would give the function, pointed at the local AWS. */
+    Map<String, String> environment(FunctionDefinition definition) {
         Map<String, String> environment = aws.withQueueUrls(definition.environment());
         String endpoint = aws.endpoint().toString();
         environment.put(DynamoDbClients.ENDPOINT_VARIABLE, endpoint);
