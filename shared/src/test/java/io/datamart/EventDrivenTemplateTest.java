@@ -419,10 +419,10 @@ class EventDrivenTemplateTest {
         Map<String, String> alarmOf = new LinkedHashMap<>();
         for (String id : TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm")) {
             JsonNode alarm = properties(id);
-            if (!"AWS/SQS".equals(alarm.path("Namespace").asText())) {
+            if (!"AWS/SQS".equals(alarm.path("Namespace").asText())
+                    || !"ApproximateNumberOfMessagesVisible".equals(alarm.path("MetricName").asText())) {
                 continue;
             }
-            assertEquals("ApproximateNumberOfMessagesVisible", alarm.path("MetricName").asText(), id);
             assertEquals(1, alarm.path("Dimensions").size(), id);
             JsonNode dimension = alarm.path("Dimensions").get(0);
             assertEquals("QueueName", dimension.path("Name").asText(), id);
@@ -439,6 +439,23 @@ class EventDrivenTemplateTest {
             alarmOf.put(queue, id);
         }
         assertEquals(DEAD_LETTER_QUEUES, alarmOf.keySet(), alarmOf::toString);
+    }
+
+    @Test
+    void alarmsWhenAProvisioningRequestWaitsLongerThanAllItsTriesTake() {
+        JsonNode alarm = TemplateTest.alarm("AWS/SQS", "ApproximateAgeOfOldestMessage",
+                Map.of("QueueName", QUEUE + ".QueueName"));
+        assertEquals("Maximum", alarm.path("Statistic").asText());
+        assertEquals("GreaterThanThreshold", alarm.path("ComparisonOperator").asText());
+        int maxTries = Integer.parseInt(environment(EventFn.PROVISION).get(ProvisioningPipeline.MAX_TRIES_VARIABLE)
+                .asText());
+        int backoffs = 0;
+        for (int tries = 1; tries < maxTries; tries++) {
+            backoffs += ProvisioningPipeline.backoffSeconds(tries);
+        }
+        int allTries = backoffs;
+        assertTrue(alarm.path("Threshold").asDouble() > allTries,
+                () -> "seconds; a request still being retried (" + allTries + " s of backoff) is no alarm yet");
     }
 
     @Test
@@ -690,7 +707,9 @@ class EventDrivenTemplateTest {
         assertEquals("PublishedVersions", property(fn, "SnapStart").path("ApplyOn").asText());
         assertFalse(property(fn, "AutoPublishAlias").asText().isBlank(),
                 "SnapStart only applies to published versions");
-        assertEquals("JSON", property(fn, "LoggingConfig").path("LogFormat").asText());
+        assertEquals("Text", property(fn, "LoggingConfig").path("LogFormat").asText(),
+                "the function writes its own JSON lines; Lambda's JSON format would nest them in its message");
+        assertEquals("Active", property(fn, "Tracing").asText(), "X-Ray traces");
     }
 
     @ParameterizedTest

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.datamart.api.ApiGatewayHandler;
 import io.datamart.api.Operation;
+import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.api.Route;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import io.datamart.persistence.DatamartRepository;
 import io.datamart.persistence.IdempotencyRecordRepository;
 import io.datamart.persistence.TableNames;
+import io.datamart.provisioning.ProvisioningPipeline;
 import io.datamart.testing.Template;
 import io.datamart.testing.TemplateFunctions;
 import io.datamart.throttling.OrganizationRequestLimit;
@@ -217,8 +220,15 @@ class TemplateTest {
 
     @ParameterizedTest
     @EnumSource(Fn.class)
-    void logsJson(Fn fn) {
-        assertEquals("JSON", property(fn, "LoggingConfig").path("LogFormat").asText());
+    void logsInTextFormatSoItsOwnJsonLinesAreStoredAsWritten(Fn fn) {
+        assertEquals("Text", property(fn, "LoggingConfig").path("LogFormat").asText(),
+                "Lambda's JSON format would nest each line, escaped, in its message field");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fn.class)
+    void tracesEveryInvocationWithXRay(Fn fn) {
+        assertEquals("Active", property(fn, "Tracing").asText());
     }
 
     @ParameterizedTest
@@ -494,6 +504,113 @@ class TemplateTest {
     // ---------------------------------------------------------------------------------------------
     // The file itself
     // ---------------------------------------------------------------------------------------------
+
+    // ---------------------------------------------------------------------------------------------
+    // Alarms and dashboard
+    // ---------------------------------------------------------------------------------------------
+
+    /** What a dimension's value names: "Id" for {@code Ref: Id}, "Id.Attribute" for {@code GetAtt [Id, Attribute]}. */
+    static String named(JsonNode value) {
+        if (value.has("Ref")) {
+            return value.get("Ref").asText();
+        }
+        JsonNode getAtt = value.path("Fn::GetAtt");
+        return getAtt.isArray() ? getAtt.get(0).asText() + "." + getAtt.get(1).asText() : value.asText();
+    }
+
+    /** The one alarm on {@code metric} of {@code namespace} with exactly these dimensions (by what they name). */
+    static JsonNode alarm(String namespace, String metric, Map<String, String> dimensions) {
+        List<JsonNode> found = new ArrayList<>();
+        for (String id : TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            JsonNode alarm = TEMPLATE.resource(id).path("Properties");
+            Map<String, String> named = new LinkedHashMap<>();
+            alarm.path("Dimensions").forEach(d -> named.put(d.path("Name").asText(), named(d.path("Value"))));
+            if (namespace.equals(alarm.path("Namespace").asText()) && metric.equals(alarm.path("MetricName").asText())
+                    && named.equals(dimensions)) {
+                found.add(alarm);
+            }
+        }
+        assertEquals(1, found.size(), () -> "one alarm on " + namespace + " " + metric + " " + dimensions);
+        JsonNode alarm = found.get(0);
+        assertEquals(List.of("OperationsAlarmTopic"), asList(alarm.path("AlarmActions")).stream()
+                .map(TemplateTest::named).toList(), alarm::toString);
+        assertEquals("notBreaching", alarm.path("TreatMissingData").asText(), "no traffic is no failure");
+        return alarm;
+    }
+
+    @Test
+    void alarmsOnAnyErrorOrThrottleOfEveryFunction() {
+        List<String> functions = TEMPLATE.resourcesOfType("AWS::Serverless::Function");
+        assertEquals(7, functions.size());
+        for (String id : functions) {
+            for (String metric : List.of("Errors", "Throttles")) {
+                JsonNode alarm = alarm("AWS/Lambda", metric, Map.of("FunctionName", id));
+                assertEquals("Sum", alarm.path("Statistic").asText(), id);
+                assertEquals(1.0, alarm.path("Threshold").asDouble(), id);
+                assertEquals("GreaterThanOrEqualToThreshold", alarm.path("ComparisonOperator").asText(), id);
+            }
+        }
+    }
+
+    @Test
+    void alarmsOnTheHttpApis5xxAndOnItsP99LatencyBelowTheIntegrationTimeout() {
+        Map<String, String> api = Map.of("ApiId", "DatamartHttpApi");
+        JsonNode errors = alarm("AWS/ApiGateway", "5xx", api);
+        assertEquals("Sum", errors.path("Statistic").asText());
+        assertTrue(errors.path("Threshold").asDouble() >= 1);
+
+        JsonNode latency = alarm("AWS/ApiGateway", "Latency", api);
+        assertEquals("p99", latency.path("ExtendedStatistic").asText());
+        assertEquals("GreaterThanThreshold", latency.path("ComparisonOperator").asText());
+        double timeoutMillis = TEMPLATE.root().path("Globals").path("Function").path("Timeout").asInt() * 1000.0;
+        assertTrue(latency.path("Threshold").asDouble() > 0 && latency.path("Threshold").asDouble() < timeoutMillis,
+                "milliseconds, under the timeout at which requests fail anyway");
+    }
+
+    @Test
+    void showsTheMainFiguresOnOneDashboardOfThisTemplatesResourcesAndTheMetricsTheCodeWrites() throws IOException {
+        List<String> dashboards = TEMPLATE.resourcesOfType("AWS::CloudWatch::Dashboard");
+        assertEquals(1, dashboards.size());
+        String body = TEMPLATE.resource(dashboards.get(0)).path("Properties").path("DashboardBody").path("Fn::Sub")
+                .asText();
+        Matcher reference = Pattern.compile("\\$\\{([\\w:]+)(\\.\\w+)?}").matcher(body);
+        while (reference.find()) {
+            String id = reference.group(1);
+            assertTrue(id.startsWith("AWS::") || !TEMPLATE.resource(id).isMissingNode(),
+                    () -> "the dashboard names " + reference.group() + ", not a resource of this template");
+        }
+        JsonNode widgets = io.datamart.api.Json.MAPPER.readTree(body.replaceAll("\\$\\{([\\w:.]+)}", "$1"))
+                .path("widgets");
+        Set<String> shown = new HashSet<>();
+        widgets.forEach(widget -> widget.path("properties").path("metrics").forEach(metric -> {
+            JsonNode first = metric.get(0);
+            if (first.isObject()) {
+                shown.add(first.path("expression").asText());
+            } else {
+                StringBuilder row = new StringBuilder();
+                metric.forEach(part -> row.append(part.isTextual() ? part.asText() + " " : ""));
+                shown.add(row.toString().strip());
+            }
+        }));
+        for (String id : TEMPLATE.resourcesOfType("AWS::Serverless::Function")) {
+            assertTrue(shown.contains("AWS/Lambda Errors FunctionName " + id), () -> id + " errors: " + shown);
+            assertTrue(shown.contains("AWS/Lambda Throttles FunctionName " + id), () -> id + " throttles: " + shown);
+        }
+        for (String metric : List.of("Count", "4xx", "5xx", "Latency")) {
+            assertTrue(shown.contains("AWS/ApiGateway " + metric + " ApiId DatamartHttpApi"), metric);
+        }
+        assertTrue(shown.contains("AWS/SQS ApproximateAgeOfOldestMessage QueueName ProvisioningQueue.QueueName"));
+        for (Operation operation : Operation.values()) {
+            assertTrue(shown.contains(EmbeddedMetrics.NAMESPACE + " " + ApiGatewayHandler.LATENCY_METRIC + " "
+                    + EmbeddedMetrics.OPERATION + " " + operation.name()), operation::name);
+        }
+        for (String metric : List.of(ApiGatewayHandler.REQUESTS_METRIC, ProvisioningPipeline.MESSAGES_METRIC,
+                EmbeddedMetrics.COLD_STARTS)) {
+            assertTrue(shown.stream().anyMatch(expression -> expression.startsWith("SEARCH('{"
+                    + EmbeddedMetrics.NAMESPACE + ",") && expression.contains("MetricName=\"" + metric + "\"")),
+                    () -> metric + " in " + shown);
+        }
+    }
 
     @Test
     void outputsTheApiUrl() {

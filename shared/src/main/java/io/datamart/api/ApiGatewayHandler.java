@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.aws.CallBudget;
+import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.aws.LambdaLogs;
 import io.datamart.aws.SnapStartPriming;
 import io.datamart.domain.Datamart;
@@ -68,6 +69,7 @@ public final class ApiGatewayHandler {
 
     public void handle(InputStream event, OutputStream output, Context context) throws IOException {
         long started = System.nanoTime();
+        EmbeddedMetrics.recordColdStart(context);
         Served served = CallBudget.within(context, RESPONSE_RESERVE, () -> serve(event, context));
         ApiResponse response = served.response();
         if (served.route() != null && served.route().legacy()) {
@@ -224,6 +226,10 @@ public final class ApiGatewayHandler {
                     .writeTo(sink);
             ApiResponse.json(200, dataBody(DatamartJson.full(mapped))).writeTo(sink);
             ErrorResponses.of(InvalidRequestException.of("priming"), first, "priming").writeTo(sink);
+            // The request's log and metric lines built, not written: the snapshot has their classes loaded.
+            LambdaLogs.line(LogLevel.INFO, null, "priming").toString();
+            EmbeddedMetrics.outcomeLine(REQUESTS_METRIC, LATENCY_METRIC,
+                    new EmbeddedMetrics.Outcome(first.name(), "2xx", null, 0)).toString();
         } catch (IOException unwritable) {
             throw new java.io.UncheckedIOException(unwritable);
         }
@@ -234,20 +240,30 @@ public final class ApiGatewayHandler {
         return route != null ? route.operation() : operations.iterator().next();
     }
 
-    /** One line per request; it never holds the token or the body. */
+    /** The count and latency metric names of API requests in {@link EmbeddedMetrics#NAMESPACE}. */
+    public static final String REQUESTS_METRIC = "Requests";
+    public static final String LATENCY_METRIC = "RequestLatency";
+
+    /** One log line and one metric line per request; neither ever holds the token or the body. */
     private void logRequest(Context context, Route route, String organizationId, ApiResponse response,
             long started) {
-        ObjectNode line = Json.MAPPER.createObjectNode()
-                .put("operation", operation(route).name())
-                .put("route", route == null ? null : route.method() + " " + route.path())
-                .put("organizationId", organizationId)
-                .put("status", response.statusCode());
+        double durationMs = (System.nanoTime() - started) / 1_000_000.0;
+        String operation = operation(route).name();
+        String routeKey = route == null ? null : route.method() + " " + route.path();
         JsonNode code = response.body().path("error").path("code");
-        if (code.isTextual()) {
-            line.put("errorCode", code.textValue());
-        }
-        line.put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        LambdaLogs.log(context, response.statusCode() >= 500 ? LogLevel.ERROR : LogLevel.INFO, line.toString());
+        String errorCode = code.isTextual() ? code.textValue() : null;
+        LogLevel level = response.statusCode() >= 500 ? LogLevel.ERROR : LogLevel.INFO;
+        ObjectNode line = LambdaLogs.line(level, context,
+                        (routeKey == null ? "unrouted request" : routeKey) + " " + response.statusCode())
+                .put("operation", operation)
+                .put("route", routeKey)
+                .put("organization", organizationId)
+                .put("status", response.statusCode())
+                .put("errorCode", errorCode)
+                .put("durationMs", durationMs);
+        LambdaLogs.write(context, line);
+        EmbeddedMetrics.record(context, REQUESTS_METRIC, LATENCY_METRIC, new EmbeddedMetrics.Outcome(
+                operation, EmbeddedMetrics.statusClass(response.statusCode()), errorCode, durationMs));
     }
 
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.Json;
 import io.datamart.aws.CallBudget;
+import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.aws.LambdaLogs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ public final class DatamartChangesPipeline {
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         long started = System.nanoTime();
+        EmbeddedMetrics.recordColdStart(context);
         JsonNode records = Json.MAPPER.readTree(input).path("Records");
         if (!records.isArray()) {
             throw new IllegalArgumentException("not a DynamoDB stream event: no Records list");
@@ -63,12 +65,13 @@ public final class DatamartChangesPipeline {
             failures.addObject().put("itemIdentifier", failedAt);
         }
         Json.MAPPER.writeValue(output, response);
-        ObjectNode line = Json.MAPPER.createObjectNode()
+        ObjectNode line = LambdaLogs.line(failedAt == null ? LogLevel.INFO : LogLevel.WARN, context,
+                        "published " + published + " of " + records.size() + " datamart changes")
                 .put("records", records.size())
                 .put("published", published)
                 .put("retryFrom", failedAt)
                 .put("durationMs", (System.nanoTime() - started) / 1_000_000.0);
-        LambdaLogs.log(context, failedAt == null ? LogLevel.INFO : LogLevel.WARN, line.toString());
+        LambdaLogs.write(context, line);
     }
 
     /** How many were published; a failure of the bus itself counts as none of the rest. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.Json;
 import io.datamart.aws.AwsClients;
+import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.aws.LambdaLogs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +48,7 @@ public final class ProvisioningForwarder {
     }
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
+        EmbeddedMetrics.recordColdStart(context);
         JsonNode event = Json.MAPPER.readTree(input);
         if (event == null || !event.isObject() || !event.path("detail-type").isTextual()) {
             throw new IllegalArgumentException("not an EventBridge event: no detail-type");
@@ -66,10 +68,13 @@ public final class ProvisioningForwarder {
                 .put("messageGroupId", group)
                 .put("messageDeduplicationId", deduplicationId);
         Json.MAPPER.writeValue(output, result);
-        LambdaLogs.log(context, LogLevel.INFO, result.deepCopy()
+        ObjectNode line = LambdaLogs.line(LogLevel.INFO, context, "forwarded a provisioning request to the queue");
+        line.setAll(result);
+        LambdaLogs.write(context, line
+                .put("operation", request.operation() == null ? null : request.operation().name())
+                .put("organization", request.organizationId())
                 .put("eventId", eventId)
                 .put("detailType", event.path("detail-type").asText())
-                .put("correlationId", request.correlationId())
-                .toString());
+                .put("correlationId", request.correlationId()));
     }
 }

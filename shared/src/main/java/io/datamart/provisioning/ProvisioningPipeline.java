@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.ErrorResponses;
 import io.datamart.api.Json;
 import io.datamart.aws.CallBudget;
+import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.aws.LambdaLogs;
 import io.datamart.aws.SnapStartPriming;
 import io.datamart.error.ConcurrentModificationException;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -213,6 +215,7 @@ public final class ProvisioningPipeline {
     }
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
+        EmbeddedMetrics.recordColdStart(context);
         ObjectNode response = CallBudget.within(context, RESPONSE_RESERVE, () -> handleBatch(input, context));
         Json.MAPPER.writeValue(output, response);
     }
@@ -306,7 +309,7 @@ public final class ProvisioningPipeline {
      */
     private Handled notProcessed(Delivery delivery, String reason, int comeAgainSeconds) {
         ObjectNode line = line(delivery.messageId(), delivery.request())
-                .put("receiveCount", delivery.receiveCount()).put("outcome", "held").put("reason", reason);
+                .put("receiveCount", delivery.receiveCount()).put("status", "held").put("reason", reason);
         if (delivery.receiveCount() >= settings.maxReceiveCount()) {
             String parked = park(delivery, "received " + delivery.receiveCount() + " times, never applied: " + reason)
                     ? PARKED_WORDS : "";
@@ -317,7 +320,7 @@ public final class ProvisioningPipeline {
             line.put("errorCode", ProvisioningOutcomes.RETRIES_EXHAUSTED);
         }
         line.put("durationMs", (System.nanoTime() - delivery.started()) / 1_000_000.0);
-        LambdaLogs.log(delivery.context(), LogLevel.WARN, line.toString());
+        logMessage(delivery, LogLevel.WARN, line);
         return Handled.again(comeAgainSeconds);
     }
 
@@ -335,7 +338,7 @@ public final class ProvisioningPipeline {
             ObjectNode line = line(messageId, request).put("receiveCount", delivery.receiveCount());
             Handled handled = deadLetter(delivery, producer, line);
             line.put("durationMs", (System.nanoTime() - delivery.started()) / 1_000_000.0);
-            LambdaLogs.log(delivery.context(), LogLevel.WARN, line.toString());
+            logMessage(delivery, LogLevel.WARN, line);
             return handled;
         } catch (ConcurrentModificationException | IdempotencyKeyInUseException contended) {
             // Other changes of the datamart won every try, or another delivery of the request
@@ -361,12 +364,12 @@ public final class ProvisioningPipeline {
         if (transientFailure != null) {
             handled = failedTry(delivery, producer, transientFailure, line);
         } else {
-            line.put("outcome", outcome.detailType().equals(ProvisioningOutcomes.SUCCEEDED) ? "succeeded" : "failed");
+            line.put("status", outcome.detailType().equals(ProvisioningOutcomes.SUCCEEDED) ? "succeeded" : "failed");
             line.put("result", outcome.detail().path("result").asText(null))
                     .put("errorCode", outcome.detail().path("error").path("code").asText(null));
         }
         line.put("durationMs", (System.nanoTime() - delivery.started()) / 1_000_000.0);
-        LambdaLogs.log(delivery.context(), transientFailure != null ? LogLevel.WARN : LogLevel.INFO, line.toString());
+        logMessage(delivery, transientFailure != null ? LogLevel.WARN : LogLevel.INFO, line);
         return handled;
     }
 
@@ -389,20 +392,20 @@ public final class ProvisioningPipeline {
             // to the count, never the request; the receive count paces the backoff instead.
             line.put("tries", "uncounted: " + uncounted);
             if (!backstop) {
-                line.put("outcome", "retry");
+                line.put("status", "retry");
                 return Handled.again(backoffSeconds(delivery.receiveCount()));
             }
             tries = delivery.receiveCount();
         }
         line.put("tries", tries);
         if (tries < settings.maxTries() && !backstop) {
-            line.put("outcome", "retry");
+            line.put("status", "retry");
             return Handled.again(backoffSeconds(tries));
         }
         boolean parked = park(delivery, "failed " + tries + " tries; last failure: " + failure);
         if (!parked && !backstop && hasDatamart(delivery.request())) {
             // Moved on unparked, the datamart's later requests would run ahead of it.
-            line.put("outcome", "retry").put("parkFailure", "the parking was not stored");
+            line.put("status", "retry").put("parkFailure", "the parking was not stored");
             return Handled.again(FIRST_BACKOFF_SECONDS);
         }
         publish(ProvisioningOutcomes.failed(delivery.request(), delivery.messageId(), ProvisioningOutcomes.error(
@@ -411,7 +414,7 @@ public final class ProvisioningPipeline {
                 List.of())), delivery.context());
         line.put("errorCode", ProvisioningOutcomes.RETRIES_EXHAUSTED);
         if (backstop) {
-            line.put("outcome", "dead-lettered by the queue");
+            line.put("status", "dead-lettered by the queue");
             return Handled.again(0);
         }
         return deadLetter(delivery, producer, line);
@@ -424,12 +427,12 @@ public final class ProvisioningPipeline {
                 state.queue().deadLetter(delivery.record(), producer);
                 return null;
             });
-            line.put("outcome", "dead-lettered");
+            line.put("status", "dead-lettered");
             return Handled.CONSUMED;
         } catch (RuntimeException notMoved) {
             // Still on its queue, and its datamart parked behind it: on its next delivery it
             // is recognised as the parked request and moved then (ParkedBehindItself).
-            line.put("outcome", "retry").put("deadLetterFailure", notMoved.toString());
+            line.put("status", "retry").put("deadLetterFailure", notMoved.toString());
             return Handled.again(FIRST_BACKOFF_SECONDS);
         }
     }
@@ -612,16 +615,52 @@ public final class ProvisioningPipeline {
         return false;
     }
 
-    /** One log line per message: never the body, which may hold customers' SQL. */
+    /** One log line's fields per message: never the body, which may hold customers' SQL. */
     private static ObjectNode line(String messageId, ProvisioningRequest request) {
         ObjectNode line = Json.MAPPER.createObjectNode().put("messageId", messageId);
         if (request != null) {
             line.put("correlationId", request.correlationId())
-                    .put("operation", request.operation() == null ? null : request.operation().wire())
-                    .put("organizationId", request.organizationId())
+                    .put("operation", request.operation() == null ? null : request.operation().name())
+                    .put("organization", request.organizationId())
                     .put("name", ProvisioningOutcomes.bounded(request.datamartName()));
         }
         return line;
+    }
+
+    /** The count and latency metric names of provisioning messages in {@link EmbeddedMetrics#NAMESPACE}. */
+    public static final String MESSAGES_METRIC = "ProvisioningMessages";
+    public static final String LATENCY_METRIC = "ProvisioningLatency";
+    /** The operation dimension of a message that names none it knows. */
+    static final String UNKNOWN_OPERATION = "UNKNOWN";
+
+    /**
+     * The message's log line, and its metric line: count and latency by operation, status
+     * class and error code. A message that comes again without an error code of its own
+     * (a try to retry, a message held behind another) has its status as its code: RETRY, HELD.
+     */
+    private static void logMessage(Delivery delivery, LogLevel level, ObjectNode fields) {
+        String status = fields.path("status").asText();
+        ObjectNode line = LambdaLogs.line(level, delivery.context(), "provisioning message " + status);
+        line.setAll(fields);
+        LambdaLogs.write(delivery.context(), line);
+        String errorCode = fields.path("errorCode").asText(null);
+        EmbeddedMetrics.record(delivery.context(), MESSAGES_METRIC, LATENCY_METRIC, new EmbeddedMetrics.Outcome(
+                fields.path("operation").asText(UNKNOWN_OPERATION), statusClass(status, errorCode),
+                errorCode != null || status.equals("succeeded") ? errorCode : status.toUpperCase(Locale.ROOT),
+                fields.path("durationMs").asDouble()));
+    }
+
+    /**
+     * A message's outcome in the API's terms: applied is 2xx; refused for good for what it
+     * asked (invalid, not found, not allowed) is 4xx; anything else (a try that failed and
+     * comes again, a message held behind one, one given up on) is 5xx, the service's side.
+     */
+    static String statusClass(String status, String errorCode) {
+        return switch (status) {
+            case "succeeded" -> "2xx";
+            case "failed" -> ProvisioningOutcomes.RETRIES_EXHAUSTED.equals(errorCode) ? "5xx" : "4xx";
+            default -> "5xx";
+        };
     }
 
 }

@@ -148,11 +148,11 @@ public final class HandlerAssertions {
             assertError(result, 503, "SERVICE_UNAVAILABLE", failure.unavailableMessage(write));
             assertEquals("2", result.header("Retry-After"), () -> "Retry-After of " + result);
             assertFalse(result.body().toString().contains(Failures.INTERNAL_TEXT), () -> "leaks: " + result);
-            assertTrue(result.context().logs().stream().anyMatch(line -> line.startsWith("WARN Service unavailable")),
+            assertTrue(result.context().logged("WARN", "Service unavailable"),
                     () -> "the cause is logged for operators: " + result.context().logs());
         } else {
             assertOpaqueInternalError(result, Failures.INTERNAL_TEXT);
-            assertTrue(result.context().logs().stream().anyMatch(line -> line.startsWith("ERROR")),
+            assertTrue(result.context().logged("ERROR", ""),
                     () -> "the failure is logged for operators: " + result.context().logs());
         }
     }

@@ -41,6 +41,15 @@ public final class TestContext implements Context {
         return logs;
     }
 
+    /**
+     * Whether a line of this invocation's log has {@code level} and a message starting with
+     * {@code messageStart}; fails on a line that is not one JSON object.
+     */
+    public boolean logged(String level, String messageStart) {
+        return logs.stream().map(LogLines::parse).anyMatch(line -> level.equals(line.path("level").asText())
+                && line.path("message").asText().startsWith(messageStart));
+    }
+
     @Override
     public String getAwsRequestId() {
         return requestId;

@@ -264,7 +264,7 @@ class ProvisionDatamartsHandlerTest {
         assertEquals(List.of("m-1"), failedIds(response), "transient: delivered again");
         assertEquals(List.of(), function.bus().events());
         assertNull(function.db().rawDatamart(ORG, NAME));
-        assertTrue(context.logs().stream().anyMatch(line -> line.contains("\"outcome\":\"retry\"")
+        assertTrue(context.logs().stream().anyMatch(line -> line.contains("\"status\":\"retry\"")
                 && line.contains("ProvisionedThroughputExceededException")), () -> String.join("\n", context.logs()));
     }
 
@@ -659,7 +659,7 @@ class ProvisionDatamartsHandlerTest {
         assertEquals(List.of("b-1"), function.bus().events().stream()
                 .map(event -> event.detail().path("messageId").asText()).toList());
         assertTrue(context.logs().stream().anyMatch(line -> line.contains("\"messageId\":\"a-2\"")
-                && line.contains("\"outcome\":\"held\"")), () -> "logs: " + context.logs());
+                && line.contains("\"status\":\"held\"")), () -> "logs: " + context.logs());
 
         // The queue delivers them again, in order; this time DynamoDB answers.
         JsonNode retried = run(batch(List.of(message("a-1", group, 2, create(Fixtures.documentedCreateBody())),

@@ -1,5 +1,6 @@
 package io.datamart.local.runner;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.local.TemplateModel.FunctionDefinition;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -161,14 +162,28 @@ public final class LocalFunction implements AutoCloseable {
         });
     }
 
+    /**
+     * A function's line as Lambda stores it under the template's Text log format, with the
+     * function's id added so the local log tells the functions apart: the functions write
+     * JSON objects, which keep their fields at the top level; anything else is wrapped in one.
+     */
     private void logLine(String requestId, String level, String message) {
-        var line = io.datamart.api.Json.MAPPER.createObjectNode()
-                .put("timestamp", Instant.now().toString())
-                .put("level", level)
-                .put("message", message.strip())
-                .put("function", definition.logicalId())
-                .put("AWSRequestId", requestId);
-        logs.println(line);
+        ObjectNode line = null;
+        try {
+            if (io.datamart.api.Json.MAPPER.readTree(message) instanceof ObjectNode object) {
+                line = object;
+            }
+        } catch (IOException notJson) {
+            // a plain-text line: wrapped below
+        }
+        if (line == null) {
+            line = io.datamart.api.Json.MAPPER.createObjectNode()
+                    .put("timestamp", Instant.now().toString())
+                    .put("level", level)
+                    .put("requestId", requestId)
+                    .put("message", message.strip());
+        }
+        logs.println(line.put("function", definition.logicalId()));
     }
 
     private static Object proxy(Class<?> type, InvocationHandler handler) {

@@ -136,7 +136,7 @@ class InvokeCommandTest {
                     function.equals("ProvisionDatamartsFunction") ? "Datamart Provisioning" : "Datamart ")).count();
             assertEquals(records, published, run.stderr());
         }
-        assertTrue(run.stderr().contains("\"AWSRequestId\""), "the function's logs go to stderr");
+        assertTrue(run.stderr().contains("\"requestId\""), "the function's logs go to stderr");
     }
 
     @Test
@@ -226,7 +226,7 @@ class InvokeCommandTest {
                     run.stdout());
         }
         assertEquals(eventFile.contains("legacy"), response.path("headers").has("Deprecation"), run.stdout());
-        assertTrue(run.stderr().contains("\"AWSRequestId\""), "the function's logs go to stderr");
+        assertTrue(run.stderr().contains("\"requestId\""), "the function's logs go to stderr");
     }
 
     @Test
