@@ -39,6 +39,13 @@ public final class EventBridgePublisher implements EventPublisher {
                 bus);
     }
 
+    /** The entries built, and the bus read (DescribeEventBus): the client's path, with nothing put on the bus. */
+    @Override
+    public void prime(List<OutboundEvent> events) {
+        events.forEach(this::entry);
+        client.describeEventBus(request -> request.name(busName));
+    }
+
     @Override
     public int publish(List<OutboundEvent> events) {
         int accepted = 0;
@@ -46,12 +53,7 @@ public final class EventBridgePublisher implements EventPublisher {
             List<OutboundEvent> chunk = events.subList(start, Math.min(events.size(), start + MAX_ENTRIES_PER_CALL));
             List<PutEventsRequestEntry> entries = new ArrayList<>(chunk.size());
             for (OutboundEvent event : chunk) {
-                entries.add(PutEventsRequestEntry.builder()
-                        .eventBusName(busName)
-                        .source(event.source())
-                        .detailType(event.detailType())
-                        .detail(event.detail().toString())
-                        .build());
+                entries.add(entry(event));
             }
             PutEventsResponse response;
             try {
@@ -77,5 +79,14 @@ public final class EventBridgePublisher implements EventPublisher {
             }
         }
         return accepted;
+    }
+
+    private PutEventsRequestEntry entry(OutboundEvent event) {
+        return PutEventsRequestEntry.builder()
+                .eventBusName(busName)
+                .source(event.source())
+                .detailType(event.detailType())
+                .detail(event.detail().toString())
+                .build();
     }
 }

@@ -12,4 +12,11 @@ public interface EventPublisher {
      *         caller treats them as unpublished)
      */
     int publish(List<OutboundEvent> events);
+
+    /**
+     * Runs what publishing these events takes, up to the call, without publishing them:
+     * for SnapStart priming. Publishers with no client to warm do nothing.
+     */
+    default void prime(List<OutboundEvent> events) {
+    }
 }

@@ -8,11 +8,13 @@ import io.datamart.api.Json;
 import io.datamart.aws.AwsClients;
 import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.aws.LambdaLogs;
+import io.datamart.aws.SnapStartPriming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
@@ -33,18 +35,51 @@ public final class ProvisioningForwarder {
     /** Points the client at another SQS, such as moto on a laptop. */
     public static final String ENDPOINT_VARIABLE = "SQS_ENDPOINT";
 
+    /** A request the priming reads, for an organization no producer can act for. */
+    private static final String PRIMING_EVENT = """
+            {"id": "priming", "detail-type": "Create Datamart", "source": "priming",
+             "detail": {"organizationId": "#priming#", "correlationId": "priming",
+               "body": {"name": "priming", "datasourceName": "priming", "tableList": []}}}""";
+
     private final SqsClient sqs;
     private final String queueUrl;
+    private final SnapStartPriming priming;
 
     public ProvisioningForwarder(SqsClient sqs, String queueUrl) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
+        this.priming = SnapStartPriming.register(this::prime);
     }
 
     public static ProvisioningForwarder fromEnvironment(Map<String, String> environment) {
         String queueUrl = AwsClients.required(environment, QUEUE_URL_VARIABLE);
         return new ProvisioningForwarder(AwsClients.build(SqsClient.builder(), environment, ENDPOINT_VARIABLE),
                 queueUrl);
+    }
+
+    /**
+     * An event's path once, before SnapStart's snapshot, sending nothing: the event read
+     * and its request parsed, its group and deduplication ids made, the queue read
+     * (GetQueueAttributes) through the client that sends, a result written to nowhere.
+     */
+    void prime() {
+        try {
+            JsonNode event = Json.MAPPER.readTree(PRIMING_EVENT);
+            ProvisioningRequest request = ProvisioningMessages.parse(event.toString(), null);
+            ObjectNode result = Json.MAPPER.createObjectNode()
+                    .put("messageGroupId", MessageGroups.groupId(request.organizationId(), request.datamartName()))
+                    .put("messageDeduplicationId", MessageGroups.deduplicationId(event.path("id").asText()));
+            sqs.getQueueAttributes(read -> read.queueUrl(queueUrl)
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+            Json.MAPPER.writeValue(OutputStream.nullOutputStream(), result);
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** The hook registered with the CRaC global context (held here: the context holds it weakly). */
+    SnapStartPriming priming() {
+        return priming;
     }
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {

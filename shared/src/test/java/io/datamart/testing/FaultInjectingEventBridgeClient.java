@@ -25,6 +25,7 @@ public final class FaultInjectingEventBridgeClient implements EventBridgeClient 
 
     private final EventBridgeClient delegate;
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger describeCalls = new AtomicInteger();
     private final List<Duration> callTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int failFromCall;
     private volatile Predicate<PutEventsRequestEntry> refused = NONE;
@@ -60,6 +61,19 @@ public final class FaultInjectingEventBridgeClient implements EventBridgeClient 
 
     public int calls() {
         return calls.get();
+    }
+
+    /** Passed on: what SnapStart priming reads of the bus. */
+    @Override
+    public software.amazon.awssdk.services.eventbridge.model.DescribeEventBusResponse describeEventBus(
+            software.amazon.awssdk.services.eventbridge.model.DescribeEventBusRequest request) {
+        describeCalls.incrementAndGet();
+        return delegate.describeEventBus(request);
+    }
+
+    /** DescribeEventBus calls, which {@link #reset()} does not forget. */
+    public int describeCalls() {
+        return describeCalls.get();
     }
 
     @Override
