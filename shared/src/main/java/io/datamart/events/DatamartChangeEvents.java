@@ -2,7 +2,7 @@ package io.datamart.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.api.Json;
+import io.datamart.validation.StrictJson;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -52,7 +52,7 @@ public final class DatamartChangeEvents {
             }
             default -> throw new IllegalArgumentException("not a datamart change: eventName '" + eventName + "'");
         }
-        ObjectNode detail = Json.MAPPER.createObjectNode()
+        ObjectNode detail = StrictJson.MAPPER.createObjectNode()
                 .put("organizationId", string(image, "organizationId"))
                 .put("name", string(image, "name"))
                 .put("version", Long.parseLong(attribute(image, "version", "N")))

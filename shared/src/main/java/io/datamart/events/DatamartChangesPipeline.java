@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.api.Json;
+import io.datamart.validation.StrictJson;
 import io.datamart.aws.CallBudget;
 import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.aws.LambdaLogs;
@@ -53,11 +53,11 @@ public final class DatamartChangesPipeline {
      */
     void prime() {
         try {
-            OutboundEvent event = DatamartChangeEvents.fromStreamRecord(Json.MAPPER.readTree(PRIMING_RECORD));
+            OutboundEvent event = DatamartChangeEvents.fromStreamRecord(StrictJson.MAPPER.readTree(PRIMING_RECORD));
             publisher.prime(List.of(event));
-            ObjectNode response = Json.MAPPER.createObjectNode();
+            ObjectNode response = StrictJson.MAPPER.createObjectNode();
             response.putArray("batchItemFailures").addObject().put("itemIdentifier", "0");
-            Json.MAPPER.writeValue(OutputStream.nullOutputStream(), response);
+            StrictJson.MAPPER.writeValue(OutputStream.nullOutputStream(), response);
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -71,7 +71,7 @@ public final class DatamartChangesPipeline {
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         long started = System.nanoTime();
         EmbeddedMetrics.recordColdStart(context);
-        JsonNode records = Json.MAPPER.readTree(input).path("Records");
+        JsonNode records = StrictJson.MAPPER.readTree(input).path("Records");
         if (!records.isArray()) {
             throw new IllegalArgumentException("not a DynamoDB stream event: no Records list");
         }
@@ -94,12 +94,12 @@ public final class DatamartChangesPipeline {
                 : CallBudget.within(context, RESPONSE_RESERVE, () -> publish(toPublish, context));
         String failedAt = published < events.size() ? sequenceNumber(records.get(published)) : unconvertible;
 
-        ObjectNode response = Json.MAPPER.createObjectNode();
+        ObjectNode response = StrictJson.MAPPER.createObjectNode();
         var failures = response.putArray("batchItemFailures");
         if (failedAt != null) {
             failures.addObject().put("itemIdentifier", failedAt);
         }
-        Json.MAPPER.writeValue(output, response);
+        StrictJson.MAPPER.writeValue(output, response);
         ObjectNode line = LambdaLogs.line(failedAt == null ? LogLevel.INFO : LogLevel.WARN, context,
                         "published " + published + " of " + records.size() + " datamart changes")
                 .put("records", records.size())

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.api.Json;
+import io.datamart.validation.StrictJson;
 import io.datamart.aws.AwsClients;
 import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.aws.LambdaLogs;
@@ -64,14 +64,14 @@ public final class ProvisioningForwarder {
      */
     void prime() {
         try {
-            JsonNode event = Json.MAPPER.readTree(PRIMING_EVENT);
+            JsonNode event = StrictJson.MAPPER.readTree(PRIMING_EVENT);
             ProvisioningRequest request = ProvisioningMessages.parse(event.toString(), null);
-            ObjectNode result = Json.MAPPER.createObjectNode()
+            ObjectNode result = StrictJson.MAPPER.createObjectNode()
                     .put("messageGroupId", MessageGroups.groupId(request.organizationId(), request.datamartName()))
                     .put("messageDeduplicationId", MessageGroups.deduplicationId(event.path("id").asText()));
             sqs.getQueueAttributes(read -> read.queueUrl(queueUrl)
                     .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
-            Json.MAPPER.writeValue(OutputStream.nullOutputStream(), result);
+            StrictJson.MAPPER.writeValue(OutputStream.nullOutputStream(), result);
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -84,7 +84,7 @@ public final class ProvisioningForwarder {
 
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         EmbeddedMetrics.recordColdStart(context);
-        JsonNode event = Json.MAPPER.readTree(input);
+        JsonNode event = StrictJson.MAPPER.readTree(input);
         if (event == null || !event.isObject() || !event.path("detail-type").isTextual()) {
             throw new IllegalArgumentException("not an EventBridge event: no detail-type");
         }
@@ -98,11 +98,11 @@ public final class ProvisioningForwarder {
                 .messageBody(text)
                 .messageGroupId(group)
                 .messageDeduplicationId(deduplicationId));
-        ObjectNode result = Json.MAPPER.createObjectNode()
+        ObjectNode result = StrictJson.MAPPER.createObjectNode()
                 .put("messageId", sent.messageId())
                 .put("messageGroupId", group)
                 .put("messageDeduplicationId", deduplicationId);
-        Json.MAPPER.writeValue(output, result);
+        StrictJson.MAPPER.writeValue(output, result);
         ObjectNode line = LambdaLogs.line(LogLevel.INFO, context, "forwarded a provisioning request to the queue");
         line.setAll(result);
         LambdaLogs.write(context, line

@@ -2,7 +2,7 @@ package io.datamart.provisioning;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.datamart.api.Json;
+import io.datamart.validation.StrictJson;
 import io.datamart.error.Violation;
 import io.datamart.validation.JsonSyntaxErrors;
 import io.datamart.validation.Strings;
@@ -46,7 +46,7 @@ public final class ProvisioningMessages {
         List<Violation> violations = new ArrayList<>();
         JsonNode message;
         try {
-            message = Json.MAPPER.readTree(text == null ? "" : text);
+            message = StrictJson.MAPPER.readTree(text == null ? "" : text);
         } catch (JacksonException notJson) {
             violations.add(new Violation("", "The message " + JsonSyntaxErrors.describe(notJson)));
             return new ProvisioningRequest(null, null, messageId, null, violations, null);

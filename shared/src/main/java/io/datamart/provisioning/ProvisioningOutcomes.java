@@ -2,7 +2,7 @@ package io.datamart.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.datamart.api.Json;
+import io.datamart.validation.StrictJson;
 import io.datamart.error.Violation;
 import io.datamart.events.OutboundEvent;
 import io.datamart.validation.Strings;
@@ -75,7 +75,7 @@ public final class ProvisioningOutcomes {
 
     /** An outcome as its request's idempotency record keeps it: its detail-type and detail. */
     static String answer(OutboundEvent outcome) {
-        ObjectNode answer = Json.MAPPER.createObjectNode().put("detailType", outcome.detailType());
+        ObjectNode answer = StrictJson.MAPPER.createObjectNode().put("detailType", outcome.detailType());
         answer.set("detail", outcome.detail());
         return answer.toString();
     }
@@ -86,7 +86,7 @@ public final class ProvisioningOutcomes {
      */
     static OutboundEvent replayed(String answer, String messageId) {
         try {
-            JsonNode recorded = Json.MAPPER.readTree(answer);
+            JsonNode recorded = StrictJson.MAPPER.readTree(answer);
             ObjectNode detail = recorded.path("detail").deepCopy();
             detail.put("replayOf", detail.path("messageId").asText(null));
             detail.put("messageId", messageId);
@@ -103,7 +103,7 @@ public final class ProvisioningOutcomes {
     }
 
     static ObjectNode error(String code, String message, List<Violation> details) {
-        ObjectNode error = Json.MAPPER.createObjectNode().put("code", code).put("message", message);
+        ObjectNode error = StrictJson.MAPPER.createObjectNode().put("code", code).put("message", message);
         if (!details.isEmpty()) {
             var list = error.putArray("details");
             details.forEach(violation -> list.addObject()
@@ -114,7 +114,7 @@ public final class ProvisioningOutcomes {
     }
 
     private static ObjectNode identity(ProvisioningRequest request, String messageId) {
-        return Json.MAPPER.createObjectNode()
+        return StrictJson.MAPPER.createObjectNode()
                 .put("correlationId", request.correlationId())
                 .put("messageId", messageId)
                 .put("operation", request.operation() == null ? null : request.operation().wire())

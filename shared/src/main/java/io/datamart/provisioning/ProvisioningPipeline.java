@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.ErrorResponses;
-import io.datamart.api.Json;
+import io.datamart.validation.StrictJson;
 import io.datamart.aws.CallBudget;
 import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.aws.LambdaLogs;
@@ -217,15 +217,15 @@ public final class ProvisioningPipeline {
     public void handle(InputStream input, OutputStream output, Context context) throws IOException {
         EmbeddedMetrics.recordColdStart(context);
         ObjectNode response = CallBudget.within(context, RESPONSE_RESERVE, () -> handleBatch(input, context));
-        Json.MAPPER.writeValue(output, response);
+        StrictJson.MAPPER.writeValue(output, response);
     }
 
     private ObjectNode handleBatch(InputStream input, Context context) throws IOException {
-        JsonNode records = Json.MAPPER.readTree(input).path("Records");
+        JsonNode records = StrictJson.MAPPER.readTree(input).path("Records");
         if (!records.isArray()) {
             throw new IllegalArgumentException("not an SQS event: no Records list");
         }
-        ObjectNode response = Json.MAPPER.createObjectNode();
+        ObjectNode response = StrictJson.MAPPER.createObjectNode();
         ArrayNode failures = response.putArray("batchItemFailures");
         // Ordering keys (the queue's message group, and the datamart's own group) held by a
         // failed message, with that message's id.
@@ -617,7 +617,7 @@ public final class ProvisioningPipeline {
 
     /** One log line's fields per message: never the body, which may hold customers' SQL. */
     private static ObjectNode line(String messageId, ProvisioningRequest request) {
-        ObjectNode line = Json.MAPPER.createObjectNode().put("messageId", messageId);
+        ObjectNode line = StrictJson.MAPPER.createObjectNode().put("messageId", messageId);
         if (request != null) {
             line.put("correlationId", request.correlationId())
                     .put("operation", request.operation() == null ? null : request.operation().name())

@@ -119,6 +119,19 @@ class JarContentsTest {
         }
     }
 
+    @Test
+    void theChangePublishersJarCarriesNoApiCodeNorWiring() throws IOException {
+        try (ZipFile zip = new ZipFile(jarOf("PublishDatamartChangesFunction").toFile())) {
+            List<String> apiCode = zip.stream().map(ZipEntry::getName)
+                    .filter(name -> name.startsWith("io/datamart/api/") || name.startsWith("io/datamart/wiring/")
+                            || name.startsWith("io/datamart/provisioning/")
+                            || name.startsWith("software/amazon/awssdk/services/sqs/"))
+                    .toList();
+            assertEquals(List.of(), apiCode);
+            assertTrue(zip.getEntry("io/datamart/events/DatamartChangesPipeline.class") != null);
+        }
+    }
+
     /**
      * The filters were checked against the local endpoint everywhere else; on Lambda the
      * client resolves DynamoDB's real endpoint, a path no local run takes. Here it does, in
