@@ -38,12 +38,14 @@ public final class LocalApiServer implements AutoCloseable {
     private final List<RouteDefinition> routes;
     private final LoopbackHttpServer http;
     private final PrintStream errors;
+    private final ApiDocs docs;
 
     private LocalApiServer(LocalEnvironment environment, LoopbackHttpServer http, PrintStream errors) {
         this.environment = environment;
         this.routes = environment.template().routes();
         this.http = http;
         this.errors = errors;
+        this.docs = ApiDocs.of(environment.template().file().resolveSibling("docs/openapi.yaml"), url());
     }
 
     /** Binds 127.0.0.1:{@code port} (0: any free port) and starts serving. */
@@ -66,7 +68,9 @@ public final class LocalApiServer implements AutoCloseable {
     private Response handle(Request request, InetAddress client) throws IOException {
         Match match = match(request.method(), request.rawPath());
         if (match == null) {
-            return Response.message(404); // {"message":"Not Found"}, API Gateway's answer to an unrouted request
+            // {"message":"Not Found"}, API Gateway's answer to an unrouted request; locally the
+            // API's description and its try-it page live outside the template's routes.
+            return docs.answer(request).orElseGet(() -> Response.message(404));
         }
         byte[] event = event(request, client, match).toString().getBytes(StandardCharsets.UTF_8);
         byte[] response;

@@ -130,6 +130,8 @@ public final class LocalCli {
             environment.template().routes().forEach(route ->
                     err.println("  " + route.routeKey() + " -> " + route.functionId()));
             out.println("Datamart API listening on " + server.url());
+            out.println("Try it in a browser: " + server.url() + ApiDocs.PAGE + " (the description: " + server.url()
+                    + ApiDocs.DOCUMENT + ")");
             out.flush();
             stopped.await();
             return 0;

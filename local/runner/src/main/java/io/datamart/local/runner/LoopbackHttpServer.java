@@ -241,10 +241,12 @@ final class LoopbackHttpServer implements AutoCloseable {
             case 202 -> "Accepted";
             case 204 -> "No Content";
             case 304 -> "Not Modified";
+            case 308 -> "Permanent Redirect";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
             case 409 -> "Conflict";
             case 412 -> "Precondition Failed";
             case 413 -> "Content Too Large";
