@@ -118,7 +118,7 @@ public final class ApiGatewayHandler {
     private ApiResponse respond(Route route, ApiRequest request, String organizationId, CommittedWith with,
             Context context) {
         try {
-            return ApiResponse.json(200, execute(route, request, organizationId, with));
+            return execute(route, request, organizationId, with);
         } catch (IdempotencyClaimLostException lost) {
             // Its lease ran out and another request with the key took over: nothing was written.
             return failure(new IdempotencyKeyInUseException(), route, context);
@@ -141,16 +141,22 @@ public final class ApiGatewayHandler {
         return ErrorResponses.unexpected(context.getAwsRequestId());
     }
 
-    private ObjectNode execute(Route route, ApiRequest request, String organizationId, CommittedWith with) {
+    private ApiResponse execute(Route route, ApiRequest request, String organizationId, CommittedWith with) {
         return switch (route.operation()) {
-            case CREATE -> success(Operation.CREATE, service.create(organizationId, RequestBodies.json(request), with));
-            case UPDATE -> success(Operation.UPDATE, service.update(organizationId, RequestBodies.json(request), with));
-            case DELETE -> success(Operation.DELETE, service.delete(organizationId, route.takesBody()
-                    ? service.validator().validateDeleteBody(RequestBodies.json(request))
-                    : service.validator().validateDeleteQuery(request.queryValues("datamartName")), with));
-            case LIST -> list.body(organizationId, ListOptions.from(request.query()));
-            case GET -> dataBody(DatamartJson.full(
-                    service.get(organizationId, request.pathParameters().getOrDefault("name", ""))));
+            case CREATE -> ApiResponse.json(200, success(Operation.CREATE,
+                    service.create(organizationId, RequestBodies.json(request), with)));
+            case UPDATE -> ApiResponse.json(200, success(Operation.UPDATE,
+                    service.update(organizationId, RequestBodies.json(request), with, EntityTags.ifMatch(request))));
+            case DELETE -> ApiResponse.json(200, success(Operation.DELETE, service.delete(organizationId,
+                    route.takesBody() ? service.validator().validateDeleteBody(RequestBodies.json(request))
+                            : service.validator().validateDeleteQuery(request.queryValues("datamartName")),
+                    with, EntityTags.ifMatch(request))));
+            case LIST -> ApiResponse.json(200, list.body(organizationId, ListOptions.from(request.query())));
+            case GET -> {
+                Datamart datamart = service.get(organizationId, request.pathParameters().getOrDefault("name", ""));
+                yield ApiResponse.json(200, dataBody(DatamartJson.full(datamart)))
+                        .withHeader(EntityTags.ETAG, EntityTags.of(datamart.version()));
+            }
         };
     }
 

@@ -11,6 +11,7 @@ import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.IdempotencyKeyInUseException;
 import io.datamart.error.IdempotencyKeyReusedException;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.error.PreconditionFailedException;
 import io.datamart.error.RequestLimitExceededException;
 import io.datamart.error.RouteNotFoundException;
 import io.datamart.error.ServiceUnavailableException;
@@ -48,6 +49,12 @@ public final class ErrorResponses {
                     error(409, "CONCURRENT_MODIFICATION", lost.getMessage(), List.of());
             case IdempotencyKeyInUseException running ->
                     error(409, "IDEMPOTENCY_KEY_IN_USE", running.getMessage(), List.of());
+            case PreconditionFailedException stale -> {
+                ApiResponse response = error(412, "PRECONDITION_FAILED", stale.getMessage(), List.of())
+                        .withHeader(EntityTags.ETAG, EntityTags.of(stale.currentVersion()));
+                ((ObjectNode) response.body().path("error")).put("currentVersion", stale.currentVersion());
+                yield response;
+            }
             case IdempotencyKeyReusedException reused ->
                     error(422, "IDEMPOTENCY_KEY_REUSED", reused.getMessage(), List.of());
             case RequestLimitExceededException limited ->

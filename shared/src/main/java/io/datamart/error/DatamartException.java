@@ -8,7 +8,8 @@ package io.datamart.error;
 public abstract sealed class DatamartException extends RuntimeException
         permits AuthenticationException, ConcurrentModificationException, DatamartAlreadyExistsException,
                 DatamartNotFoundException, DatasourceNotFoundException, IdempotencyKeyInUseException,
-                IdempotencyKeyReusedException, InvalidRequestException, RequestLimitExceededException,
+                IdempotencyKeyReusedException, InvalidRequestException, PreconditionFailedException,
+                RequestLimitExceededException,
                 RouteNotFoundException, ServiceUnavailableException {
 
     protected DatamartException(String message) {

@@ -4,12 +4,15 @@ import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartDefinition;
 import io.datamart.domain.DatamartSummary;
 import io.datamart.domain.DatamartUpdate;
+import io.datamart.domain.VersionMatch;
 import io.datamart.aws.CallBudget;
 import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
+import io.datamart.error.DatamartException;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.error.PreconditionFailedException;
 import io.datamart.error.ServiceUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -286,32 +289,70 @@ public final class DatamartRepository {
 
     /** The same, with {@code with} (null: nothing) committed in the same transaction. */
     public void delete(String organizationId, String name, CommittedWith with) {
+        delete(organizationId, name, with, VersionMatch.ANY);
+    }
+
+    /**
+     * The same, only while the datamart is at a version {@code ifMatch} accepts: part of the
+     * delete's condition, so no change can land between the check and the delete.
+     *
+     * @throws PreconditionFailedException it is at another version (the one it is at is read
+     *         after the refusal, for the answer)
+     */
+    public void delete(String organizationId, String name, CommittedWith with, VersionMatch ifMatch) {
         if (!Keys.isStorableName(name)) {
             throw new DatamartNotFoundException();
         }
+        Map<String, String> names = new HashMap<>(KEY_NAME);
+        Map<String, AttributeValue> values = new HashMap<>();
+        String condition = EXISTS;
+        if (!ifMatch.isAny()) {
+            List<String> placeholders = new ArrayList<>();
+            for (long version : ifMatch.versions()) {
+                placeholders.add(":v" + placeholders.size());
+                values.put(placeholders.getLast(), AttributeValues.number(version));
+            }
+            if (placeholders.isEmpty()) {
+                condition = EXISTS + " AND " + NOT_EXISTS; // only weak tags: a condition nothing meets
+            } else {
+                names.put("#version", DatamartItems.VERSION);
+                condition = EXISTS + " AND #version IN (" + String.join(", ", placeholders) + ")";
+            }
+        }
+        Delete.Builder delete = Delete.builder().tableName(tables.datamarts()).key(Keys.of(organizationId, name))
+                .conditionExpression(condition).expressionAttributeNames(names);
+        if (!values.isEmpty()) {
+            delete.expressionAttributeValues(values);
+        }
         if (with != null) {
-            transact(List.of(TransactWriteItem.builder().delete(Delete.builder()
-                    .tableName(tables.datamarts())
-                    .key(Keys.of(organizationId, name))
-                    .conditionExpression(EXISTS)
-                    .expressionAttributeNames(KEY_NAME).build()).build()), with, name, "the datamart", reasons -> {
+            transact(List.of(TransactWriteItem.builder().delete(delete.build()).build()), with, name, "the datamart",
+                    reasons -> {
                         if (failedCondition(reasons, 0)) {
-                            throw new DatamartNotFoundException();
+                            throw missingOrOtherVersion(organizationId, name);
                         }
                     });
             return;
         }
+        Delete built = delete.build();
         try {
             dynamoDb.deleteItem(request -> request
-                    .tableName(tables.datamarts())
-                    .key(Keys.of(organizationId, name))
-                    .conditionExpression(EXISTS)
-                    .expressionAttributeNames(KEY_NAME));
-        } catch (ConditionalCheckFailedException missing) {
-            throw new DatamartNotFoundException();
+                    .tableName(built.tableName())
+                    .key(built.key())
+                    .conditionExpression(built.conditionExpression())
+                    .expressionAttributeNames(built.expressionAttributeNames())
+                    .expressionAttributeValues(built.hasExpressionAttributeValues()
+                            ? built.expressionAttributeValues() : null));
+        } catch (ConditionalCheckFailedException refused) {
+            throw missingOrOtherVersion(organizationId, name);
         } catch (TransactionConflictException contended) {
             throw new ConcurrentModificationException();
         }
+    }
+
+    /** A delete's condition failed: the datamart is gone, or (with If-Match) at another version. */
+    private DatamartException missingOrOtherVersion(String organizationId, String name) {
+        return find(organizationId, name).<DatamartException>map(
+                stored -> new PreconditionFailedException(stored.version())).orElseGet(DatamartNotFoundException::new);
     }
 
     /**

@@ -5,12 +5,14 @@ import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartDefinition;
 import io.datamart.domain.DatamartSummary;
 import io.datamart.domain.DatamartUpdate;
+import io.datamart.domain.VersionMatch;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.domain.Datasource;
 import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
+import io.datamart.error.PreconditionFailedException;
 import io.datamart.error.ServiceUnavailableException;
 import io.datamart.persistence.CommittedWith;
 import io.datamart.persistence.DatamartChangedException;
@@ -183,7 +185,17 @@ public final class DatamartService {
 
     /** The same, with {@code with} (null: nothing) committed in the same transaction as the change. */
     public String update(String organizationId, JsonNode body, CommittedWith with) {
-        return apply(validator.readUpdate(body), organizationId, false, with).datamartName();
+        return update(organizationId, body, with, VersionMatch.ANY);
+    }
+
+    /**
+     * The same, applied only when the datamart is at a version {@code ifMatch} accepts, or
+     * {@link PreconditionFailedException}. The version checked is the one the write is
+     * conditional on, so the check holds under races: of concurrent updates naming one
+     * version, one lands.
+     */
+    public String update(String organizationId, JsonNode body, CommittedWith with, VersionMatch ifMatch) {
+        return apply(validator.readUpdate(body), organizationId, false, with, ifMatch).datamartName();
     }
 
     /**
@@ -199,7 +211,7 @@ public final class DatamartService {
 
     /** The same, with {@code with} (null: nothing) committed with the change when this call makes one. */
     public boolean updateIfChanged(String organizationId, JsonNode body, CommittedWith with) {
-        return apply(validator.readUpdate(body), organizationId, true, with) != null;
+        return apply(validator.readUpdate(body), organizationId, true, with, VersionMatch.ANY) != null;
     }
 
     /**
@@ -209,7 +221,7 @@ public final class DatamartService {
      * there answers the body's own violations first.
      */
     private DatamartUpdate apply(ValidatedBody<DatamartUpdate> body, String organizationId, boolean skipIfStored,
-            CommittedWith with) {
+            CommittedWith with, VersionMatch ifMatch) {
         for (int attempt = 1; ; attempt++) {
             Optional<Datamart> found = find(body, () -> datamarts.find(organizationId, body.lookupName()));
             if (found.isEmpty()) {
@@ -217,6 +229,9 @@ public final class DatamartService {
                 throw new DatamartNotFoundException();
             }
             Datamart current = found.get();
+            if (!ifMatch.matches(current.version())) {
+                throw new PreconditionFailedException(current.version());
+            }
             DatamartDefinition stored = current.definition();
             if (skipIfStored && body.isValid() && isStored(body.orThrow(), stored)) {
                 return null;
@@ -249,7 +264,15 @@ public final class DatamartService {
 
     /** The same, with {@code with} (null: nothing) committed in the same transaction as the delete. */
     public String delete(String organizationId, String name, CommittedWith with) {
-        datamarts.delete(organizationId, name, with);
+        return delete(organizationId, name, with, VersionMatch.ANY);
+    }
+
+    /**
+     * The same, only when the datamart is at a version {@code ifMatch} accepts (checked by
+     * the delete's own condition), or {@link PreconditionFailedException}.
+     */
+    public String delete(String organizationId, String name, CommittedWith with, VersionMatch ifMatch) {
+        datamarts.delete(organizationId, name, with, ifMatch);
         return name;
     }
 

@@ -77,7 +77,8 @@ public final class HandlerAssertions {
 
     /**
      * {"error": {"code", "message"[, "details"]}} and nothing else, plus the invocation's
-     * "requestId" on every 5xx; details never empty when present.
+     * "requestId" on every 5xx and the stored "currentVersion" on a 412; details never empty
+     * when present.
      */
     private static void assertErrorShape(ApiResult result) {
         assertEquals(1, result.body().size(), () -> "only an error object in " + result);
@@ -90,7 +91,8 @@ public final class HandlerAssertions {
         }
         error.fieldNames().forEachRemaining(field -> assertTrue(
                 field.equals("code") || field.equals("message") || field.equals("details")
-                        || serverError && field.equals("requestId"),
+                        || serverError && field.equals("requestId")
+                        || result.status() == 412 && field.equals("currentVersion"),
                 () -> "unexpected error field '" + field + "' in " + result));
         if (error.has("details")) {
             assertTrue(error.get("details").isArray() && !error.get("details").isEmpty(),

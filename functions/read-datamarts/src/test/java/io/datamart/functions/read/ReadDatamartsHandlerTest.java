@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.testing.ApiCall;
+import io.datamart.persistence.TableNames;
 import io.datamart.testing.ApiCall.Payload;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.BadCredentials;
@@ -28,6 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** List Datamarts and Get Datamart through the real handler, on the test AWS. */
 class ReadDatamartsHandlerTest {
@@ -56,6 +59,24 @@ class ReadDatamartsHandlerTest {
         List<String> names = new ArrayList<>();
         result.body().path("data").forEach(datamart -> names.add(datamart.path("name").asText()));
         return names;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void getAnswersWithTheStoredVersionAsAStrongEntityTag(Payload payload) {
+        seed(Fixtures.DEMO_ORG, "tagged");
+        function.db().client().updateItem(request -> request.tableName(function.db().environment()
+                        .get(TableNames.DATAMARTS_VARIABLE))
+                .key(Map.of("organizationId", AttributeValue.fromS(Fixtures.DEMO_ORG), "name",
+                        AttributeValue.fromS("tagged")))
+                .updateExpression("SET version = :seven")
+                .expressionAttributeValues(Map.of(":seven", AttributeValue.fromN("7"))));
+
+        ApiResult result = get(payload, "tagged").invoke(function.handler());
+
+        assertEquals(200, result.status(), result::toString);
+        assertEquals("\"7\"", result.header("ETag"));
+        assertEquals(7, result.body().path("data").path("version").asInt());
     }
 
     @ParameterizedTest
