@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  */
 public final class ServiceTokenFormat {
     public static final String PREFIX = "dbn_live_";
-    /** For error messages and the README: the rule in words. */
+    /** For error messages and docs/api.md: the rule in words. */
     public static final String DESCRIPTION = PREFIX + " followed by 8 to 128 letters, digits, '_' or '-'";
     private static final Pattern TOKEN = Pattern.compile(Pattern.quote(PREFIX) + "[A-Za-z0-9_-]{8,128}");
 

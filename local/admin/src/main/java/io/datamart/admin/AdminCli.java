@@ -229,7 +229,7 @@ public final class AdminCli implements Callable<Integer> {
         }
         if (endpoint == null) {
             throw new UsageFailure("against AWS, name the table: " + option + " or $" + variable
-                    + " (the stack's outputs hold the names; see the README's Operating section)");
+                    + " (the stack's outputs hold the names; see docs/operating.md, Operating: bin/admin)");
         }
         return local;
     }

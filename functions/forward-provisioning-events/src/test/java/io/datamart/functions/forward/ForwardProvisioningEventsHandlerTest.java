@@ -90,7 +90,7 @@ class ForwardProvisioningEventsHandlerTest {
         JsonNode first = run(event);
         JsonNode second = run(event);
         // SQS answers a deduplicated send with the first message's id, moto with a new one
-        // (README: where moto differs), so what counts is what the queue holds.
+        // (docs/operating.md: where moto differs), so what counts is what the queue holds.
         List<QueuedMessage> queued = queue.take();
         assertEquals(1, queued.size(), queued::toString);
         assertEquals(first.path("messageId").asText(), queued.get(0).messageId());
