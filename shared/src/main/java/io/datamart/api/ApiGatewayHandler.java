@@ -100,11 +100,17 @@ public final class ApiGatewayHandler {
             String key = request.header(IdempotencyKeys.HEADER);
             Route matched = route;
             String organization = organizationId;
-            if (key != null && route.operation().writes()) {
+            if (DryRun.requested(route, request)) {
+                if (key != null) {
+                    IdempotencyKeys.http(key); // checked as the real request would, neither claimed nor recorded
+                }
+                response = respond(route, request, organizationId, null, true, context)
+                        .withHeader(DryRun.HEADER, "true");
+            } else if (key != null && route.operation().writes()) {
                 response = idempotentRequests.serve(organizationId, route, request, key, context,
-                        with -> respond(matched, request, organization, with, context));
+                        with -> respond(matched, request, organization, with, false, context));
             } else {
-                response = respond(route, request, organizationId, null, context);
+                response = respond(route, request, organizationId, null, false, context);
             }
         } catch (DatamartException outcome) {
             response = failure(outcome, route, context);
@@ -114,11 +120,14 @@ public final class ApiGatewayHandler {
         return new Served(route, organizationId, response);
     }
 
-    /** The operation's answer, its write committed together with {@code with} (null: alone). */
+    /**
+     * The operation's answer, its write committed together with {@code with} (null: alone),
+     * or every check and no write for a dry run.
+     */
     private ApiResponse respond(Route route, ApiRequest request, String organizationId, CommittedWith with,
-            Context context) {
+            boolean dryRun, Context context) {
         try {
-            return execute(route, request, organizationId, with);
+            return execute(route, request, organizationId, with, dryRun);
         } catch (IdempotencyClaimLostException lost) {
             // Its lease ran out and another request with the key took over: nothing was written.
             return failure(new IdempotencyKeyInUseException(), route, context);
@@ -141,12 +150,15 @@ public final class ApiGatewayHandler {
         return ErrorResponses.unexpected(context.getAwsRequestId());
     }
 
-    private ApiResponse execute(Route route, ApiRequest request, String organizationId, CommittedWith with) {
+    private ApiResponse execute(Route route, ApiRequest request, String organizationId, CommittedWith with,
+            boolean dryRun) {
         return switch (route.operation()) {
-            case CREATE -> ApiResponse.json(200, success(Operation.CREATE,
-                    service.create(organizationId, RequestBodies.json(request), with)));
-            case UPDATE -> ApiResponse.json(200, success(Operation.UPDATE,
-                    service.update(organizationId, RequestBodies.json(request), with, EntityTags.ifMatch(request))));
+            case CREATE -> ApiResponse.json(200, success(Operation.CREATE, dryRun
+                    ? service.tryCreate(organizationId, RequestBodies.json(request))
+                    : service.create(organizationId, RequestBodies.json(request), with)));
+            case UPDATE -> ApiResponse.json(200, success(Operation.UPDATE, dryRun
+                    ? service.tryUpdate(organizationId, RequestBodies.json(request), EntityTags.ifMatch(request))
+                    : service.update(organizationId, RequestBodies.json(request), with, EntityTags.ifMatch(request))));
             case DELETE -> ApiResponse.json(200, success(Operation.DELETE, service.delete(organizationId,
                     route.takesBody() ? service.validator().validateDeleteBody(RequestBodies.json(request))
                             : service.validator().validateDeleteQuery(request.queryValues("datamartName")),

@@ -88,6 +88,24 @@ public final class DatamartService {
     }
 
     /**
+     * Every check a create makes, as of now, and no write: the body's rules, the datasource's
+     * schema as it is now (not as remembered), and the name free.
+     *
+     * @return the name the create would answer with
+     */
+    public String tryCreate(String organizationId, JsonNode body) {
+        String datasourceName = body != null ? body.path("datasourceName").asText(null) : null;
+        if (datasourceName != null) {
+            datasources.forget(organizationId, datasourceName);
+        }
+        DatamartDefinition definition = validCreate(organizationId, body).definition();
+        if (datamarts.find(organizationId, definition.name()).isPresent()) {
+            throw new DatamartAlreadyExistsException();
+        }
+        return definition.name();
+    }
+
+    /**
      * Create for a request that may be delivered more than once: a datamart of that name
      * stored with exactly this definition counts as this request already applied.
      *
@@ -195,7 +213,17 @@ public final class DatamartService {
      * version, one lands.
      */
     public String update(String organizationId, JsonNode body, CommittedWith with, VersionMatch ifMatch) {
-        return apply(validator.readUpdate(body), organizationId, false, with, ifMatch).datamartName();
+        return apply(validator.readUpdate(body), organizationId, false, with, ifMatch, true).datamartName();
+    }
+
+    /**
+     * Every check an update makes, as of now (the datamart there and at a version
+     * {@code ifMatch} accepts, the body's rules, the datasource's schema), and no write.
+     *
+     * @return the name the update would answer with
+     */
+    public String tryUpdate(String organizationId, JsonNode body, VersionMatch ifMatch) {
+        return apply(validator.readUpdate(body), organizationId, false, null, ifMatch, false).datamartName();
     }
 
     /**
@@ -211,7 +239,7 @@ public final class DatamartService {
 
     /** The same, with {@code with} (null: nothing) committed with the change when this call makes one. */
     public boolean updateIfChanged(String organizationId, JsonNode body, CommittedWith with) {
-        return apply(validator.readUpdate(body), organizationId, true, with, VersionMatch.ANY) != null;
+        return apply(validator.readUpdate(body), organizationId, true, with, VersionMatch.ANY, true) != null;
     }
 
     /**
@@ -221,7 +249,7 @@ public final class DatamartService {
      * there answers the body's own violations first.
      */
     private DatamartUpdate apply(ValidatedBody<DatamartUpdate> body, String organizationId, boolean skipIfStored,
-            CommittedWith with, VersionMatch ifMatch) {
+            CommittedWith with, VersionMatch ifMatch, boolean write) {
         for (int attempt = 1; ; attempt++) {
             Optional<Datamart> found = find(body, () -> datamarts.find(organizationId, body.lookupName()));
             if (found.isEmpty()) {
@@ -240,6 +268,9 @@ public final class DatamartService {
             DatamartUpdate update = find(body, () -> datasources.find(organizationId, stored.datasourceName()))
                     .map(datasource -> body.checkedAgainst(datasource, stored.tableList()))
                     .orElseGet(body::orThrow);
+            if (!write) {
+                return update;
+            }
             try {
                 // Conditional on the datamart exactly as validated against: incarnation and version.
                 datamarts.update(organizationId, update, current, with);
