@@ -251,10 +251,17 @@ class TemplateTest {
     }
 
     @Test
+    void setsNoJvmOptionsThatTheRuntimeWouldAnnounceInPlainText() {
+        assertFalse(TEMPLATE.root().toString().contains("JAVA_TOOL_OPTIONS"),
+                "the runtime picks C1 itself (and the JVM's defaults under SnapStart); JAVA_TOOL_OPTIONS "
+                        + "would print a plain-text line at every cold start");
+    }
+
+    @Test
     void givesEveryFunctionOnlyTheVariablesItUses() {
         Set<String> api = Set.of(TableNames.DATAMARTS_VARIABLE, TableNames.SERVICE_TOKENS_VARIABLE,
                 DatamartApi.TOKEN_CACHE_TTL_VARIABLE, OrganizationRequestLimit.TABLE_VARIABLE,
-                OrganizationRequestLimit.LIMIT_VARIABLE, "JAVA_TOOL_OPTIONS");
+                OrganizationRequestLimit.LIMIT_VARIABLE);
         Set<String> writes = new HashSet<>(api);
         writes.add(IdempotencyRecordRepository.TABLE_VARIABLE);
         Set<String> writesWithDatasources = new HashSet<>(writes);
@@ -268,9 +275,9 @@ class TemplateTest {
                         "EVENT_BUS_NAME", "PROVISIONING_MAX_RECEIVE_COUNT", "PROVISIONING_MAX_TRIES",
                         "PROVISIONING_ATTEMPTS_TABLE", "PARKED_DATAMARTS_TABLE", "PRODUCER_GRANTS_TABLE",
                         "PROVISIONING_QUEUE_URL", "PROVISIONING_DEAD_LETTER_QUEUE_URL", "FORWARDER_PRINCIPAL_ID",
-                        "PROVISIONER_PRINCIPAL_ID", IdempotencyRecordRepository.TABLE_VARIABLE, "JAVA_TOOL_OPTIONS"),
-                "ForwardProvisioningEventsFunction", Set.of("PROVISIONING_QUEUE_URL", "JAVA_TOOL_OPTIONS"),
-                "PublishDatamartChangesFunction", Set.of("EVENT_BUS_NAME", "JAVA_TOOL_OPTIONS"));
+                        "PROVISIONER_PRINCIPAL_ID", IdempotencyRecordRepository.TABLE_VARIABLE),
+                "ForwardProvisioningEventsFunction", Set.of("PROVISIONING_QUEUE_URL"),
+                "PublishDatamartChangesFunction", Set.of("EVENT_BUS_NAME"));
         assertEquals(expected.keySet(), new HashSet<>(TEMPLATE.resourcesOfType("AWS::Serverless::Function")));
         expected.forEach((id, variables) -> assertEquals(variables,
                 TemplateFunctions.environment(id).keySet(), () -> id + "'s environment"));

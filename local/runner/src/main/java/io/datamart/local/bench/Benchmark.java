@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * in the same run on the same local DynamoDB, so that ratios, not absolute times, carry the
  * result.
  * <ul>
- *   <li>Cold start: fresh JVMs with the deployment jar alone and the template's JVM options,
+ *   <li>Cold start: fresh JVMs with the deployment jar alone and the JVM options Lambda's runtime uses,
  *   as a Lambda cold start spends its time minus the container: wall time from process
  *   start to the first response, process CPU by then, handler init, first request; and the
  *   first request after SnapStart priming (the hook the handler registered, run as the
@@ -56,6 +56,13 @@ public final class Benchmark {
             + " cpu_ms=([\\d.]+) status=(\\d+)");
     private static final String BASELINE_HANDLER = "io.datamart.baseline.OnePutItemHandler";
     private static final String ORGANIZATION_OF_RAW_CALLS = "#bench-raw#";
+    /**
+     * What Lambda's java25 runtime runs the JVM with: serial GC, and tiered compilation
+     * stopped at C1, except under SnapStart, where the JIT's defaults apply (AWS's
+     * "Customize Java runtime startup behavior").
+     */
+    static final String RUNTIME_OPTIONS = "-XX:+UseSerialGC -XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+    static final String SNAPSTART_RUNTIME_OPTIONS = "-XX:+UseSerialGC";
 
     private final Path root = ProjectFiles.root();
     private final PrintStream out = System.out;
@@ -89,15 +96,14 @@ public final class Benchmark {
     private Map<String, Double> coldStart(LocalEnvironment environment, int runs) throws Exception {
         FunctionDefinition create = template.functions().get("CreateDatamartFunction");
         Map<String, String> variables = new HashMap<>(environment.functionEnvironment(create));
-        String options = variables.remove("JAVA_TOOL_OPTIONS");
         variables.put("ORGANIZATION_REQUESTS_PER_MINUTE", "0");
         String probeClasses = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation()
                 .toURI()).toString();
         ObjectNode event = (ObjectNode) Json.MAPPER.readTree(root.resolve("events/create/http-api.json").toFile());
         ObjectNode body = (ObjectNode) Json.MAPPER.readTree(event.path("body").asText());
 
-        out.printf("%nCOLD START: %d fresh JVMs per row, JVM options as template.yaml sets them (%s)%n", runs,
-                options);
+        out.printf("%nCOLD START: %d fresh JVMs per row, with the JVM options the java25 runtime uses: %s without "
+                + "SnapStart, %s (the JVM's defaults) with it%n", runs, RUNTIME_OPTIONS, SNAPSTART_RUNTIME_OPTIONS);
         out.println("figures in ms, median (min-max); wall = process start to first response; CPU = the process's"
                 + " by then, all threads");
         out.printf("%-36s %-15s %-15s %-15s %-15s %-15s %-15s%n", "", "wall", "CPU", "handler init", "priming",
@@ -115,7 +121,8 @@ public final class Benchmark {
                 event.put("body", body.toString());
                 Path eventFile = Files.createTempFile("bench-event", ".json");
                 Files.writeString(eventFile, event.toString());
-                samples.add(probe(options, row[3].equals("prime"), row[1] + File.pathSeparator + probeClasses,
+                boolean primed = row[3].equals("prime");
+                samples.add(probe(primed ? SNAPSTART_RUNTIME_OPTIONS : RUNTIME_OPTIONS, primed, row[1] + File.pathSeparator + probeClasses,
                         row[2], eventFile, variables));
                 Files.delete(eventFile);
             }

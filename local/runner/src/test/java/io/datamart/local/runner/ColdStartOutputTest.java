@@ -55,7 +55,7 @@ class ColdStartOutputTest {
                 function.handler().split("::")[0], ProjectFiles.root().resolve(event).toString())
                 .redirectErrorStream(true);
         builder.environment().putAll(environment.functionEnvironment(function));
-        builder.environment().remove("JAVA_TOOL_OPTIONS"); // the JVM announces it on stderr, in plain text
+        builder.environment().remove("JAVA_TOOL_OPTIONS"); // a shell's own would print a plain-text line
         Process process = builder.start();
         List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                 .lines().toList();
