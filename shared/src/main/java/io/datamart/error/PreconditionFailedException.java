@@ -9,7 +9,7 @@ public final class PreconditionFailedException extends DatamartException {
     private final long currentVersion;
 
     public PreconditionFailedException(long currentVersion) {
-        super("Datamart is at version " + currentVersion + ", not a version If-Match names; read it again");
+        super("Datamart is at version " + currentVersion + ", not the one in If-Match");
         this.currentVersion = currentVersion;
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * by the delete's own condition, on every route and with or without an Idempotency-Key.
  */
 class DeleteDatamartIfMatchTest {
-    private static final String STALE = "Datamart is at version 1, not a version If-Match names; read it again";
+    private static final String STALE = "Datamart is at version 1, not the one in If-Match";
 
     @RegisterExtension
     static final FunctionUnderTest<DeleteDatamartHandler> function = FunctionUnderTest.of("DeleteDatamartFunction",

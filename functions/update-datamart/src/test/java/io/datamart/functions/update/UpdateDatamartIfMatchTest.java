@@ -61,7 +61,7 @@ class UpdateDatamartIfMatchTest {
         ApiResult stale = assertNothingChanged(function.db(), () -> update(route, "\"1\"", 2));
 
         assertError(stale, 412, "PRECONDITION_FAILED",
-                "Datamart is at version 2, not a version If-Match names; read it again");
+                "Datamart is at version 2, not the one in If-Match");
         assertEquals(2, stale.body().path("error").path("currentVersion").asLong(), stale::toString);
         assertEquals("\"2\"", stale.header("ETag"));
     }
@@ -101,7 +101,7 @@ class UpdateDatamartIfMatchTest {
         assertEquals(1, landed, () -> "answers: " + results.stream().map(ApiResult::status).toList());
         results.stream().filter(result -> result.status() != 200).forEach(result ->
                 assertError(result, 412, "PRECONDITION_FAILED",
-                        "Datamart is at version 2, not a version If-Match names; read it again"));
+                        "Datamart is at version 2, not the one in If-Match"));
         assertEquals(2, storedVersion());
     }
 }
