@@ -653,9 +653,9 @@ class EventDrivenTemplateTest {
 
     @ParameterizedTest
     @EnumSource(EventFn.class)
-    void namesTheHandlerAndTheJarOfItsModule(EventFn fn) {
+    void namesTheHandlerAndIsBuiltByTheMakefileTargetOfItsModule(EventFn fn) {
         assertEquals(fn.handler, property(fn, "Handler").asText());
-        assertEquals("functions/" + fn.module + "/target/" + fn.module + ".jar", property(fn, "CodeUri").asText());
+        TemplateFunctions.assertBuiltFromModule(fn.id, fn.module);
     }
 
     @ParameterizedTest

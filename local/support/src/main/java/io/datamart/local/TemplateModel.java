@@ -5,12 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -35,8 +42,8 @@ public final class TemplateModel {
     }
 
     /**
-     * A function as deployed: {@code Class::method} handler, the code it runs (resolved
-     * against the template's folder), its routes, and its environment with every
+     * A function as deployed: {@code Class::method} handler, the jar it runs (CodeUri's, or
+     * the one its Maven module builds when CodeUri names sources), its routes, and its environment with every
      * {@code Ref} resolved locally: to a table's or an event bus's local name (its logical
      * id), to a queue's URL (see {@link #LOCAL_QUEUE_URL_PREFIX}).
      */
@@ -295,9 +302,79 @@ public final class TemplateModel {
         Map<String, String> environment = new LinkedHashMap<>();
         putVariables(environment, globals.path("Environment").path("Variables"));
         putVariables(environment, properties.path("Environment").path("Variables"));
-        return new FunctionDefinition(id, handler, file.getParent().resolve(codeUri).normalize(), List.copyOf(routes),
-                environment,
-                timeout(properties, globals));
+        return new FunctionDefinition(id, handler, code(id, handler, file.getParent().resolve(codeUri).normalize()),
+                List.copyOf(routes), environment, timeout(properties, globals));
+    }
+
+    /**
+     * The jar a function runs: CodeUri itself when it names one; when it names the source
+     * folder sam build builds (the Makefile's), the shaded jar of the Maven module whose main
+     * sources hold the handler's package, {@code target/<finalName>.jar}: what the Makefile's
+     * target puts in the function's lib/. The package, not the class, picks the module, so a
+     * handler naming a missing class still fails as it would on Lambda: not in the jar.
+     */
+    private static Path code(String id, String handler, Path codeUri) {
+        if (!Files.isDirectory(codeUri)) {
+            return codeUri;
+        }
+        if (!Files.isRegularFile(codeUri.resolve("pom.xml"))) {
+            throw new IllegalArgumentException(id + ": CodeUri " + codeUri + " is a folder without a pom.xml: "
+                    + "locally a function runs the jar its Maven module builds");
+        }
+        String className = handler.split("::", 2)[0];
+        Path packagePath = Path.of("src/main/java", className.substring(0, Math.max(className.lastIndexOf('.'), 0))
+                .replace('.', '/'));
+        List<Path> modules = mavenModules(codeUri).stream()
+                .filter(module -> Files.isDirectory(module.resolve(packagePath))).toList();
+        if (modules.size() != 1) {
+            throw new IllegalArgumentException(id + ": CodeUri " + codeUri + " is a source folder, and "
+                    + (modules.isEmpty() ? "none" : modules.size()) + " of the Maven modules it builds "
+                    + (modules.size() > 1 ? "hold " : "holds ") + packagePath + ", the package of " + className);
+        }
+        Path module = modules.get(0);
+        return module.resolve("target").resolve(pomText(module.resolve("pom.xml"), "build", "finalName")
+                .orElseThrow(() -> new IllegalArgumentException(module.resolve("pom.xml")
+                        + " sets no build/finalName, the name of the jar a function runs")) + ".jar");
+    }
+
+    /** The folders of the modules that the pom.xml in {@code projectDir} lists. */
+    private static List<Path> mavenModules(Path projectDir) {
+        Path pom = projectDir.resolve("pom.xml");
+        NodeList modules = pom(pom).getElementsByTagName("module");
+        List<Path> folders = new ArrayList<>();
+        for (int i = 0; i < modules.getLength(); i++) {
+            folders.add(projectDir.resolve(modules.item(i).getTextContent().trim()).normalize());
+        }
+        return folders;
+    }
+
+    /** The text of the element at {@code path} below the project element of a pom, if there is one. */
+    private static Optional<String> pomText(Path pom, String... path) {
+        Element element = pom(pom).getDocumentElement();
+        for (String name : path) {
+            Element child = null;
+            for (org.w3c.dom.Node node = element.getFirstChild(); node != null; node = node.getNextSibling()) {
+                if (node instanceof Element candidate && name.equals(candidate.getTagName())) {
+                    child = candidate;
+                    break;
+                }
+            }
+            if (child == null) {
+                return Optional.empty();
+            }
+            element = child;
+        }
+        return Optional.of(element.getTextContent().trim());
+    }
+
+    private static Document pom(Path pom) {
+        try {
+            return DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder().parse(pom.toFile());
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalArgumentException("cannot read " + pom + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pom + ": " + e.getMessage(), e);
+        }
     }
 
     private void putVariables(Map<String, String> environment, JsonNode variables) {

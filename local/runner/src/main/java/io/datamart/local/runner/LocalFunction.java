@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One function of template.yaml, run the way Lambda runs it: its CodeUri jar alone on
+ * One function of template.yaml, run the way Lambda runs it: its jar alone on
  * its own class loader (so a jar missing a class fails here as it would there), the
  * handler class and method the template names, called with the event's bytes. Logs go
  * to {@code logs} as Lambda's JSON log lines.
@@ -52,7 +52,7 @@ public final class LocalFunction implements AutoCloseable {
     public static LocalFunction load(FunctionDefinition definition, Map<String, String> environment, PrintStream logs) {
         String id = definition.logicalId();
         if (!Files.isRegularFile(definition.code())) {
-            throw new IllegalStateException(id + ": CodeUri " + definition.code()
+            throw new IllegalStateException(id + ": its jar (CodeUri) " + definition.code()
                     + " does not exist; build it with: mvn -DskipTests package");
         }
         String[] handlerParts = definition.handler().split("::", 2);

@@ -16,8 +16,9 @@ import java.nio.file.Path;
  * Lambda cold start does, and all the output it makes. It builds the handler through its
  * no-argument constructor and invokes it once with an event file; the invocation's logger
  * writes to standard output, as Lambda's runtime does under the Text log format. It prints
- * nothing of its own, so every line is the function's (or the libraries' it carries).
- * Usage: FreshJvmInvocation HANDLER_CLASS EVENT_FILE
+ * nothing of its own, so every line is the function's (or the libraries' it carries); the
+ * response goes to RESPONSE_FILE when one is named.
+ * Usage: FreshJvmInvocation HANDLER_CLASS EVENT_FILE [RESPONSE_FILE]
  */
 public final class FreshJvmInvocation {
     private FreshJvmInvocation() {
@@ -26,7 +27,11 @@ public final class FreshJvmInvocation {
     public static void main(String[] args) throws Exception {
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0]).getConstructor().newInstance();
         byte[] event = Files.readAllBytes(Path.of(args[1]));
-        handler.handleRequest(new ByteArrayInputStream(event), new ByteArrayOutputStream(), new RuntimeContext());
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), response, new RuntimeContext());
+        if (args.length > 2) {
+            Files.write(Path.of(args[2]), response.toByteArray());
+        }
     }
 
     /** A context like Lambda's: a request id, time left, a logger writing each line as it is. */

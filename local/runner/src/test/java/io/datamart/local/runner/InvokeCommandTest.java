@@ -235,7 +235,7 @@ class InvokeCommandTest {
         String broken = Files.readString(ProjectFiles.template()).replace(
                 "io.datamart.functions.create.CreateDatamartHandler::handleRequest",
                 "io.datamart.functions.create.CreateDatamartHandlr::handleRequest");
-        Files.writeString(template, broken.replace("CodeUri: functions/", "CodeUri: " + ProjectFiles.root() + "/functions/"));
+        Files.writeString(template, codeUriAt(broken, ProjectFiles.root()));
 
         Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", template.toString(),
                 "--seed", ProjectFiles.seed().toString());
@@ -250,7 +250,7 @@ class InvokeCommandTest {
         Path template = dir.resolve("template.yaml");
         String broken = Files.readString(ProjectFiles.template()).replace(
                 "CreateDatamartHandler::handleRequest", "CreateDatamartHandler::handle");
-        Files.writeString(template, broken.replace("CodeUri: functions/", "CodeUri: " + ProjectFiles.root() + "/functions/"));
+        Files.writeString(template, codeUriAt(broken, ProjectFiles.root()));
 
         Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", template.toString(),
                 "--seed", ProjectFiles.seed().toString());
@@ -259,10 +259,17 @@ class InvokeCommandTest {
         assertTrue(run.stderr().contains("no public handle(InputStream, OutputStream, Context)"), run.stderr());
     }
 
+    /** The template with every CodeUri naming the given path, for a copy kept outside the project. */
+    private static String codeUriAt(String template, Path codeUri) {
+        String relocated = template.replace("CodeUri: .\n", "CodeUri: " + codeUri + "\n");
+        assertTrue(!relocated.equals(template), "template.yaml's functions have CodeUri: .");
+        return relocated;
+    }
+
     @Test
     void failsWhenCodeUriPointsAtNothing(@TempDir Path dir) throws IOException {
         Path template = dir.resolve("template.yaml");
-        Files.writeString(template, Files.readString(ProjectFiles.template()));
+        Files.writeString(template, codeUriAt(Files.readString(ProjectFiles.template()), dir.resolve("missing.jar")));
 
         Run run = invoke("CreateDatamartFunction", path(CREATE_EVENT), "--template", template.toString(),
                 "--seed", ProjectFiles.seed().toString());
