@@ -328,7 +328,7 @@ public final class DatamartRepository {
             transact(List.of(TransactWriteItem.builder().delete(delete.build()).build()), with, name, "the datamart",
                     reasons -> {
                         if (failedCondition(reasons, 0)) {
-                            throw missingOrOtherVersion(organizationId, name);
+                            throw missingOrOtherVersion(organizationId, name, ifMatch);
                         }
                     });
             return;
@@ -343,14 +343,20 @@ public final class DatamartRepository {
                     .expressionAttributeValues(built.hasExpressionAttributeValues()
                             ? built.expressionAttributeValues() : null));
         } catch (ConditionalCheckFailedException refused) {
-            throw missingOrOtherVersion(organizationId, name);
+            throw missingOrOtherVersion(organizationId, name, ifMatch);
         } catch (TransactionConflictException contended) {
             throw new ConcurrentModificationException();
         }
     }
 
-    /** A delete's condition failed: the datamart is gone, or (with If-Match) at another version. */
-    private DatamartException missingOrOtherVersion(String organizationId, String name) {
+    /**
+     * A delete's condition failed: the datamart is gone, or (only possible with If-Match) at
+     * another version, which is read for the answer.
+     */
+    private DatamartException missingOrOtherVersion(String organizationId, String name, VersionMatch ifMatch) {
+        if (ifMatch.isAny()) {
+            return new DatamartNotFoundException();
+        }
         return find(organizationId, name).<DatamartException>map(
                 stored -> new PreconditionFailedException(stored.version())).orElseGet(DatamartNotFoundException::new);
     }
