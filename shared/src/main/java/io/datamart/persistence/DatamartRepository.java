@@ -293,7 +293,12 @@ public final class DatamartRepository {
         return new DatamartNotFoundException();
     }
 
-    /** Deletes a datamart in one write that requires it to exist. */
+    /**
+     * Deletes a datamart, and sets its incarnation's kept versions to expire, in one
+     * transaction conditional on the datamart still being as read just before (the read
+     * tells which versions to keep): a change landing in between makes it read again, up to
+     * {@link #MAX_CHANGED_ATTEMPTS} times, then {@link ConcurrentModificationException}.
+     */
     public void delete(String organizationId, String name) {
         delete(organizationId, name, null);
     }
@@ -304,11 +309,11 @@ public final class DatamartRepository {
     }
 
     /**
-     * The same, only while the datamart is at a version {@code ifMatch} accepts: part of the
-     * delete's condition, so no change can land between the check and the delete.
+     * The same, only while the datamart is at a version {@code ifMatch} accepts: the version
+     * read is checked, and the delete's condition requires it, so no change can land between
+     * the check and the delete.
      *
-     * @throws PreconditionFailedException it is at another version (the one it is at is read
-     *         after the refusal, for the answer)
+     * @throws PreconditionFailedException it is at another version (the one read)
      */
     public void delete(String organizationId, String name, CommittedWith with, VersionMatch ifMatch) {
         if (!Keys.isStorableName(name)) {
