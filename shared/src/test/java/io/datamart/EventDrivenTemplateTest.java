@@ -510,6 +510,8 @@ class EventDrivenTemplateTest {
                 "ParkedDatamartsTable", Set.of("dynamodb:GetItem", "dynamodb:PutItem"),
                 "ProvisioningAttemptsTable", Set.of("dynamodb:UpdateItem"),
                 "IdempotencyKeysTable", TemplateTest.IDEMPOTENCY_RECORD_CALLS,
+                "DatamartVersionsTable", Set.of("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query",
+                        "dynamodb:UpdateItem"),
                 BUS, Set.of("events:PutEvents"),
                 QUEUE, Set.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                         "sqs:GetQueueAttributes"),

@@ -12,6 +12,7 @@ import io.datamart.api.Route;
 import io.datamart.local.ProjectFiles;
 import io.datamart.local.TemplateModel;
 import io.datamart.persistence.DatamartRepository;
+import io.datamart.persistence.DatamartVersionRepository;
 import io.datamart.persistence.IdempotencyRecordRepository;
 import io.datamart.persistence.TableNames;
 import io.datamart.provisioning.ProvisioningPipeline;
@@ -47,7 +48,8 @@ class TemplateTest {
     private static final Map<String, String> TABLE_VARIABLES = Map.of(
             TableNames.DATAMARTS_VARIABLE, "DatamartsTable",
             TableNames.DATASOURCES_VARIABLE, "DatasourcesTable",
-            TableNames.SERVICE_TOKENS_VARIABLE, "ServiceTokensTable");
+            TableNames.SERVICE_TOKENS_VARIABLE, "ServiceTokensTable",
+            DatamartVersionRepository.TABLE_VARIABLE, "DatamartVersionsTable");
     /** A YAML tag such as {@code !Ref} or {@code !GetAtt} where a value starts. */
     private static final Pattern SHORT_FORM_TAG = Pattern.compile("(^|[\\s\\[{,:-])!\\w");
 
@@ -56,7 +58,8 @@ class TemplateTest {
         CREATE("create-datamart", "create", "CreateDatamartHandler", "CreateDatamartFunction", Operation.CREATE),
         UPDATE("update-datamart", "update", "UpdateDatamartHandler", "UpdateDatamartFunction", Operation.UPDATE),
         DELETE("delete-datamart", "delete", "DeleteDatamartHandler", "DeleteDatamartFunction", Operation.DELETE),
-        READ("read-datamarts", "read", "ReadDatamartsHandler", "ReadDatamartsFunction", Operation.LIST, Operation.GET);
+        READ("read-datamarts", "read", "ReadDatamartsHandler", "ReadDatamartsFunction", Operation.LIST, Operation.GET,
+                Operation.LIST_VERSIONS, Operation.GET_VERSION);
 
         final String module;
         final String javaPackage;
@@ -245,7 +248,7 @@ class TemplateTest {
     void passesEachTableTheFunctionUsesByReference(Fn fn) {
         Map<String, JsonNode> variables = environment(fn);
         Set<String> expected = new HashSet<>(Set.of(TableNames.DATAMARTS_VARIABLE,
-                TableNames.SERVICE_TOKENS_VARIABLE));
+                TableNames.SERVICE_TOKENS_VARIABLE, DatamartVersionRepository.TABLE_VARIABLE));
         if (fn.operations.contains(Operation.CREATE) || fn.operations.contains(Operation.UPDATE)) {
             expected.add(TableNames.DATASOURCES_VARIABLE);
         }
@@ -270,7 +273,7 @@ class TemplateTest {
     void givesEveryFunctionOnlyTheVariablesItUses() {
         Set<String> api = Set.of(TableNames.DATAMARTS_VARIABLE, TableNames.SERVICE_TOKENS_VARIABLE,
                 DatamartApi.TOKEN_CACHE_TTL_VARIABLE, OrganizationRequestLimit.TABLE_VARIABLE,
-                OrganizationRequestLimit.LIMIT_VARIABLE);
+                OrganizationRequestLimit.LIMIT_VARIABLE, DatamartVersionRepository.TABLE_VARIABLE);
         Set<String> writes = new HashSet<>(api);
         writes.add(IdempotencyRecordRepository.TABLE_VARIABLE);
         Set<String> writesWithDatasources = new HashSet<>(writes);
@@ -284,7 +287,8 @@ class TemplateTest {
                         "EVENT_BUS_NAME", "PROVISIONING_MAX_RECEIVE_COUNT", "PROVISIONING_MAX_TRIES",
                         "PROVISIONING_ATTEMPTS_TABLE", "PARKED_DATAMARTS_TABLE", "PRODUCER_GRANTS_TABLE",
                         "PROVISIONING_QUEUE_URL", "PROVISIONING_DEAD_LETTER_QUEUE_URL", "FORWARDER_PRINCIPAL_ID",
-                        "PROVISIONER_PRINCIPAL_ID", IdempotencyRecordRepository.TABLE_VARIABLE),
+                        "PROVISIONER_PRINCIPAL_ID", IdempotencyRecordRepository.TABLE_VARIABLE,
+                        DatamartVersionRepository.TABLE_VARIABLE),
                 "ForwardProvisioningEventsFunction", Set.of("PROVISIONING_QUEUE_URL"),
                 "PublishDatamartChangesFunction", Set.of("EVENT_BUS_NAME"));
         assertEquals(expected.keySet(), new HashSet<>(TEMPLATE.resourcesOfType("AWS::Serverless::Function")));
@@ -411,20 +415,24 @@ class TemplateTest {
                 "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
                 "RequestCountersTable", Set.of("dynamodb:UpdateItem"),
-                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS), grants(Fn.CREATE));
+                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS,
+                "DatamartVersionsTable", Set.of("dynamodb:PutItem")), grants(Fn.CREATE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:UpdateItem", "dynamodb:GetItem"),
                 "DatasourcesTable", Set.of("dynamodb:GetItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
                 "RequestCountersTable", Set.of("dynamodb:UpdateItem"),
-                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS), grants(Fn.UPDATE));
-        assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:DeleteItem"),
+                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS,
+                "DatamartVersionsTable", Set.of("dynamodb:PutItem", "dynamodb:DeleteItem")), grants(Fn.UPDATE));
+        assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:DeleteItem", "dynamodb:GetItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
                 "RequestCountersTable", Set.of("dynamodb:UpdateItem"),
-                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS), grants(Fn.DELETE));
+                "IdempotencyKeysTable", IDEMPOTENCY_RECORD_CALLS,
+                "DatamartVersionsTable", Set.of("dynamodb:Query", "dynamodb:UpdateItem")), grants(Fn.DELETE));
         assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:Query", "dynamodb:GetItem"),
                 "DatamartsTable/index/" + DatamartRepository.NAMES_INDEX, Set.of("dynamodb:Query"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
-                "RequestCountersTable", Set.of("dynamodb:UpdateItem")), grants(Fn.READ));
+                "RequestCountersTable", Set.of("dynamodb:UpdateItem"),
+                "DatamartVersionsTable", Set.of("dynamodb:Query")), grants(Fn.READ));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -434,7 +442,7 @@ class TemplateTest {
     @ParameterizedTest
     // Not RequestCountersTable nor ProvisioningAttemptsTable: their counts are worth nothing once expired.
     @ValueSource(strings = {"DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable",
-        "ParkedDatamartsTable", "IdempotencyKeysTable"})
+        "ParkedDatamartsTable", "IdempotencyKeysTable", "DatamartVersionsTable"})
     void protectsEveryTableOfRecords(String id) {
         JsonNode table = TEMPLATE.resource(id);
         JsonNode properties = table.path("Properties");
@@ -450,9 +458,10 @@ class TemplateTest {
             "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
     @Test
-    void declaresExactlyTheEightTables() {
+    void declaresExactlyTheNineTables() {
         assertEquals(Set.of("DatamartsTable", "DatasourcesTable", "ServiceTokensTable", "ProducerGrantsTable",
-                "RequestCountersTable", "ParkedDatamartsTable", "ProvisioningAttemptsTable", "IdempotencyKeysTable"),
+                "RequestCountersTable", "ParkedDatamartsTable", "ProvisioningAttemptsTable", "IdempotencyKeysTable",
+                "DatamartVersionsTable"),
                 new HashSet<>(TEMPLATE.resourcesOfType("AWS::DynamoDB::Table")));
     }
 
@@ -464,6 +473,16 @@ class TemplateTest {
         assertEquals(Map.of("tokenHash", "HASH"), keySchema("ServiceTokensTable"));
         assertEquals(Map.of("producer", "HASH", "organizationId", "RANGE"), keySchema("ProducerGrantsTable"));
         assertEquals(Map.of("organizationId", "HASH", "idempotencyKey", "RANGE"), keySchema("IdempotencyKeysTable"));
+        assertEquals(Map.of("datamart", "HASH", "entry", "RANGE"), keySchema("DatamartVersionsTable"));
+    }
+
+    @Test
+    void expiresTheKeptVersionsOfDeletedDatamartsByTtl() {
+        JsonNode properties = TEMPLATE.resource("DatamartVersionsTable").path("Properties");
+        assertEquals("expiresAt", properties.path("TimeToLiveSpecification").path("AttributeName").asText());
+        assertTrue(properties.path("TimeToLiveSpecification").path("Enabled").asBoolean());
+        assertTrue(properties.path("SSESpecification").path("SSEEnabled").asBoolean());
+        assertTrue(properties.path("StreamSpecification").isMissingNode(), "no stream: not a datamart change");
     }
 
     @Test

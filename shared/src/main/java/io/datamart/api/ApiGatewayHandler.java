@@ -3,6 +3,7 @@ package io.datamart.api;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.aws.CallBudget;
@@ -15,6 +16,7 @@ import io.datamart.error.IdempotencyKeyInUseException;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.error.RouteNotFoundException;
 import io.datamart.error.ServiceUnavailableException;
+import io.datamart.error.Violation;
 import io.datamart.idempotency.IdempotencyKeys;
 import io.datamart.persistence.CommittedWith;
 import io.datamart.persistence.IdempotencyClaimLostException;
@@ -26,6 +28,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -169,7 +172,37 @@ public final class ApiGatewayHandler {
                 yield ApiResponse.json(200, dataBody(DatamartJson.full(datamart)))
                         .withHeader(EntityTags.ETAG, EntityTags.of(datamart.version()));
             }
+            case LIST_VERSIONS -> {
+                ArrayNode versions = Json.MAPPER.createArrayNode();
+                service.versions(organizationId, request.pathParameters().getOrDefault("name", ""))
+                        .forEach(kept -> versions.addObject().put("version", kept.version())
+                                .put("updatedAt", kept.updatedAt().toString())
+                                .put("createdAt", kept.createdAt().toString()));
+                yield ApiResponse.json(200, dataBody(versions));
+            }
+            case GET_VERSION -> {
+                long version = versionNumber(request.pathParameters().get("n"));
+                String kept = service.version(organizationId, request.pathParameters().getOrDefault("name", ""), version);
+                yield ApiResponse.json(200, dataBody(storedJson(kept)));
+            }
         };
+    }
+
+    /** JSON this service rendered itself and stored: unreadable only if the store was corrupted. */
+    private static JsonNode storedJson(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException corrupt) {
+            throw new java.io.UncheckedIOException("a kept version is not JSON", corrupt);
+        }
+    }
+
+    /** The {@code n} of {@code .../versions/{n}}: a positive whole number, or a request error. */
+    static long versionNumber(String n) {
+        if (n != null && n.matches("[1-9][0-9]{0,17}")) {
+            return Long.parseLong(n);
+        }
+        throw InvalidRequestException.of(List.of(new Violation("n", "version must be a positive whole number")));
     }
 
     /** A write's success body: {@code {"id": name}}, create and delete adding {@code "error": null}. */
@@ -221,7 +254,7 @@ public final class ApiGatewayHandler {
             case CREATE -> "POST";
             case UPDATE -> "PUT";
             case DELETE -> "DELETE";
-            case LIST, GET -> "GET";
+            case LIST, GET, LIST_VERSIONS, GET_VERSION -> "GET";
         }, first == Operation.GET ? "/api/v2/data-app/datamarts/{name}" : "/api/v2/data-app/datamarts").orElseThrow();
         ObjectNode event = Json.MAPPER.createObjectNode().put("version", "2.0")
                 .put("routeKey", route.method() + " " + route.path()).put("rawPath", route.path())

@@ -24,7 +24,7 @@ final class DryRun {
      */
     static boolean requested(Route route, ApiRequest request) {
         Operation operation = route.operation();
-        if (operation == Operation.LIST || operation == Operation.GET) {
+        if (!operation.writes()) {
             return false; // reads write nothing anyway
         }
         List<String> values = request.query().getOrDefault(PARAMETER, List.of());

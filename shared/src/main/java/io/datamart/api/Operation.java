@@ -11,7 +11,11 @@ public enum Operation {
     /** List Datamarts, read side; authenticates like delete. */
     LIST(401, "AUTH_ERROR", null),
     /** Get one datamart, read side. */
-    GET(401, "AUTH_ERROR", "INVALID_DATAMART");
+    GET(401, "AUTH_ERROR", "INVALID_DATAMART"),
+    /** List a datamart's kept versions, read side. */
+    LIST_VERSIONS(401, "AUTH_ERROR", "INVALID_DATAMART"),
+    /** Get one kept version, read side. */
+    GET_VERSION(401, "AUTH_ERROR", "INVALID_DATAMART");
 
     private final int authFailureStatus;
     private final String authFailureCode;

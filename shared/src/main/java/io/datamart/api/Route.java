@@ -13,7 +13,9 @@ public enum Route {
     LEGACY_UPDATE("PUT", "/api/v2/dataApp/datamarts", Operation.UPDATE, true),
     LEGACY_DELETE("POST", "/api/v2/dataApp/datamart/delete", Operation.DELETE, true),
     LIST("GET", "/api/v2/data-app/datamarts", Operation.LIST, false),
-    GET("GET", "/api/v2/data-app/datamarts/{name}", Operation.GET, false);
+    GET("GET", "/api/v2/data-app/datamarts/{name}", Operation.GET, false),
+    LIST_VERSIONS("GET", "/api/v2/data-app/datamarts/{name}/versions", Operation.LIST_VERSIONS, false),
+    GET_VERSION("GET", "/api/v2/data-app/datamarts/{name}/versions/{n}", Operation.GET_VERSION, false);
 
     private final String method;
     private final String path;

@@ -19,4 +19,12 @@ public record DatamartUpdate(
             throw new IllegalArgumentException("an update changes at least one part");
         }
     }
+
+    /** The full definition this update makes of {@code stored}: each part it carries replaces the stored one. */
+    public DatamartDefinition appliedTo(DatamartDefinition stored) {
+        return new DatamartDefinition(stored.name(), stored.datasourceName(),
+                tableList != null ? tableList : stored.tableList(),
+                tenancySettings != null ? tenancySettings : stored.tenancySettings(),
+                relationships != null ? relationships : stored.relationships());
+    }
 }

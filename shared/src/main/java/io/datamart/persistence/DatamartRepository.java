@@ -8,7 +8,6 @@ import io.datamart.domain.VersionMatch;
 import io.datamart.aws.CallBudget;
 import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
-import io.datamart.error.DatamartException;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.InvalidRequestException;
@@ -31,7 +30,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -39,13 +37,13 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Datamarts in DynamoDB, keyed by organization and name. Every change is one
- * conditional write, so DynamoDB itself decides races: there is no read followed by a
- * write anywhere here.
+ * conditional transaction, so DynamoDB itself decides races: a change made from what was
+ * read is conditional on it still being as read. Each transaction also writes the kept
+ * versions ({@link DatamartVersionRepository}), so history and datamart never disagree.
  */
 public final class DatamartRepository {
     /**
@@ -58,14 +56,20 @@ public final class DatamartRepository {
     private static final String NOT_EXISTS = "attribute_not_exists(#organizationId)";
     private static final Map<String, String> KEY_NAME = Map.of("#organizationId", Keys.ORGANIZATION_ID);
 
+    /** How often an update or delete is made again from a fresh read when the datamart changed in between. */
+    static final int MAX_CHANGED_ATTEMPTS = 3;
+
     private final DynamoDbClient dynamoDb;
     private final TableNames tables;
     private final Clock clock;
+    private final DatamartVersionRepository versions;
 
-    public DatamartRepository(DynamoDbClient dynamoDb, TableNames tables, Clock clock) {
+    public DatamartRepository(DynamoDbClient dynamoDb, TableNames tables, Clock clock,
+            DatamartVersionRepository versions) {
         this.dynamoDb = dynamoDb;
         this.tables = tables;
         this.clock = clock;
+        this.versions = versions;
     }
 
     /**
@@ -94,7 +98,8 @@ public final class DatamartRepository {
         if (!Keys.isStorableName(definition.datasourceName())) {
             throw new DatasourceNotFoundException();
         }
-        Map<String, AttributeValue> item = DatamartItems.newItem(organizationId, definition, now());
+        Instant now = now();
+        Map<String, AttributeValue> item = DatamartItems.newItem(organizationId, definition, now);
         requireFits(ItemSize.of(item));
         List<TransactWriteItem> writes = new ArrayList<>(List.of(
                 TransactWriteItem.builder().put(Put.builder()
@@ -103,7 +108,8 @@ public final class DatamartRepository {
                         .conditionExpression(NOT_EXISTS)
                         .expressionAttributeNames(KEY_NAME)
                         .build()).build(),
-                datasourceCheck(organizationId, definition.datasourceName(), datasourceRevision)));
+                datasourceCheck(organizationId, definition.datasourceName(), datasourceRevision),
+                versions.put(new Datamart(organizationId, definition, now, now, 1))));
         transact(writes, with, definition.name(), "the datamart", reasons -> {
             if (failedCondition(reasons, 1)) {
                 throw datasourceRevision == null ? new DatasourceNotFoundException() : new DatasourceChangedException();
@@ -204,17 +210,45 @@ public final class DatamartRepository {
         update(organizationId, update, validatedAgainst, null);
     }
 
-    /** The same, with {@code with} (null: nothing) committed in the same transaction. */
+    /**
+     * The same, with {@code with} (null: nothing) committed in the same transaction.
+     * Without {@code validatedAgainst}, the datamart is read first: its version entry needs
+     * the full definition the update makes.
+     */
     public void update(String organizationId, DatamartUpdate update, Datamart validatedAgainst, CommittedWith with) {
         if (!Keys.isStorableName(update.datamartName())) {
             throw new DatamartNotFoundException();
         }
+        if (validatedAgainst != null) {
+            update(update, validatedAgainst, with);
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            Datamart stored = find(organizationId, update.datamartName()).orElseThrow(DatamartNotFoundException::new);
+            try {
+                update(update, stored, with);
+                return;
+            } catch (DatamartChangedException changed) {
+                if (attempt == MAX_CHANGED_ATTEMPTS) {
+                    throw new ConcurrentModificationException();
+                }
+            }
+        }
+    }
+
+    /**
+     * One transaction: the datamart updated on condition that it is still {@code read}, the
+     * entry of its new version put, and the entry that falls out of the kept ones deleted.
+     */
+    private void update(DatamartUpdate update, Datamart read, CommittedWith with) {
+        String organizationId = read.organizationId();
+        Instant now = now();
         Map<String, String> names = new HashMap<>(KEY_NAME);
         Map<String, AttributeValue> values = new HashMap<>();
         StringBuilder set = new StringBuilder("SET #updatedAt = :now, #version = #version + :one");
         names.put("#updatedAt", DatamartItems.UPDATED_AT);
         names.put("#version", DatamartItems.VERSION);
-        values.put(":now", AttributeValues.string(now().toString()));
+        values.put(":now", AttributeValues.string(now.toString()));
         values.put(":one", AttributeValues.number(1));
         if (update.tableList() != null) {
             assign(set, names, values, DatamartItems.TABLE_LIST, DatamartItems.tableList(update.tableList()));
@@ -229,49 +263,26 @@ public final class DatamartRepository {
         }
         Map<String, AttributeValue> key = Keys.of(organizationId, update.datamartName());
         requireFits(ItemSize.of(key) + ItemSize.of(values));
-        String condition = EXISTS;
-        if (validatedAgainst != null) {
-            condition = EXISTS + " AND #createdAt = :createdAt AND #version = :read";
-            names.put("#createdAt", DatamartItems.CREATED_AT);
-            values.put(":createdAt", AttributeValues.string(validatedAgainst.createdAt().toString()));
-            values.put(":read", AttributeValues.number(validatedAgainst.version()));
-        }
-        String conditionExpression = condition;
-        if (with != null) {
-            transact(List.of(TransactWriteItem.builder().update(Update.builder()
-                    .tableName(tables.datamarts())
-                    .key(key)
-                    .updateExpression(set.toString())
-                    .conditionExpression(conditionExpression)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values).build()).build()), with, update.datamartName(),
-                    "with the parts it keeps, the updated datamart", reasons -> {
-                        if (failedCondition(reasons, 0)) {
-                            throw changedOrMissing(organizationId, update.datamartName(), validatedAgainst);
-                        }
-                    });
-            return;
-        }
-        try {
-            dynamoDb.updateItem(request -> request
-                    .tableName(tables.datamarts())
-                    .key(key)
-                    .updateExpression(set.toString())
-                    .conditionExpression(conditionExpression)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values));
-        } catch (ConditionalCheckFailedException failed) {
-            throw changedOrMissing(organizationId, update.datamartName(), validatedAgainst);
-        } catch (TransactionConflictException contended) {
-            // A create of this name kept a transaction on the item through every retry.
-            throw new ConcurrentModificationException();
-        } catch (DynamoDbException rejected) {
-            // The new parts fit on their own but not beside the parts the update keeps.
-            if (isItemTooLarge(rejected)) {
-                throw tooLarge("with the parts it keeps, the updated datamart");
+        names.put("#createdAt", DatamartItems.CREATED_AT);
+        values.put(":createdAt", AttributeValues.string(read.createdAt().toString()));
+        values.put(":read", AttributeValues.number(read.version()));
+        Datamart written = new Datamart(organizationId, update.appliedTo(read.definition()), read.createdAt(), now,
+                read.version() + 1);
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
+                TransactWriteItem.builder().update(Update.builder()
+                        .tableName(tables.datamarts())
+                        .key(key)
+                        .updateExpression(set.toString())
+                        .conditionExpression(EXISTS + " AND #createdAt = :createdAt AND #version = :read")
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values).build()).build(),
+                versions.put(written)));
+        versions.deleteBeyondKept(written).ifPresent(writes::add);
+        transact(writes, with, update.datamartName(), "with the parts it keeps, the updated datamart", reasons -> {
+            if (failedCondition(reasons, 0)) {
+                throw changedOrMissing(organizationId, update.datamartName(), read);
             }
-            throw rejected;
-        }
+        });
     }
 
     /** An update's condition failed: the datamart is not as it was read, or it is gone. */
@@ -282,7 +293,12 @@ public final class DatamartRepository {
         return new DatamartNotFoundException();
     }
 
-    /** Deletes a datamart in one write that requires it to exist. */
+    /**
+     * Deletes a datamart, and sets its incarnation's kept versions to expire, in one
+     * transaction conditional on the datamart still being as read just before (the read
+     * tells which versions to keep): a change landing in between makes it read again, up to
+     * {@link #MAX_CHANGED_ATTEMPTS} times, then {@link ConcurrentModificationException}.
+     */
     public void delete(String organizationId, String name) {
         delete(organizationId, name, null);
     }
@@ -293,72 +309,62 @@ public final class DatamartRepository {
     }
 
     /**
-     * The same, only while the datamart is at a version {@code ifMatch} accepts: part of the
-     * delete's condition, so no change can land between the check and the delete.
+     * The same, only while the datamart is at a version {@code ifMatch} accepts: the version
+     * read is checked, and the delete's condition requires it, so no change can land between
+     * the check and the delete.
      *
-     * @throws PreconditionFailedException it is at another version (the one it is at is read
-     *         after the refusal, for the answer)
+     * @throws PreconditionFailedException it is at another version (the one read)
      */
     public void delete(String organizationId, String name, CommittedWith with, VersionMatch ifMatch) {
         if (!Keys.isStorableName(name)) {
             throw new DatamartNotFoundException();
         }
-        Map<String, String> names = new HashMap<>(KEY_NAME);
-        Map<String, AttributeValue> values = new HashMap<>();
-        String condition = EXISTS;
-        if (!ifMatch.isAny()) {
-            List<String> placeholders = new ArrayList<>();
-            for (long version : ifMatch.versions()) {
-                placeholders.add(":v" + placeholders.size());
-                values.put(placeholders.getLast(), AttributeValues.number(version));
+        for (int attempt = 1; ; attempt++) {
+            Datamart stored = find(organizationId, name).orElseThrow(DatamartNotFoundException::new);
+            if (!ifMatch.matches(stored.version())) {
+                throw new PreconditionFailedException(stored.version());
             }
-            if (placeholders.isEmpty()) {
-                condition = EXISTS + " AND " + NOT_EXISTS; // only weak tags: a condition nothing meets
-            } else {
-                names.put("#version", DatamartItems.VERSION);
-                condition = EXISTS + " AND #version IN (" + String.join(", ", placeholders) + ")";
+            if (delete(stored, with)) {
+                return;
             }
-        }
-        Delete.Builder delete = Delete.builder().tableName(tables.datamarts()).key(Keys.of(organizationId, name))
-                .conditionExpression(condition).expressionAttributeNames(names);
-        if (!values.isEmpty()) {
-            delete.expressionAttributeValues(values);
-        }
-        if (with != null) {
-            transact(List.of(TransactWriteItem.builder().delete(delete.build()).build()), with, name, "the datamart",
-                    reasons -> {
-                        if (failedCondition(reasons, 0)) {
-                            throw missingOrOtherVersion(organizationId, name, ifMatch);
-                        }
-                    });
-            return;
-        }
-        Delete built = delete.build();
-        try {
-            dynamoDb.deleteItem(request -> request
-                    .tableName(built.tableName())
-                    .key(built.key())
-                    .conditionExpression(built.conditionExpression())
-                    .expressionAttributeNames(built.expressionAttributeNames())
-                    .expressionAttributeValues(built.hasExpressionAttributeValues()
-                            ? built.expressionAttributeValues() : null));
-        } catch (ConditionalCheckFailedException refused) {
-            throw missingOrOtherVersion(organizationId, name, ifMatch);
-        } catch (TransactionConflictException contended) {
-            throw new ConcurrentModificationException();
+            if (attempt == MAX_CHANGED_ATTEMPTS) {
+                throw new ConcurrentModificationException();
+            }
         }
     }
 
     /**
-     * A delete's condition failed: the datamart is gone, or (only possible with If-Match) at
-     * another version, which is read for the answer.
+     * One transaction: the datamart deleted on condition that it is still {@code read}
+     * (the same incarnation at the same version, so no update lands unseen), and each of
+     * its incarnation's kept versions set to expire.
+     *
+     * @return false when the datamart (or one of its entries) changed since it was read: nothing was written
      */
-    private DatamartException missingOrOtherVersion(String organizationId, String name, VersionMatch ifMatch) {
-        if (ifMatch.isAny()) {
-            return new DatamartNotFoundException();
+    private boolean delete(Datamart read, CommittedWith with) {
+        String name = read.definition().name();
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().delete(Delete.builder()
+                .tableName(tables.datamarts())
+                .key(Keys.of(read.organizationId(), name))
+                .conditionExpression(EXISTS + " AND #createdAt = :createdAt AND #version = :read")
+                .expressionAttributeNames(Map.of("#organizationId", Keys.ORGANIZATION_ID,
+                        "#createdAt", DatamartItems.CREATED_AT, "#version", DatamartItems.VERSION))
+                .expressionAttributeValues(Map.of(":createdAt", AttributeValues.string(read.createdAt().toString()),
+                        ":read", AttributeValues.number(read.version())))
+                .build()).build());
+        writes.addAll(versions.expireIncarnation(read));
+        try {
+            transact(writes, with, name, "the datamart", reasons -> {
+            });
+            return true;
+        } catch (TransactionCanceledException cancelled) {
+            for (int index = 0; index < writes.size(); index++) {
+                if (failedCondition(cancelled.cancellationReasons(), index)) {
+                    return false;
+                }
+            }
+            throw cancelled;
         }
-        return find(organizationId, name).<DatamartException>map(
-                stored -> new PreconditionFailedException(stored.version())).orElseGet(DatamartNotFoundException::new);
     }
 
     /**

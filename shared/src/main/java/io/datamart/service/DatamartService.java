@@ -2,6 +2,7 @@ package io.datamart.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.domain.Datamart;
+import io.datamart.domain.DatamartVersion;
 import io.datamart.domain.DatamartDefinition;
 import io.datamart.domain.DatamartSummary;
 import io.datamart.domain.DatamartUpdate;
@@ -18,9 +19,11 @@ import io.datamart.persistence.CommittedWith;
 import io.datamart.persistence.DatamartChangedException;
 import io.datamart.persistence.DatasourceChangedException;
 import io.datamart.persistence.DatamartRepository;
+import io.datamart.persistence.DatamartVersionRepository;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.validation.DatamartValidator;
 import io.datamart.validation.ValidatedBody;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -40,12 +43,14 @@ public final class DatamartService {
     private final DatamartValidator validator;
     private final DatamartRepository datamarts;
     private final DatasourceRepository datasources;
+    private final DatamartVersionRepository versions;
 
     public DatamartService(DatamartValidator validator, DatamartRepository datamarts,
-            DatasourceRepository datasources) {
+            DatasourceRepository datasources, DatamartVersionRepository versions) {
         this.validator = validator;
         this.datamarts = datamarts;
         this.datasources = datasources;
+        this.versions = versions;
     }
 
     /**
@@ -330,6 +335,30 @@ public final class DatamartService {
     /** The datamart, or {@link DatamartNotFoundException}. */
     public Datamart get(String organizationId, String name) {
         return datamarts.find(organizationId, name).orElseThrow(DatamartNotFoundException::new);
+    }
+
+    /**
+     * The kept versions of the datamart of this name, newest first, or
+     * {@link DatamartNotFoundException} when none is kept.
+     */
+    public List<DatamartVersion> versions(String organizationId, String name) {
+        List<DatamartVersion> kept = DatamartRepository.isStorableName(name)
+                ? versions.list(organizationId, name) : List.of();
+        if (kept.isEmpty()) {
+            throw new DatamartNotFoundException();
+        }
+        return kept;
+    }
+
+    /**
+     * The full JSON of version {@code version} of the newest incarnation of the datamart
+     * that has it, or {@link DatamartNotFoundException}.
+     */
+    public String version(String organizationId, String name, long version) {
+        if (!DatamartRepository.isStorableName(name)) {
+            throw new DatamartNotFoundException();
+        }
+        return versions.find(organizationId, name, version).orElseThrow(DatamartNotFoundException::new);
     }
 
     /** Datamarts in name order after {@code afterName} (null: from the first), at most {@code limit}, read lazily. */

@@ -1,11 +1,13 @@
 package io.datamart.wiring;
 
 import io.datamart.api.ApiGatewayHandler;
+import io.datamart.api.DatamartJson;
 import io.datamart.api.Operation;
 
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.persistence.DatamartRepository;
+import io.datamart.persistence.DatamartVersionRepository;
 import io.datamart.persistence.DatasourceRepository;
 import io.datamart.persistence.BudgetedDynamoDbClient;
 import io.datamart.aws.AwsClients;
@@ -73,11 +75,25 @@ public final class DatamartApi {
         TableNames tables = TableNames.fromEnvironment(environment);
         ServiceTokenAuthenticator authenticator = new ServiceTokenAuthenticator(
                 new ServiceTokenRepository(dynamoDb, tables), clock, tokenCacheTtl(environment));
+        DatamartVersionRepository versions = versions(dynamoDb, environment, clock);
         DatamartService service = new DatamartService(new DatamartValidator(),
-                new DatamartRepository(dynamoDb, tables, clock), new DatasourceRepository(dynamoDb, tables, clock));
+                new DatamartRepository(dynamoDb, tables, clock, versions),
+                new DatasourceRepository(dynamoDb, tables, clock), versions);
         return new DatamartApi(tables, authenticator,
                 OrganizationRequestLimit.fromEnvironment(dynamoDb, environment, clock), service, environment,
                 dynamoDb, clock);
+    }
+
+    /**
+     * The kept versions of the environment's table and limit, each entry the datamart as
+     * the read routes render it, so that it reads back the same.
+     *
+     * @throws IllegalStateException the table is not named, or the limit is not a number it takes
+     */
+    public static DatamartVersionRepository versions(DynamoDbClient dynamoDb, Map<String, String> environment,
+            Clock clock) {
+        return DatamartVersionRepository.fromEnvironment(dynamoDb, environment, clock,
+                datamart -> DatamartJson.full(datamart).toString());
     }
 
     /**

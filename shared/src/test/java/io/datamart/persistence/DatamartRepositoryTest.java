@@ -1,6 +1,7 @@
 package io.datamart.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,25 +10,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.aws.CallBudget;
 import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartDefinition;
 import io.datamart.domain.DatamartUpdate;
 import io.datamart.domain.Relationship;
 import io.datamart.domain.Table;
 import io.datamart.domain.TenancySettings;
-import io.datamart.aws.CallBudget;
 import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.error.DatasourceNotFoundException;
 import io.datamart.error.ServiceUnavailableException;
-import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.MutableClock;
 import io.datamart.testing.TestContext;
 import io.datamart.validation.DatamartValidator;
+import io.datamart.wiring.DatamartApi;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -121,7 +124,7 @@ class DatamartRepositoryTest {
         db = Fixtures.freshDatabase();
         client = new FaultInjectingDynamoDbClient(db.client());
         clock = new MutableClock(START);
-        repository = new DatamartRepository(client, db.tables(), clock);
+        repository = new DatamartRepository(client, db.tables(), clock, DatamartApi.versions(client, db.environment(), clock));
     }
 
     @AfterEach
@@ -300,7 +303,7 @@ class DatamartRepositoryTest {
     }
 
     @Test
-    void countsEveryOneOfManyConcurrentUpdates() throws Exception {
+    void countsEveryOneOfManyConcurrentUpdatesThatSucceeds() throws Exception {
         repository.create(ORG, definition(MINIMAL_BODY));
         int updates = 8;
         List<Callable<Void>> tasks = new ArrayList<>();
@@ -313,10 +316,18 @@ class DatamartRepositoryTest {
                 return null;
             });
         }
+        // Each update is conditional on the version it read, so one that kept losing is refused.
+        int succeeded = 0;
         for (Future<Void> done : runTogether(tasks)) {
-            done.get(30, TimeUnit.SECONDS);
+            try {
+                done.get(30, TimeUnit.SECONDS);
+                succeeded++;
+            } catch (ExecutionException refused) {
+                assertInstanceOf(ConcurrentModificationException.class, refused.getCause());
+            }
         }
-        assertEquals(1 + updates, stored(ORG, "m").version());
+        assertTrue(succeeded >= 1, "one of them always wins");
+        assertEquals(1 + succeeded, stored(ORG, "m").version());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -602,15 +613,19 @@ class DatamartRepositoryTest {
     // ---------------------------------------------------------------------------------------------
 
     @Test
-    void writesEachChangeAsOneConditionalWriteWithoutReadingFirst() {
+    void writesEachChangeAsOneTransactionWithItsVersionEntries() {
         repository.create(ORG, definition(MINIMAL_BODY));
         assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertEquals(0, client.calls(Operation.GET_ITEM), "a create reads nothing first");
         repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}"));
-        assertEquals(1, client.calls(Operation.UPDATE_ITEM));
+        assertEquals(2, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertEquals(1, client.calls(Operation.GET_ITEM), "the stored definition, for the new version's entry");
         repository.delete(ORG, "m");
-        assertEquals(1, client.calls(Operation.DELETE_ITEM));
-        assertEquals(0, client.calls(Operation.GET_ITEM), "no read before any write");
-        assertEquals(0, client.calls(Operation.PUT_ITEM), "the create put is inside the transaction");
+        assertEquals(3, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertEquals(2, client.calls(Operation.GET_ITEM), "the incarnation and version the delete requires");
+        assertEquals(1, client.calls(Operation.QUERY), "the entries the delete sets to expire");
+        assertEquals(0, client.calls(Operation.PUT_ITEM) + client.calls(Operation.UPDATE_ITEM)
+                + client.calls(Operation.DELETE_ITEM), "every write inside a transaction");
     }
 
     @Test
@@ -674,11 +689,11 @@ class DatamartRepositoryTest {
     void letsAnUpdateFailureThroughAndChangesNothing() {
         repository.create(ORG, definition(MINIMAL_BODY));
         Map<String, Object> before = db.snapshot();
-        client.fail(Operation.UPDATE_ITEM, 1, () -> new IllegalStateException("injected outage"));
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException("injected outage"));
         assertThrows(IllegalStateException.class,
                 () -> repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}")));
         assertEquals(before, db.snapshot());
-        assertNotEquals(0, client.calls(Operation.UPDATE_ITEM));
+        assertNotEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS));
     }
 
     private List<Future<Void>> runTogether(List<Callable<Void>> tasks) throws InterruptedException {

@@ -11,11 +11,12 @@ import io.datamart.domain.Relationship;
 import io.datamart.domain.Table;
 import io.datamart.error.InvalidRequestException;
 import io.datamart.testing.Failures;
-import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
+import io.datamart.testing.FaultInjectingDynamoDbClient;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.validation.DatamartValidator;
+import io.datamart.wiring.DatamartApi;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -49,7 +50,9 @@ class ItemSizeTest {
     void freshDatabase() {
         db = Fixtures.freshDatabase();
         client = new FaultInjectingDynamoDbClient(db.client());
-        repository = new DatamartRepository(client, db.tables(), Clock.fixed(NOW, ZoneOffset.UTC));
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        repository = new DatamartRepository(client, db.tables(), clock,
+                DatamartApi.versions(client, db.environment(), clock));
     }
 
     static DatamartDefinition documented() {
@@ -247,7 +250,7 @@ class ItemSizeTest {
         } catch (InvalidRequestException refusedByTheEngine) {
             assertTrue(refusedByTheEngine.getMessage().contains("400 KB"), refusedByTheEngine::getMessage);
         }
-        assertEquals(1, client.calls(Operation.UPDATE_ITEM), "sent to DynamoDB, not refused before");
+        assertEquals(2, client.calls(Operation.TRANSACT_WRITE_ITEMS), "sent to DynamoDB, not refused before");
     }
 
     @Test

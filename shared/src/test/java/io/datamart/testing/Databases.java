@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * tests: the first call loads the fixtures; later calls only make the datamarts table
  * again, unless the tokens, datasources or producer grants differ from the fixtures, in which case
  * everything is loaded again. Either way each test starts from exactly the fixtures, and
- * from a datamarts table whose stream holds nothing yet, and no request counted against
- * any organization's limit.
+ * from a datamarts table whose stream holds nothing yet, no kept version of any datamart,
+ * and no request counted against any organization's limit.
  */
 public final class Databases {
     private static Set<Map<String, AttributeValue>> fixtureTokens;
@@ -35,11 +35,12 @@ public final class Databases {
         } else {
             db.recreate(db.tables().datamarts());
         }
-        // Empty unless a test counted requests, parked a datamart or used idempotency keys:
-        // then those start afresh.
+        // Empty unless a test counted requests, parked a datamart, used idempotency keys or
+        // kept versions of datamarts: then those start afresh.
         List<String> transientTables = new ArrayList<>(db.provisioningStateTables());
         transientTables.add(db.requestCountersTable());
         transientTables.add(db.idempotencyKeysTable());
+        transientTables.add(db.datamartVersionsTable());
         for (String table : transientTables) {
             if (!db.client().scan(r -> r.tableName(table).limit(1)).items().isEmpty()) {
                 db.recreate(table);

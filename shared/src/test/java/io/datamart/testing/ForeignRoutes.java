@@ -28,7 +28,7 @@ public final class ForeignRoutes {
     }
 
     public static Stream<Arguments> notServedByRead() {
-        return notServedBy(Operation.LIST, Operation.GET);
+        return notServedBy(Operation.LIST, Operation.GET, Operation.LIST_VERSIONS, Operation.GET_VERSION);
     }
 
     static Stream<Arguments> notServedBy(Operation... served) {

@@ -3,6 +3,7 @@ package io.datamart.testing;
 import io.datamart.local.DynamoDbStreamEvents;
 import io.datamart.local.LocalAws;
 import io.datamart.local.TemplateModel;
+import io.datamart.persistence.DatamartVersionRepository;
 import io.datamart.persistence.IdempotencyRecordRepository;
 import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
@@ -35,6 +36,7 @@ public final class LocalDynamoDb {
     private final String parkedDatamartsTable;
     private final String provisioningAttemptsTable;
     private final String idempotencyKeysTable;
+    private final String datamartVersionsTable;
 
     private LocalDynamoDb(LocalAws aws, TemplateModel template) {
         this.aws = aws;
@@ -52,6 +54,7 @@ public final class LocalDynamoDb {
         this.provisioningAttemptsTable = template.variable(ProvisioningAttemptRepository.TABLE_VARIABLE)
                 .orElseThrow();
         this.idempotencyKeysTable = template.variable(IdempotencyRecordRepository.TABLE_VARIABLE).orElseThrow();
+        this.datamartVersionsTable = template.variable(DatamartVersionRepository.TABLE_VARIABLE).orElseThrow();
     }
 
     /** The one instance of this test run. */
@@ -92,6 +95,11 @@ public final class LocalDynamoDb {
     /** The table of idempotency records (HTTP keys, provisioning correlation ids). */
     public String idempotencyKeysTable() {
         return idempotencyKeysTable;
+    }
+
+    /** The table of datamarts' kept versions. */
+    public String datamartVersionsTable() {
+        return datamartVersionsTable;
     }
 
     public URI endpoint() {
@@ -147,6 +155,7 @@ public final class LocalDynamoDb {
 
     private String[] allTables() {
         return new String[] {tables.datamarts(), tables.datasources(), tables.serviceTokens(), producerGrantsTable(),
-            requestCountersTable(), parkedDatamartsTable, provisioningAttemptsTable, idempotencyKeysTable};
+            requestCountersTable(), parkedDatamartsTable, provisioningAttemptsTable, idempotencyKeysTable,
+            datamartVersionsTable};
     }
 }

@@ -37,4 +37,16 @@ public final class StorageCalls {
         }
         assertEquals(expected, actual, getItems + " single-item reads, then one conditional " + write);
     }
+
+    /** Exactly these calls ({@code calls}; any other operation not at all), for {@code why}. */
+    public static void assertExactly(FaultInjectingDynamoDbClient dynamoDb, Map<Operation, Integer> calls,
+            String why) {
+        Map<Operation, Integer> expected = new EnumMap<>(Operation.class);
+        Map<Operation, Integer> actual = new EnumMap<>(Operation.class);
+        for (Operation operation : Operation.values()) {
+            expected.put(operation, calls.getOrDefault(operation, 0));
+            actual.put(operation, dynamoDb.calls(operation));
+        }
+        assertEquals(expected, actual, why);
+    }
 }

@@ -31,6 +31,7 @@ final class LocalAdmin {
             "DATASOURCES_TABLE", "DatasourcesTable",
             "SERVICE_TOKENS_TABLE", "ServiceTokensTable",
             "IDEMPOTENCY_KEYS_TABLE", "IdempotencyKeysTable",
+            "DATAMART_VERSIONS_TABLE", "DatamartVersionsTable",
             DatamartApi.TOKEN_CACHE_TTL_VARIABLE, "0");
 
     private final LocalAws aws;

@@ -33,7 +33,7 @@ class DeleteDatamartFailureTest {
     void aFailingDeleteIsAnsweredForWhatItIsAndTheDatamartStays(StorageFailure failure) {
         for (Payload payload : Payload.values()) {
             for (DeleteRoute route : DeleteRoute.values()) {
-                function.dynamoDb().fail(Operation.DELETE_ITEM, 1, failure::create);
+                function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, failure::create);
 
                 ApiResult result = assertNothingChanged(function.db(), () -> route.naming(payload, "sales-analytics")
                         .bearer(DEMO_TOKEN).invoke(function.handler()));
@@ -43,7 +43,7 @@ class DeleteDatamartFailureTest {
                 assertNotNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
             }
         }
-        assertEquals(6, function.dynamoDb().calls(Operation.DELETE_ITEM));
+        assertEquals(6, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS), "one write attempt per request");
     }
 
     @ParameterizedTest
@@ -58,6 +58,6 @@ class DeleteDatamartFailureTest {
 
             assertAnswersFailure(result, failure, false);
         }
-        assertEquals(0, function.dynamoDb().calls(Operation.DELETE_ITEM));
+        assertEquals(0, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS), "nothing written without a caller");
     }
 }

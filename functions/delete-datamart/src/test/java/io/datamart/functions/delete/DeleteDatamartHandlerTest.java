@@ -170,19 +170,22 @@ class DeleteDatamartHandlerTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
-    void aDeleteIsOneConditionalWriteOnTheExistingItem(Payload payload, DeleteRoute route) {
+    void aDeleteIsOneTransactionConditionalOnTheDatamartAsRead(Payload payload, DeleteRoute route) {
         FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(function.db().client());
         DeleteDatamartHandler counted = new DeleteDatamartHandler(Fixtures.api(function.db(), spy));
 
         ApiResult deleted = route.naming(payload, "sales-analytics").bearer(DEMO_TOKEN).invoke(counted);
 
         assertSuccess(deleted, idWithNullError("sales-analytics"));
-        StorageCalls.assertTokenLookupThenOnly(spy, FaultInjectingDynamoDbClient.Operation.DELETE_ITEM);
+        StorageCalls.assertExactly(spy, Map.of(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 2,
+                FaultInjectingDynamoDbClient.Operation.QUERY, 1,
+                FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS, 1),
+                "the token and the datamart read, its kept versions queried, then one transaction");
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("io.datamart.functions.delete.DeleteRoute#withPayloads")
-    void aMissingDatamartIsFoundMissingByTheConditionalWriteItself(Payload payload, DeleteRoute route) {
+    void aMissingDatamartIsFoundMissingWithoutAWrite(Payload payload, DeleteRoute route) {
         FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(function.db().client());
         DeleteDatamartHandler counted = new DeleteDatamartHandler(Fixtures.api(function.db(), spy));
 
@@ -191,7 +194,8 @@ class DeleteDatamartHandlerTest {
                 .invoke(counted));
 
         assertError(result, 400, "INVALID_REQUEST_BODY", "Datamart not found");
-        StorageCalls.assertTokenLookupThenOnly(spy, FaultInjectingDynamoDbClient.Operation.DELETE_ITEM);
+        StorageCalls.assertExactly(spy, Map.of(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 2),
+                "the token and the datamart read, nothing written");
     }
 
     static Stream<Path> sampleEvents() {

@@ -626,7 +626,10 @@ class ProvisionDatamartsHandlerTest {
 
     @Test
     void listsExactlyTheTransientlyFailedMessagesOfAMixedBatch() {
-        // The valid create's transaction is the first; the delete's, throttled, the second.
+        // The delete's datamart exists, so the delete reaches its write (one of a datamart not
+        // there writes nothing). The valid create's transaction is the first; the delete's,
+        // throttled, the second.
+        StoredDatamarts.seed(function.db(), ORG, Fixtures.createBody("legacy-kpis"));
         function.dynamoDb().afterCall(Operation.TRANSACT_WRITE_ITEMS, 1, () -> function.dynamoDb()
                 .fail(Operation.TRANSACT_WRITE_ITEMS, 1, ProvisionDatamartsHandlerTest::throttled));
         ObjectNode invalid = Fixtures.object("{\"name\": \"broken mart\", \"datasourceName\": \"postgres-main\", "

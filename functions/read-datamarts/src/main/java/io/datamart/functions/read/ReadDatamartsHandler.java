@@ -20,7 +20,7 @@ public final class ReadDatamartsHandler implements RequestStreamHandler {
 
     /** The seam tests and the local runner use to pass the environment in. */
     public ReadDatamartsHandler(DatamartApi api) {
-        this.api = api.handler(Operation.LIST, Operation.GET);
+        this.api = api.handler(Operation.LIST, Operation.GET, Operation.LIST_VERSIONS, Operation.GET_VERSION);
     }
 
     @Override

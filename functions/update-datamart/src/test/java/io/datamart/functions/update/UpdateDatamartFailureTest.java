@@ -41,7 +41,7 @@ class UpdateDatamartFailureTest {
     void aFailingWriteIsAnsweredForWhatItIsAndTheItemIsUnchanged(StorageFailure failure) {
         Map<String, AttributeValue> before = function.db().rawDatamart(DEMO_ORG, "sales-analytics");
         for (Payload payload : Payload.values()) {
-            function.dynamoDb().fail(Operation.UPDATE_ITEM, 1, failure::create);
+            function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, failure::create);
 
             ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.to(payload, "PUT", NEW_ROUTE)
                     .bearer(DEMO_TOKEN).json(CLEAR_RELATIONSHIPS).invoke(function.handler()));
@@ -49,7 +49,7 @@ class UpdateDatamartFailureTest {
             assertAnswersFailure(result, failure, true);
             assertEquals(before, function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
         }
-        assertEquals(2, function.dynamoDb().calls(Operation.UPDATE_ITEM));
+        assertEquals(2, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS));
     }
 
     @ParameterizedTest
@@ -63,12 +63,12 @@ class UpdateDatamartFailureTest {
 
             assertAnswersFailure(result, failure, false);
         }
-        assertEquals(0, function.dynamoDb().calls(Operation.UPDATE_ITEM));
+        assertEquals(0, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS));
     }
 
     @Test
     void aFailureOnTheLegacyRouteIsTheSameInternalErrorWithDeprecationHeaders() {
-        function.dynamoDb().fail(Operation.UPDATE_ITEM, 1, () -> new IllegalStateException(Failures.INTERNAL_TEXT));
+        function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException(Failures.INTERNAL_TEXT));
 
         ApiResult result = assertNothingChanged(function.db(), () -> ApiCall.restApi("PUT", LEGACY_ROUTE)
                 .bearer(DEMO_TOKEN)

@@ -150,7 +150,7 @@ class UpdateDatamartHandlerTest {
 
     @ParameterizedTest
     @EnumSource(Payload.class)
-    void anUpdateIsOneConditionalWriteOnTheExistingItem(Payload payload) {
+    void anUpdateIsOneConditionalTransactionOnTheExistingItem(Payload payload) {
         FaultInjectingDynamoDbClient spy = new FaultInjectingDynamoDbClient(function.db().client());
         UpdateDatamartHandler counted = new UpdateDatamartHandler(Fixtures.api(function.db(), spy));
 
@@ -159,7 +159,7 @@ class UpdateDatamartHandlerTest {
 
         assertSuccess(result, idOnly("sales-analytics"));
         // The token, the datamart (for its datasource) and the datasource (for its schema).
-        StorageCalls.assertReadsThenOnly(spy, 3, FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM);
+        StorageCalls.assertReadsThenOnly(spy, 3, FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS);
     }
 
     @ParameterizedTest
@@ -174,7 +174,7 @@ class UpdateDatamartHandlerTest {
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
         assertEquals(2, spy.calls(FaultInjectingDynamoDbClient.Operation.GET_ITEM), "the token, the datamart");
-        assertEquals(0, spy.calls(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM));
+        assertEquals(0, spy.calls(FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS));
     }
 
     @ParameterizedTest
@@ -192,7 +192,7 @@ class UpdateDatamartHandlerTest {
                 .invoke(raced);
 
         assertError(result, 400, "INVALID_DATAMART", "Datamart not found");
-        assertEquals(1, racing.calls(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM), "the write was tried");
+        assertEquals(1, racing.calls(FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS), "the write was tried");
         assertNull(function.db().rawDatamart(DEMO_ORG, "sales-analytics"), "and did not bring the datamart back");
     }
 

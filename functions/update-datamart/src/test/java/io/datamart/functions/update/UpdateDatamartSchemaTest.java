@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Update checks what it sends against the schema of the datamart's datasource, when that schema is known. */
 class UpdateDatamartSchemaTest {
@@ -193,7 +194,7 @@ class UpdateDatamartSchemaTest {
         assertEquals(200, update(other, payload, """
                 {"datamartName": "on-warehouse", "tableList": [{"schemaName": "audit", "name": "events",
                   "columns": [{"name": "event_id"}, {"name": "actor"}]}]}""").status());
-        function.dynamoDb().beforeCall(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM, 1, () ->
+        function.dynamoDb().beforeCall(FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS, 1, () ->
                 assertEquals(200, update(other, payload, """
                         {"datamartName": "on-warehouse", "tableList": [{"schemaName": "public", "name": "events",
                           "columns": [{"name": "event_id"}, {"name": "occurred_at"}]}]}""").status()));
@@ -218,8 +219,10 @@ class UpdateDatamartSchemaTest {
         // Each conditional write finds the datamart changed since it was read (as when other
         // writers keep landing first): after the bounded retries, 409 and nothing written.
         var before = function.db().rawDatamart(Fixtures.DEMO_ORG, "on-warehouse");
-        function.dynamoDb().fail(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM, 3,
-                () -> ConditionalCheckFailedException.builder().message("The conditional request failed")
+        function.dynamoDb().fail(FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS, 3,
+                () -> TransactionCanceledException.builder().message("Transaction cancelled")
+                        .cancellationReasons(CancellationReason.builder().code("ConditionalCheckFailed").build(),
+                                CancellationReason.builder().code("None").build())
                         .statusCode(400).build());
 
         ApiResult result = update(function.handler(), payload,
@@ -228,7 +231,7 @@ class UpdateDatamartSchemaTest {
         assertEquals(409, result.status(), result::toString);
         assertEquals("CONCURRENT_MODIFICATION", result.errorCode());
         assertEquals("Datamart changed while this request ran; retry", result.errorMessage());
-        assertEquals(3, function.dynamoDb().calls(FaultInjectingDynamoDbClient.Operation.UPDATE_ITEM));
+        assertEquals(3, function.dynamoDb().calls(FaultInjectingDynamoDbClient.Operation.TRANSACT_WRITE_ITEMS));
         assertEquals(before, function.db().rawDatamart(Fixtures.DEMO_ORG, "on-warehouse"));
     }
 

@@ -185,15 +185,15 @@ class UpdateDatamartValidationTest {
             ObjectNode body = bigRelationships(kilobytes);
             // Too large only beside the kept table list, so only DynamoDB can tell; its answer
             // is injected (Failures.itemSizeToUpdateExceeded says why moto's is not used).
-            function.dynamoDb().fail(Operation.UPDATE_ITEM, 1, Failures::itemSizeToUpdateExceeded);
-            int updatesSent = function.dynamoDb().calls(Operation.UPDATE_ITEM);
+            function.dynamoDb().fail(Operation.TRANSACT_WRITE_ITEMS, 1, Failures::itemSizeToUpdateExceeded);
+            int updatesSent = function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS);
 
             ApiResult result = assertNothingChanged(function.db(), () -> update(payload).json(body.toString())
                     .invoke(function.handler()));
 
             assertErrorMentioning(result, 400, "INVALID_REQUEST_BODY", "400 KB");
             assertEquals(before, function.db().rawDatamart(DEMO_ORG, "sales-analytics"));
-            assertEquals(updatesSent + 1, function.dynamoDb().calls(Operation.UPDATE_ITEM),
+            assertEquals(updatesSent + 1, function.dynamoDb().calls(Operation.TRANSACT_WRITE_ITEMS),
                     "it was sent: this side let it through");
         }
     }

@@ -26,8 +26,9 @@ class AwsPortTest {
         try (LocalEnvironment environment = LocalEnvironment.start(ProjectFiles.template(), ProjectFiles.seed(), null,
                 port, new PrintStream(new ByteArrayOutputStream(), true))) {
             assertEquals(URI.create("http://127.0.0.1:" + port), environment.aws().endpoint());
-            assertEquals(List.of("DatamartsTable", "DatasourcesTable", "IdempotencyKeysTable", "ParkedDatamartsTable",
-                    "ProducerGrantsTable", "ProvisioningAttemptsTable", "RequestCountersTable", "ServiceTokensTable"),
+            assertEquals(List.of("DatamartVersionsTable", "DatamartsTable", "DatasourcesTable", "IdempotencyKeysTable",
+                    "ParkedDatamartsTable", "ProducerGrantsTable", "ProvisioningAttemptsTable", "RequestCountersTable",
+                    "ServiceTokensTable"),
                     environment.aws().dynamoDb().listTables().tableNames().stream().sorted().toList());
             assertEquals(List.of("ChangeEventsDeadLetterQueue", "DatamartEventBus-local-tap",
                     "ProvisioningDeadLetterQueue.fifo", "ProvisioningForwardingDeadLetterQueue",

@@ -1,0 +1,11 @@
+package io.datamart.domain;
+
+import java.time.Instant;
+
+/**
+ * One kept version of a datamart: which incarnation it belongs to ({@code createdAt}: a
+ * datamart deleted and created again counts its versions from 1 again), its number, and
+ * when it was written.
+ */
+public record DatamartVersion(long version, Instant createdAt, Instant updatedAt) {
+}
