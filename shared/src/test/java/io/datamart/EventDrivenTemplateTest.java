@@ -517,9 +517,11 @@ class EventDrivenTemplateTest {
                         "sqs:GetQueueAttributes"),
                 "ProvisioningDeadLetterQueue", Set.of("sqs:SendMessage")),
                 grants(statements(EventFn.PROVISION)));
-        assertEquals(Map.of(QUEUE, Set.of("sqs:SendMessage")), grants(statements(EventFn.FORWARD)));
+        // GetQueueAttributes and DescribeEventBus: SnapStart priming reads the queue and the bus.
+        assertEquals(Map.of(QUEUE, Set.of("sqs:SendMessage", "sqs:GetQueueAttributes")),
+                grants(statements(EventFn.FORWARD)));
         assertEquals(Map.of(
-                BUS, Set.of("events:PutEvents"),
+                BUS, Set.of("events:PutEvents", "events:DescribeEventBus"),
                 "DatamartsTable.StreamArn", Set.of("dynamodb:DescribeStream", "dynamodb:GetRecords",
                         "dynamodb:GetShardIterator", "dynamodb:ListStreams"),
                 "ChangeEventsDeadLetterQueue", Set.of("sqs:SendMessage")),

@@ -411,7 +411,7 @@ class TemplateTest {
 
     @Test
     void grantsEachFunctionOnlyTheCallsItsOperationsMake() {
-        assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:PutItem"),
+        assertEquals(Map.of("DatamartsTable", Set.of("dynamodb:PutItem", "dynamodb:GetItem"),
                 "DatasourcesTable", Set.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem"),
                 "ServiceTokensTable", Set.of("dynamodb:GetItem"),
                 "RequestCountersTable", Set.of("dynamodb:UpdateItem"),

@@ -67,7 +67,8 @@ final class IdempotentRequests {
     /**
      * After the run: a success was recorded with its change. Bad input (a 4xx the same
      * request would always get) is recorded now; anything worth retrying (a 5xx, a lost
-     * race, a request limit) gives the key up, so the retry runs afresh.
+     * race, a stale If-Match, a request limit) gives the key up, so the retry runs afresh:
+     * none of them wrote anything.
      */
     private void settle(String organizationId, String recordKey, String claimId, ApiResponse response) {
         int status = response.statusCode();
@@ -75,7 +76,7 @@ final class IdempotentRequests {
             return;
         }
         try {
-            if (status < 500 && status != 409 && status != 429) {
+            if (status < 500 && status != 409 && status != 412 && status != 429) {
                 records.complete(organizationId, recordKey, claimId, status, response.body().toString());
                 return;
             }
@@ -98,7 +99,11 @@ final class IdempotentRequests {
         }
     }
 
-    /** Method, route, query and body; a query or body that cannot be read counts as sent. */
+    /**
+     * Method, route, If-Match, query and body; a query or body that cannot be read counts as
+     * sent. If-Match is part of what the client asked (a write at that version), so a retry
+     * naming another version is another request.
+     */
     private static String fingerprint(Route route, ApiRequest request) {
         Map<String, List<String>> query;
         try {
@@ -114,6 +119,10 @@ final class IdempotentRequests {
             // Marked, so that no readable body can share its fingerprint.
             body = request.rawBody().getBytes(StandardCharsets.UTF_8);
             routeAsSent += " (body not readable)";
+        }
+        String ifMatch = request.header(EntityTags.IF_MATCH);
+        if (ifMatch != null) {
+            routeAsSent += " If-Match: " + ifMatch;
         }
         return RequestFingerprint.of(route.method(), routeAsSent, query, request.rawQuery(), body);
     }

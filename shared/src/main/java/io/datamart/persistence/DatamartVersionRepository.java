@@ -1,5 +1,6 @@
 package io.datamart.persistence;
 
+import io.datamart.aws.AwsClients;
 import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartVersion;
 import java.io.ByteArrayInputStream;
@@ -88,10 +89,7 @@ public final class DatamartVersionRepository {
      */
     public static DatamartVersionRepository fromEnvironment(DynamoDbClient dynamoDb, Map<String, String> environment,
             Clock clock, Function<Datamart, String> json) {
-        String table = environment.get(TABLE_VARIABLE);
-        if (table == null || table.isBlank()) {
-            throw new IllegalStateException("environment variable " + TABLE_VARIABLE + " is not set");
-        }
+        String table = AwsClients.required(environment, TABLE_VARIABLE);
         return new DatamartVersionRepository(dynamoDb, table, kept(environment), clock, json);
     }
 
@@ -142,7 +140,9 @@ public final class DatamartVersionRepository {
     /**
      * The Updates that make the entries of {@code datamart}'s incarnation expire
      * {@link #KEPT_AFTER_DELETE} from now, each conditional on its entry still being there
-     * (so none is created anew). Read with strong consistency, at most the kept number.
+     * (so none is created anew). Read with strong consistency; every entry of the
+     * incarnation up to {@link #MAX_KEPT} (more than the number kept now when that number
+     * was lowered), so that none outlives the datamart; the transaction holds 100 items.
      */
     List<TransactWriteItem> expireIncarnation(Datamart datamart) {
         String prefix = sortKeyPrefix(datamart.createdAt());
@@ -157,7 +157,7 @@ public final class DatamartVersionRepository {
                         .scanIndexForward(false)
                         .consistentRead(true)
                         .build())
-                .items().stream().limit(kept)
+                .items().stream().limit(MAX_KEPT)
                 .map(entry -> TransactWriteItem.builder().update(Update.builder().tableName(table)
                         .key(Map.of(PARTITION, entry.get(PARTITION), ENTRY, entry.get(ENTRY)))
                         .updateExpression("SET #expiresAt = :expiresAt")

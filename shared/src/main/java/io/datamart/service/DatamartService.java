@@ -344,7 +344,9 @@ public final class DatamartService {
     public List<DatamartVersion> versions(String organizationId, String name) {
         List<DatamartVersion> kept = DatamartRepository.isStorableName(name)
                 ? versions.list(organizationId, name) : List.of();
-        if (kept.isEmpty()) {
+        // A datamart stored before versions were kept has none until its next change: an
+        // empty history, not a missing datamart.
+        if (kept.isEmpty() && datamarts.find(organizationId, name).isEmpty()) {
             throw new DatamartNotFoundException();
         }
         return kept;

@@ -20,6 +20,10 @@ import java.util.List;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import io.datamart.persistence.TableNames;
 
 /**
  * The version history routes through the read function's handler: the documented
@@ -76,6 +80,24 @@ class ReadDatamartVersionsTest {
     @EnumSource(Payload.class)
     void answersAVersionNotKeptAsAnUnknownDatamart(Payload payload) {
         assertError(call(payload, VERSION, "3"), 400, "INVALID_DATAMART", "Datamart not found");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Payload.class)
+    void aDatamartStoredBeforeVersionsWereKeptHasAnEmptyHistoryNotAMissingOne(Payload payload) {
+        Map<String, AttributeValue> item = new HashMap<>(function.db().rawDatamart(Fixtures.DEMO_ORG, NAME));
+        item.put("name", AttributeValue.fromS("stored-before-versions"));
+        function.db().client().putItem(request -> request.tableName(function.db().environment()
+                .get(TableNames.DATAMARTS_VARIABLE)).item(item));
+
+        ApiResult listed = ApiCall.to(payload, "GET", VERSIONS).pathParameter("name", "stored-before-versions")
+                .bearer(Fixtures.DEMO_TOKEN).invoke(function.handler());
+        ApiResult missing = ApiCall.to(payload, "GET", VERSIONS).pathParameter("name", "never-created")
+                .bearer(Fixtures.DEMO_TOKEN).invoke(function.handler());
+
+        assertEquals(200, listed.status(), listed::toString);
+        assertEquals(0, listed.body().get("data").size(), listed::toString);
+        assertError(missing, 400, "INVALID_DATAMART", "Datamart not found");
     }
 
     @ParameterizedTest

@@ -94,6 +94,26 @@ class UpdateDatamartIfMatchTest {
     }
 
     @Test
+    void aStaleIfMatchGivesTheIdempotencyKeyBackSoTheRetryWithTheFreshTagLands() {
+        String key = UUID.randomUUID().toString();
+        ApiResult stale = ApiCall.to(Payload.HTTP_API, "PUT", UpdateDatamartHandlerTest.NEW_ROUTE).bearer(DEMO_TOKEN)
+                .header("Idempotency-Key", key).header("If-Match", "\"5\"")
+                .json("{\"datamartName\": \"" + name + "\", \"relationships\": []}").invoke(function.handler());
+        assertEquals(412, stale.status(), stale::toString);
+
+        ApiResult fresh = ApiCall.to(Payload.HTTP_API, "PUT", UpdateDatamartHandlerTest.NEW_ROUTE).bearer(DEMO_TOKEN)
+                .header("Idempotency-Key", key).header("If-Match", "\"1\"")
+                .json("{\"datamartName\": \"" + name + "\", \"relationships\": []}").invoke(function.handler());
+        ApiResult again = ApiCall.to(Payload.HTTP_API, "PUT", UpdateDatamartHandlerTest.NEW_ROUTE).bearer(DEMO_TOKEN)
+                .header("Idempotency-Key", key).header("If-Match", "\"1\"")
+                .json("{\"datamartName\": \"" + name + "\", \"relationships\": []}").invoke(function.handler());
+
+        assertSuccess(fresh, idOnly(name));
+        assertEquals("true", again.header("Idempotent-Replayed"), again::toString);
+        assertEquals(2, storedVersion(), "applied once");
+    }
+
+    @Test
     void ofFiftyConcurrentUpdatesNamingOneVersionExactlyOneLands() {
         List<ApiResult> results = Concurrently.run(50, n -> update(UpdateDatamartHandlerTest.NEW_ROUTE, "\"1\"", n));
 
