@@ -198,8 +198,10 @@ public final class ApiGatewayHandler {
     }
 
     /** The {@code n} of {@code .../versions/{n}}: a positive whole number, or a request error. */
+    private static final java.util.regex.Pattern VERSION_NUMBER = java.util.regex.Pattern.compile("[1-9][0-9]{0,17}");
+
     static long versionNumber(String n) {
-        if (n != null && n.matches("[1-9][0-9]{0,17}")) {
+        if (n != null && VERSION_NUMBER.matcher(n).matches()) {
             return Long.parseLong(n);
         }
         throw InvalidRequestException.of(List.of(new Violation("n", "version must be a positive whole number")));

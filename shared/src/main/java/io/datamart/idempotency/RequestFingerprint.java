@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.datamart.validation.StrictJson;
 import io.datamart.validation.Strings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +47,7 @@ public final class RequestFingerprint {
                 canonical.append("bytes:").append(HexFormat.of().formatHex(body));
             }
         }
-        return sha256(canonical.toString());
+        return Strings.sha256Hex(canonical.toString());
     }
 
     private static JsonNode json(String body) {
@@ -101,12 +98,4 @@ public final class RequestFingerprint {
         return text.replace("%", "%25").replace("&", "%26").replace("=", "%3D").replace("\n", "%0A");
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JVM has SHA-256", impossible);
-        }
-    }
 }

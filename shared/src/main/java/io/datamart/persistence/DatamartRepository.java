@@ -280,14 +280,14 @@ public final class DatamartRepository {
         versions.deleteBeyondKept(written).ifPresent(writes::add);
         transact(writes, with, update.datamartName(), "with the parts it keeps, the updated datamart", reasons -> {
             if (failedCondition(reasons, 0)) {
-                throw changedOrMissing(organizationId, update.datamartName(), read);
+                throw changedOrMissing(organizationId, update.datamartName());
             }
         });
     }
 
     /** An update's condition failed: the datamart is not as it was read, or it is gone. */
-    private RuntimeException changedOrMissing(String organizationId, String name, Datamart validatedAgainst) {
-        if (validatedAgainst != null && find(organizationId, name).isPresent()) {
+    private RuntimeException changedOrMissing(String organizationId, String name) {
+        if (find(organizationId, name).isPresent()) {
             return new DatamartChangedException();
         }
         return new DatamartNotFoundException();

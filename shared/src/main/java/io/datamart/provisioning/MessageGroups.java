@@ -1,9 +1,6 @@
 package io.datamart.provisioning;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.datamart.validation.Strings;
 
 /**
  * The FIFO ids of a provisioning message. One datamart, one message group: its requests
@@ -25,12 +22,12 @@ public final class MessageGroups {
             return UNIDENTIFIED;
         }
         String readable = organizationId + "/" + name;
-        return isValidId(readable) ? readable : "sha256:" + sha256(organizationId + "\u0000" + name);
+        return isValidId(readable) ? readable : "sha256:" + Strings.sha256Hex(organizationId + "\u0000" + name);
     }
 
     /** The id as is when SQS accepts it, its SHA-256 otherwise. */
     public static String deduplicationId(String id) {
-        return isValidId(id) ? id : sha256(id);
+        return isValidId(id) ? id : Strings.sha256Hex(id);
     }
 
     /** Whether SQS accepts this as a message group or deduplication id. */
@@ -38,12 +35,4 @@ public final class MessageGroups {
         return id != null && !id.isEmpty() && id.length() <= MAX_ID_LENGTH && id.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JVM has SHA-256", impossible);
-        }
-    }
 }
