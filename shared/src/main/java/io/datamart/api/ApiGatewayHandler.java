@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.auth.ServiceToken;
 import io.datamart.auth.ServiceTokenAuthenticator;
 import io.datamart.aws.CallBudget;
 import io.datamart.aws.EmbeddedMetrics;
@@ -94,7 +95,9 @@ public final class ApiGatewayHandler {
             ApiRequest request = ApiEventParser.parse(event);
             route = Route.find(operations, request.method(), request.path())
                     .orElseThrow(() -> new RouteNotFoundException(request.method(), request.path()));
-            organizationId = authenticator.authenticate(request.header("authorization"));
+            ServiceToken caller = authenticator.authenticate(request.header("authorization"));
+            organizationId = caller.organizationId();
+            DatamartService acting = service.changedBy(caller.changeAuthor());
             OrganizationRequestLimit.Admission admission = requestLimit.admit(organizationId);
             if (admission.outcome() == OrganizationRequestLimit.Admission.Outcome.UNCOUNTED) {
                 LambdaLogs.log(context, LogLevel.WARN, "Request not counted against the organization's limit: "
@@ -107,13 +110,13 @@ public final class ApiGatewayHandler {
                 if (key != null) {
                     IdempotencyKeys.http(key); // checked as the real request would, neither claimed nor recorded
                 }
-                response = respond(route, request, organizationId, null, true, context)
+                response = respond(acting, route, request, organizationId, null, true, context)
                         .withHeader(DryRun.HEADER, "true");
             } else if (key != null && route.operation().writes()) {
                 response = idempotentRequests.serve(organizationId, route, request, key, context,
-                        with -> respond(matched, request, organization, with, false, context));
+                        with -> respond(acting, matched, request, organization, with, false, context));
             } else {
-                response = respond(route, request, organizationId, null, false, context);
+                response = respond(acting, route, request, organizationId, null, false, context);
             }
         } catch (DatamartException outcome) {
             response = failure(outcome, route, context);
@@ -127,10 +130,10 @@ public final class ApiGatewayHandler {
      * The operation's answer, its write committed together with {@code with} (null: alone),
      * or every check and no write for a dry run.
      */
-    private ApiResponse respond(Route route, ApiRequest request, String organizationId, CommittedWith with,
-            boolean dryRun, Context context) {
+    private ApiResponse respond(DatamartService acting, Route route, ApiRequest request, String organizationId,
+            CommittedWith with, boolean dryRun, Context context) {
         try {
-            return execute(route, request, organizationId, with, dryRun);
+            return execute(acting, route, request, organizationId, with, dryRun);
         } catch (IdempotencyClaimLostException lost) {
             // Its lease ran out and another request with the key took over: nothing was written.
             return failure(new IdempotencyKeyInUseException(), route, context);
@@ -153,36 +156,42 @@ public final class ApiGatewayHandler {
         return ErrorResponses.unexpected(context.getAwsRequestId());
     }
 
-    private ApiResponse execute(Route route, ApiRequest request, String organizationId, CommittedWith with,
-            boolean dryRun) {
+    /** The operation done by {@code acting}: the service as the caller, so its writes record who made them. */
+    private ApiResponse execute(DatamartService acting, Route route, ApiRequest request, String organizationId,
+            CommittedWith with, boolean dryRun) {
         return switch (route.operation()) {
             case CREATE -> ApiResponse.json(200, success(Operation.CREATE, dryRun
-                    ? service.tryCreate(organizationId, RequestBodies.json(request))
-                    : service.create(organizationId, RequestBodies.json(request), with)));
+                    ? acting.tryCreate(organizationId, RequestBodies.json(request))
+                    : acting.create(organizationId, RequestBodies.json(request), with)));
             case UPDATE -> ApiResponse.json(200, success(Operation.UPDATE, dryRun
-                    ? service.tryUpdate(organizationId, RequestBodies.json(request), EntityTags.ifMatch(request))
-                    : service.update(organizationId, RequestBodies.json(request), with, EntityTags.ifMatch(request))));
-            case DELETE -> ApiResponse.json(200, success(Operation.DELETE, service.delete(organizationId,
-                    route.takesBody() ? service.validator().validateDeleteBody(RequestBodies.json(request))
-                            : service.validator().validateDeleteQuery(request.queryValues("datamartName")),
+                    ? acting.tryUpdate(organizationId, RequestBodies.json(request), EntityTags.ifMatch(request))
+                    : acting.update(organizationId, RequestBodies.json(request), with, EntityTags.ifMatch(request))));
+            case DELETE -> ApiResponse.json(200, success(Operation.DELETE, acting.delete(organizationId,
+                    route.takesBody() ? acting.validator().validateDeleteBody(RequestBodies.json(request))
+                            : acting.validator().validateDeleteQuery(request.queryValues("datamartName")),
                     with, EntityTags.ifMatch(request))));
             case LIST -> ApiResponse.json(200, list.body(organizationId, ListOptions.from(request.query())));
             case GET -> {
-                Datamart datamart = service.get(organizationId, request.pathParameters().getOrDefault("name", ""));
+                Datamart datamart = acting.get(organizationId, request.pathParameters().getOrDefault("name", ""));
                 yield ApiResponse.json(200, dataBody(DatamartJson.full(datamart)))
                         .withHeader(EntityTags.ETAG, EntityTags.of(datamart.version()));
             }
             case LIST_VERSIONS -> {
                 ArrayNode versions = Json.MAPPER.createArrayNode();
-                service.versions(organizationId, request.pathParameters().getOrDefault("name", ""))
-                        .forEach(kept -> versions.addObject().put("version", kept.version())
-                                .put("updatedAt", kept.updatedAt().toString())
-                                .put("createdAt", kept.createdAt().toString()));
+                acting.versions(organizationId, request.pathParameters().getOrDefault("name", ""))
+                        .forEach(kept -> {
+                            ObjectNode entry = versions.addObject().put("version", kept.version())
+                                    .put("updatedAt", kept.updatedAt().toString())
+                                    .put("createdAt", kept.createdAt().toString());
+                            if (kept.changedBy() != null) {
+                                entry.put("changedBy", kept.changedBy());
+                            }
+                        });
                 yield ApiResponse.json(200, dataBody(versions));
             }
             case GET_VERSION -> {
                 long version = versionNumber(request.pathParameters().get("n"));
-                String kept = service.version(organizationId, request.pathParameters().getOrDefault("name", ""), version);
+                String kept = acting.version(organizationId, request.pathParameters().getOrDefault("name", ""), version);
                 yield ApiResponse.json(200, dataBody(storedJson(kept)));
             }
         };

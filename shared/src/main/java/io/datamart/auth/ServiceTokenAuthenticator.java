@@ -11,7 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves {@code Authorization: Bearer <token>} to the caller's organization.
+ * Resolves {@code Authorization: Bearer <token>} to the stored token: the caller's
+ * organization, and the name its changes are recorded under.
  *
  * <p>A token that is not in {@link ServiceTokenFormat} is refused before any read. A
  * token found valid is remembered by its hash for {@code cacheTtl}, which saves a
@@ -46,8 +47,8 @@ public final class ServiceTokenAuthenticator {
         this.refusalTtl = cacheTtl.compareTo(MAX_REFUSAL_TTL) < 0 ? cacheTtl : MAX_REFUSAL_TTL;
     }
 
-    /** The organization the token belongs to; fails for a missing, malformed, unknown, revoked or expired token. */
-    public String authenticate(String authorizationHeader) {
+    /** The token the header carries; fails for a missing, malformed, unknown, revoked or expired token. */
+    public ServiceToken authenticate(String authorizationHeader) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw new AuthenticationException("Missing service token: send Authorization: Bearer <service token>");
         }
@@ -71,7 +72,7 @@ public final class ServiceTokenAuthenticator {
             throw invalid();
         }
         remember(token.get(), now);
-        return token.get().organizationId();
+        return token.get();
     }
 
     /**

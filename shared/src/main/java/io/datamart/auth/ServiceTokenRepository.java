@@ -54,7 +54,7 @@ public final class ServiceTokenRepository {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ServiceToken(tokenHash, string(item, "tokenId"), string(item, "organizationId"),
+            return Optional.of(new ServiceToken(tokenHash, string(item, "tokenId"), name(item), string(item, "organizationId"),
                     instant(item, "createdAt"), instant(item, "expiresAt"), instant(item, "revokedAt")));
         } catch (DateTimeParseException malformed) {
             return Optional.empty();
@@ -66,6 +66,9 @@ public final class ServiceTokenRepository {
         item.put(TOKEN_HASH, AttributeValue.fromS(token.tokenHash()));
         if (token.tokenId() != null) {
             item.put("tokenId", AttributeValue.fromS(token.tokenId()));
+        }
+        if (token.name() != null) {
+            item.put("name", AttributeValue.fromS(token.name()));
         }
         item.put("organizationId", AttributeValue.fromS(token.organizationId()));
         if (token.createdAt() != null) {
@@ -205,13 +208,23 @@ public final class ServiceTokenRepository {
 
     private static ServiceToken listed(Map<String, AttributeValue> item) {
         try {
-            return new ServiceToken(string(item, TOKEN_HASH), string(item, "tokenId"), string(item, "organizationId"),
+            return new ServiceToken(string(item, TOKEN_HASH), string(item, "tokenId"), name(item),
+                    string(item, "organizationId"),
                     instant(item, "createdAt"), instant(item, "expiresAt"), instant(item, "revokedAt"));
         } catch (DateTimeParseException malformed) {
             throw new IllegalStateException("token " + string(item, "tokenId") + " of organization "
                     + string(item, "organizationId") + " has a malformed date: " + malformed.getParsedString(),
                     malformed);
         }
+    }
+
+    /**
+     * The token's name, or null when it has none or one {@link ServiceTokenFormat#isWellFormedName}
+     * refuses (written by hand, say): a name is copied into every version its token writes.
+     */
+    private static String name(Map<String, AttributeValue> item) {
+        String name = string(item, "name");
+        return ServiceTokenFormat.isWellFormedName(name) ? name : null;
     }
 
     private static Instant lenientInstant(Map<String, AttributeValue> item, String name) {

@@ -95,6 +95,12 @@ public final class DatamartRepository {
      */
     public void create(String organizationId, DatamartDefinition definition, CommittedWith with,
             String datasourceRevision) {
+        create(organizationId, definition, with, datasourceRevision, null);
+    }
+
+    /** The same, its version entry saying the change was made by {@code changedBy} (null: not known). */
+    public void create(String organizationId, DatamartDefinition definition, CommittedWith with,
+            String datasourceRevision, String changedBy) {
         if (!Keys.isStorableName(definition.datasourceName())) {
             throw new DatasourceNotFoundException();
         }
@@ -109,7 +115,7 @@ public final class DatamartRepository {
                         .expressionAttributeNames(KEY_NAME)
                         .build()).build(),
                 datasourceCheck(organizationId, definition.datasourceName(), datasourceRevision),
-                versions.put(new Datamart(organizationId, definition, now, now, 1))));
+                versions.put(new Datamart(organizationId, definition, now, now, 1), changedBy)));
         transact(writes, with, definition.name(), "the datamart", reasons -> {
             if (failedCondition(reasons, 1)) {
                 throw datasourceRevision == null ? new DatasourceNotFoundException() : new DatasourceChangedException();
@@ -216,17 +222,23 @@ public final class DatamartRepository {
      * the full definition the update makes.
      */
     public void update(String organizationId, DatamartUpdate update, Datamart validatedAgainst, CommittedWith with) {
+        update(organizationId, update, validatedAgainst, with, null);
+    }
+
+    /** The same, its version entry saying the change was made by {@code changedBy} (null: not known). */
+    public void update(String organizationId, DatamartUpdate update, Datamart validatedAgainst, CommittedWith with,
+            String changedBy) {
         if (!Keys.isStorableName(update.datamartName())) {
             throw new DatamartNotFoundException();
         }
         if (validatedAgainst != null) {
-            update(update, validatedAgainst, with);
+            update(update, validatedAgainst, with, changedBy);
             return;
         }
         for (int attempt = 1; ; attempt++) {
             Datamart stored = find(organizationId, update.datamartName()).orElseThrow(DatamartNotFoundException::new);
             try {
-                update(update, stored, with);
+                update(update, stored, with, changedBy);
                 return;
             } catch (DatamartChangedException changed) {
                 if (attempt == MAX_CHANGED_ATTEMPTS) {
@@ -240,7 +252,7 @@ public final class DatamartRepository {
      * One transaction: the datamart updated on condition that it is still {@code read}, the
      * entry of its new version put, and the entry that falls out of the kept ones deleted.
      */
-    private void update(DatamartUpdate update, Datamart read, CommittedWith with) {
+    private void update(DatamartUpdate update, Datamart read, CommittedWith with, String changedBy) {
         String organizationId = read.organizationId();
         Instant now = now();
         Map<String, String> names = new HashMap<>(KEY_NAME);
@@ -276,7 +288,7 @@ public final class DatamartRepository {
                         .conditionExpression(EXISTS + " AND #createdAt = :createdAt AND #version = :read")
                         .expressionAttributeNames(names)
                         .expressionAttributeValues(values).build()).build(),
-                versions.put(written)));
+                versions.put(written, changedBy)));
         versions.deleteBeyondKept(written).ifPresent(writes::add);
         transact(writes, with, update.datamartName(), "with the parts it keeps, the updated datamart", reasons -> {
             if (failedCondition(reasons, 0)) {

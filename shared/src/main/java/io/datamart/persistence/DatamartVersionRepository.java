@@ -56,6 +56,7 @@ public final class DatamartVersionRepository {
     private static final String CREATED_AT = "createdAt";
     private static final String UPDATED_AT = "updatedAt";
     private static final String BODY = "body";
+    private static final String CHANGED_BY = "changedBy";
     static final String EXPIRES_AT = "expiresAt";
     /** Names cannot hold control characters (the validator refuses them), so this separator is unambiguous. */
     private static final String SEPARATOR = "\u001f";
@@ -110,8 +111,8 @@ public final class DatamartVersionRepository {
                 + " (versions kept per datamart), not '" + value + "'");
     }
 
-    /** The Put of {@code datamart}'s entry, its full JSON gzipped. */
-    TransactWriteItem put(Datamart datamart) {
+    /** The Put of {@code datamart}'s entry, its full JSON gzipped, made by {@code changedBy} (null: not known). */
+    TransactWriteItem put(Datamart datamart, String changedBy) {
         Map<String, AttributeValue> item = new HashMap<>(key(datamart.organizationId(), datamart.definition().name(),
                 datamart.createdAt(), datamart.version()));
         item.put(ORGANIZATION_ID, AttributeValues.string(datamart.organizationId()));
@@ -120,6 +121,9 @@ public final class DatamartVersionRepository {
         item.put(CREATED_AT, AttributeValues.string(datamart.createdAt().toString()));
         item.put(UPDATED_AT, AttributeValues.string(datamart.updatedAt().toString()));
         item.put(BODY, AttributeValue.fromB(SdkBytes.fromByteArray(gzip(json.apply(datamart)))));
+        if (changedBy != null) {
+            item.put(CHANGED_BY, AttributeValues.string(changedBy));
+        }
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build();
     }
 
@@ -173,9 +177,10 @@ public final class DatamartVersionRepository {
      * then older ones'), without those whose time after a delete has run out.
      */
     public List<DatamartVersion> list(String organizationId, String name) {
-        return entries(organizationId, name, "#entry, #version, #createdAt, #updatedAt, #expiresAt", null)
+        return entries(organizationId, name, "#entry, #version, #createdAt, #updatedAt, #expiresAt, #changedBy", null)
                 .map(entry -> new DatamartVersion(Long.parseLong(entry.get(VERSION).n()),
-                        Instant.parse(entry.get(CREATED_AT).s()), Instant.parse(entry.get(UPDATED_AT).s())))
+                        Instant.parse(entry.get(CREATED_AT).s()), Instant.parse(entry.get(UPDATED_AT).s()),
+                        entry.containsKey(CHANGED_BY) ? entry.get(CHANGED_BY).s() : null))
                 .toList();
     }
 
@@ -195,7 +200,7 @@ public final class DatamartVersionRepository {
                 .consistentRead(true);
         if (projection != null) {
             names.putAll(Map.of("#entry", ENTRY, "#version", VERSION, "#createdAt", CREATED_AT,
-                    "#updatedAt", UPDATED_AT, "#expiresAt", EXPIRES_AT));
+                    "#updatedAt", UPDATED_AT, "#expiresAt", EXPIRES_AT, "#changedBy", CHANGED_BY));
             request.projectionExpression(projection);
         }
         if (version != null) {

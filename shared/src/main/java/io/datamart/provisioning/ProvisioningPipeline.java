@@ -504,7 +504,7 @@ public final class ProvisioningPipeline {
             return ProvisioningOutcomes.failed(request, messageId, ProvisioningOutcomes.error(DATAMART_PARKED,
                     parked(parking.get()), List.of()));
         }
-        return applyOnce(request, messageId, key, fingerprint, context);
+        return applyOnce(request, producer, messageId, key, fingerprint, context);
     }
 
     /** What makes two provisioning requests the same request: the operation and the body. */
@@ -519,8 +519,8 @@ public final class ProvisioningPipeline {
      * every later delivery, of this message or of another with the id, is told that outcome
      * again, marked as a replay, whatever was written meanwhile.
      */
-    private OutboundEvent applyOnce(ProvisioningRequest request, String messageId, String key, String fingerprint,
-            Context context) {
+    private OutboundEvent applyOnce(ProvisioningRequest request, String producer, String messageId, String key,
+            String fingerprint, Context context) {
         String organizationId = request.organizationId();
         IdempotencyRecordRepository records = state.records();
         return switch (records.claim(organizationId, key, fingerprint,
@@ -536,7 +536,7 @@ public final class ProvisioningPipeline {
                         ProvisioningOutcomes.answer(written));
                 OutboundEvent outcome;
                 try {
-                    Result result = apply(request, with);
+                    Result result = apply(request, producer, with);
                     if (result != Result.UNCHANGED) {
                         yield written; // recorded with the change
                     }
@@ -592,9 +592,11 @@ public final class ProvisioningPipeline {
                 + "'; an operator grants it with bin/admin producer grant";
     }
 
-    private Result apply(ProvisioningRequest request, CommittedWith with) {
+    /** The request applied; the versions it writes say {@code producer} (granted, so known) made the change. */
+    private Result apply(ProvisioningRequest request, String producer, CommittedWith with) {
         String organizationId = request.organizationId();
         JsonNode body = request.body();
+        DatamartService service = this.service.changedBy(producer);
         return switch (request.operation()) {
             case CREATE -> service.createIfAbsent(organizationId, body, with) ? Result.CREATED : Result.UNCHANGED;
             case UPDATE -> service.updateIfChanged(organizationId, body, with) ? Result.UPDATED : Result.UNCHANGED;

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.auth.ServiceToken;
+import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.persistence.DatamartVersionRepository;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiResult;
@@ -136,6 +138,54 @@ class VersionHistoryTest {
         assertEquals(second, version("2").body().get("data"));
         assertEquals(third, version("3").body().get("data"));
         assertNotEquals(first, second, "each version its own body");
+    }
+
+    /** A token of the demo organization called {@code name} (null: none), saved as bin/admin saves one. */
+    private String tokenNamed(String token, String name) {
+        ServiceToken unnamed = Fixtures.token(token, Fixtures.DEMO_ORG, Instant.now(), null, null);
+        new ServiceTokenRepository(db.client(), db.tables()).save(new ServiceToken(unnamed.tokenHash(),
+                unnamed.tokenId(), name, unnamed.organizationId(), unnamed.createdAt(), null, null));
+        return unnamed.tokenId();
+    }
+
+    private List<String> changedBy() {
+        ApiResult result = versions();
+        assertOk(result);
+        List<String> changedBy = new ArrayList<>();
+        result.body().get("data").forEach(entry -> changedBy.add(entry.path("changedBy").asText("(absent)")));
+        return changedBy;
+    }
+
+    @Test
+    void eachVersionSaysWhichTokensNameMadeTheChangeOrItsIdWhenItHasNone() {
+        tokenNamed("dbn_live_ci_deploy_token", "ci-deploy");
+        String unnamedId = tokenNamed("dbn_live_unnamed_token", null);
+        assertOk(ApiCall.httpApi("POST", ROUTE).json(Fixtures.createBody(NAME).toString())
+                .bearer("dbn_live_ci_deploy_token").invoke(function("CreateDatamartFunction", Operation.CREATE)));
+        JsonNode tables = Fixtures.createBody(NAME).get("tableList").deepCopy();
+        ((ObjectNode) tables.get(0)).put("label", "changed");
+        assertOk(ApiCall.httpApi("PUT", ROUTE).json("{\"datamartName\": \"" + NAME + "\", \"tableList\": " + tables + "}")
+                .bearer("dbn_live_unnamed_token").invoke(function("UpdateDatamartFunction", Operation.UPDATE)));
+
+        assertEquals(List.of(unnamedId, "ci-deploy"), changedBy());
+    }
+
+    @Test
+    void aTokenNameWrittenByHandThatNoIssueWouldAcceptIsNotCopiedIntoVersions() {
+        String id = tokenNamed("dbn_live_hand_written", "line\nbreak");
+        assertOk(ApiCall.httpApi("POST", ROUTE).json(Fixtures.createBody(NAME).toString())
+                .bearer("dbn_live_hand_written").invoke(function("CreateDatamartFunction", Operation.CREATE)));
+
+        assertEquals(List.of(id), changedBy());
+    }
+
+    @Test
+    void aVersionWrittenWithoutAnAuthorListsNone() {
+        Fixtures.api(db).service().create(Fixtures.DEMO_ORG, Fixtures.createBody(NAME));
+
+        ApiResult result = versions();
+        assertOk(result);
+        assertTrue(result.body().get("data").get(0).path("changedBy").isMissingNode(), result::toString);
     }
 
     @Test

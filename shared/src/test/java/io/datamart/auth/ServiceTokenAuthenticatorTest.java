@@ -57,7 +57,7 @@ class ServiceTokenAuthenticatorTest {
 
     private void revokeInDynamoDb(String token, Instant at) {
         ServiceToken stored = tokens.find(ServiceTokenHashes.sha256(token)).orElseThrow();
-        tokens.save(new ServiceToken(stored.tokenHash(), stored.tokenId(), stored.organizationId(), stored.createdAt(),
+        tokens.save(new ServiceToken(stored.tokenHash(), stored.tokenId(), stored.name(), stored.organizationId(), stored.createdAt(),
                 stored.expiresAt(), at));
     }
 
@@ -67,27 +67,27 @@ class ServiceTokenAuthenticatorTest {
 
     @Test
     void resolvesAValidTokenToItsOrganization() {
-        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate("Bearer " + Fixtures.DEMO_TOKEN));
-        assertEquals(Fixtures.OTHER_ORG, authenticator().authenticate("Bearer " + Fixtures.OTHER_TOKEN));
+        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate("Bearer " + Fixtures.DEMO_TOKEN).organizationId());
+        assertEquals(Fixtures.OTHER_ORG, authenticator().authenticate("Bearer " + Fixtures.OTHER_TOKEN).organizationId());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Bearer", "bearer", "BEARER", "bEaReR"})
     void acceptsTheSchemeWordInAnyCase(String scheme) {
-        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate(scheme + " " + Fixtures.DEMO_TOKEN));
+        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate(scheme + " " + Fixtures.DEMO_TOKEN).organizationId());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"Bearer  %s", "  Bearer %s  ", "Bearer %s\t"})
     void toleratesExtraSpacesAroundTheToken(String format) {
-        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate(format.formatted(Fixtures.DEMO_TOKEN)));
+        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate(format.formatted(Fixtures.DEMO_TOKEN)).organizationId());
     }
 
     @Test
     void acceptsATokenThatHasNotExpiredYet() {
         tokens.save(Fixtures.token("dbn_live_short_lived", Fixtures.DEMO_ORG, clock.instant(),
                 clock.instant().plusSeconds(5), null));
-        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate("Bearer dbn_live_short_lived"));
+        assertEquals(Fixtures.DEMO_ORG, authenticator().authenticate("Bearer dbn_live_short_lived").organizationId());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ class ServiceTokenAuthenticatorTest {
     void acceptsEveryTokenLengthTheFormatAllows() {
         for (String token : List.of("dbn_live_" + "a".repeat(8), "dbn_live_" + "Z-_9".repeat(32))) {
             tokens.save(Fixtures.token(token, Fixtures.OTHER_ORG, clock.instant(), null, null));
-            assertEquals(Fixtures.OTHER_ORG, authenticator().authenticate("Bearer " + token));
+            assertEquals(Fixtures.OTHER_ORG, authenticator().authenticate("Bearer " + token).organizationId());
         }
     }
 
@@ -208,7 +208,7 @@ class ServiceTokenAuthenticatorTest {
     void readsDynamoDbOnceWithinTheTtl() {
         ServiceTokenAuthenticator authenticator = authenticator();
         for (int i = 0; i < 5; i++) {
-            assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+            assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN).organizationId());
             clock.advance(Duration.ofSeconds(5));
         }
         assertEquals(1, client.calls(GET_ITEM), "four of five requests were answered from the cache");
@@ -226,21 +226,21 @@ class ServiceTokenAuthenticatorTest {
     @Test
     void cachesEachTokenSeparately() {
         ServiceTokenAuthenticator authenticator = authenticator();
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
-        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer " + Fixtures.OTHER_TOKEN));
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("bearer " + Fixtures.DEMO_TOKEN));
-        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("BEARER " + Fixtures.OTHER_TOKEN));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN).organizationId());
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer " + Fixtures.OTHER_TOKEN).organizationId());
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("bearer " + Fixtures.DEMO_TOKEN).organizationId());
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("BEARER " + Fixtures.OTHER_TOKEN).organizationId());
         assertEquals(2, client.calls(GET_ITEM));
     }
 
     @Test
     void keepsARevokedTokenWorkingUntilItsCacheEntryAgesOut() {
         ServiceTokenAuthenticator authenticator = authenticator();
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN).organizationId());
         revokeInDynamoDb(Fixtures.DEMO_TOKEN, clock.instant());
 
         clock.advance(TTL.minusMillis(1));
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN),
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN).organizationId(),
                 "the documented price of the cache: at most one TTL of grace");
 
         clock.advance(Duration.ofMillis(1));
@@ -260,9 +260,9 @@ class ServiceTokenAuthenticatorTest {
         tokens.save(Fixtures.token("dbn_live_ten_seconds", Fixtures.DEMO_ORG, clock.instant(),
                 clock.instant().plusSeconds(10), null));
         ServiceTokenAuthenticator authenticator = authenticator();
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer dbn_live_ten_seconds"));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer dbn_live_ten_seconds").organizationId());
         clock.advance(Duration.ofSeconds(9));
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer dbn_live_ten_seconds"));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer dbn_live_ten_seconds").organizationId());
         assertEquals(1, client.calls(GET_ITEM), "still answered from the cache");
 
         clock.advance(Duration.ofSeconds(1));
@@ -273,8 +273,8 @@ class ServiceTokenAuthenticatorTest {
     @Test
     void disablesTheCacheWithAZeroTtl() {
         ServiceTokenAuthenticator authenticator = authenticator(Duration.ZERO);
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN));
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN).organizationId());
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN).organizationId());
         assertEquals(2, client.calls(GET_ITEM), "every request reads DynamoDB");
 
         revokeInDynamoDb(Fixtures.DEMO_TOKEN, clock.instant());
@@ -293,7 +293,7 @@ class ServiceTokenAuthenticatorTest {
         clock.advance(ServiceTokenAuthenticator.MAX_REFUSAL_TTL.minusMillis(1));
         assertRefused(authenticator, "Bearer dbn_live_brand_new");
         clock.advance(Duration.ofMillis(1));
-        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new"),
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new").organizationId(),
                 "a token issued after it was first tried works once the refusal ages out");
         assertEquals(2, client.calls(GET_ITEM));
     }
@@ -304,7 +304,7 @@ class ServiceTokenAuthenticatorTest {
         assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
         assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
         assertEquals(1, client.calls(GET_ITEM));
-        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN),
+        assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN).organizationId(),
                 "another token is unaffected");
     }
 
@@ -314,7 +314,7 @@ class ServiceTokenAuthenticatorTest {
         assertRefused(authenticator, "Bearer dbn_live_brand_new");
         tokens.save(Fixtures.token("dbn_live_brand_new", Fixtures.OTHER_ORG, clock.instant(), null, null));
         clock.advance(Duration.ofSeconds(1));
-        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new"));
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new").organizationId());
     }
 
     @Test
@@ -324,7 +324,7 @@ class ServiceTokenAuthenticatorTest {
         assertRefused(authenticator, "Bearer dbn_live_brand_new");
         assertEquals(2, client.calls(GET_ITEM));
         tokens.save(Fixtures.token("dbn_live_brand_new", Fixtures.OTHER_ORG, clock.instant(), null, null));
-        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new"));
+        assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new").organizationId());
     }
 
     @Test

@@ -125,7 +125,7 @@ public final class Fixtures {
 
     public static ServiceToken token(String token, String organizationId, Instant createdAt, Instant expiresAt,
             Instant revokedAt) {
-        return new ServiceToken(ServiceTokenHashes.sha256(token), "tok-" + token.hashCode(), organizationId,
+        return new ServiceToken(ServiceTokenHashes.sha256(token), "tok-" + token.hashCode(), null, organizationId,
                 createdAt, expiresAt, revokedAt);
     }
 

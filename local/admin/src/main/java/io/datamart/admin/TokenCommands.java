@@ -1,6 +1,7 @@
 package io.datamart.admin;
 
 import io.datamart.auth.ServiceToken;
+import io.datamart.auth.ServiceTokenFormat;
 import io.datamart.auth.ServiceTokenHashes;
 import io.datamart.auth.ServiceTokenRepository;
 import io.datamart.auth.ServiceTokenRepository.Revocation;
@@ -32,8 +33,15 @@ final class TokenCommands extends CommandGroup {
     static final int MAX_OVERLAP_HOURS = 30 * 24;
 
 
-    /** Issues a token for the organization expiring in {@code expiresInDays}; prints it on stdout, its id on stderr. */
-    NewServiceToken issue(String organizationId, int expiresInDays) {
+    /**
+     * Issues a token for the organization expiring in {@code expiresInDays}, called
+     * {@code name} (null: nothing); prints it on stdout, its id on stderr.
+     */
+    NewServiceToken issue(String organizationId, int expiresInDays, String name) {
+        if (name != null && !ServiceTokenFormat.isWellFormedName(name)) {
+            throw new AdminCli.UsageFailure("--name must be " + ServiceTokenFormat.NAME_DESCRIPTION + ", not '"
+                    + name + "'");
+        }
         if (expiresInDays < 1 || expiresInDays > MAX_EXPIRY_DAYS) {
             throw new AdminCli.UsageFailure("--expires-in must be 1 to " + MAX_EXPIRY_DAYS + " days, not "
                     + expiresInDays);
@@ -43,11 +51,12 @@ final class TokenCommands extends CommandGroup {
         NewServiceToken issued = NewServiceToken.generate();
         ServiceTokenRepository tokens = admin.tokens();
         onTokensTable(() -> {
-            tokens.save(new ServiceToken(ServiceTokenHashes.sha256(issued.token()), issued.tokenId(),
+            tokens.save(new ServiceToken(ServiceTokenHashes.sha256(issued.token()), issued.tokenId(), name,
                     organizationId, createdAt, expiresAt, null));
             return null;
         });
-        admin.err.println("Issued " + issued.tokenId() + " for organization " + organizationId + ", expires "
+        admin.err.println("Issued " + issued.tokenId() + (name == null ? "" : " (" + name + ")")
+                + " for organization " + organizationId + ", expires "
                 + expiresAt + ".");
         admin.err.println("The token is on stdout and shown only this once: only its SHA-256 hash is stored.");
         admin.err.flush();
@@ -75,9 +84,15 @@ final class TokenCommands extends CommandGroup {
                         + DEFAULT_EXPIRY_DAYS + "). Rotate it before then with `token rotate`.")
         int expiresInDays;
 
+        @Option(names = "--name", paramLabel = "NAME",
+                description = "What the token is for, e.g. ci-deploy: " + ServiceTokenFormat.NAME_DESCRIPTION
+                        + ". The versions of a datamart it changes say so (GET .../versions); without a name, they "
+                        + "give its id.")
+        String name;
+
         @Override
         public Integer call() {
-            token.issue(organization.id(), expiresInDays);
+            token.issue(organization.id(), expiresInDays, name);
             return AdminCli.OK;
         }
     }
@@ -107,6 +122,11 @@ final class TokenCommands extends CommandGroup {
                         + DEFAULT_EXPIRY_DAYS + ").")
         int expiresInDays;
 
+        @Option(names = "--name", paramLabel = "NAME",
+                description = "The new token's name (default: the old token's): " + ServiceTokenFormat.NAME_DESCRIPTION
+                        + ".")
+        String name;
+
         @Override
         public Integer call() {
             AdminCli admin = token.admin;
@@ -128,7 +148,7 @@ final class TokenCommands extends CommandGroup {
                         + " (bin/admin token list --org " + organizationId + " shows its tokens)");
                 return AdminCli.FAILED;
             }
-            NewServiceToken issued = token.issue(organizationId, expiresInDays);
+            NewServiceToken issued = token.issue(organizationId, expiresInDays, name != null ? name : old.name());
             ServiceTokenRepository.Expiry expiry;
             try {
                 expiry = token.onTokensTable(() -> tokens.expireBy(organizationId, tokenId, oldUntil));
@@ -151,8 +171,8 @@ final class TokenCommands extends CommandGroup {
     }
 
     @Command(name = "list",
-            description = "Lists the organization's service tokens: id, status (active, expired, revoked) and "
-                    + "dates; never a token or its hash.")
+            description = "Lists the organization's service tokens: id, name, status (active, expired, revoked) "
+                    + "and dates; never a token or its hash.")
     static final class ListTokens implements Callable<Integer> {
         @ParentCommand
         TokenCommands token;
@@ -174,10 +194,10 @@ final class TokenCommands extends CommandGroup {
             List<List<String>> rows = found.stream()
                     .sorted(Comparator.comparing(ServiceToken::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()))
                             .thenComparing(ServiceToken::tokenId))
-                    .map(t -> List.of(t.tokenId(), status(t, now), date(t.createdAt()), date(t.expiresAt()),
+                    .map(t -> List.of(t.tokenId(), t.name() == null ? "-" : t.name(), status(t, now), date(t.createdAt()), date(t.expiresAt()),
                             date(t.revokedAt())))
                     .toList();
-            TextTable.print(admin.out, List.of("TOKEN ID", "STATUS", "CREATED", "EXPIRES", "REVOKED"), rows);
+            TextTable.print(admin.out, List.of("TOKEN ID", "NAME", "STATUS", "CREATED", "EXPIRES", "REVOKED"), rows);
             return AdminCli.OK;
         }
 

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -147,7 +149,7 @@ class TokenCommandsTest {
         Clock tenDaysAgo = Clock.fixed(now.minus(Duration.ofDays(10)), ZoneOffset.UTC);
         Issued expired = issue(tenDaysAgo, organization, "--expires-in", "1");
         Issued revoked = issue(organization);
-        Issued active = issue(organization, "--expires-in", "30");
+        Issued active = issue(organization, "--expires-in", "30", "--name", "ci-deploy");
         assertTrue(active.run().stderr().contains(", expires "), active.run().stderr());
         assertEquals(0, local.admin("token", "revoke", "--org", organization, "--id", revoked.tokenId()).exitCode());
         issue(LocalAdmin.newOrganization()); // another organization's token is not listed
@@ -157,22 +159,73 @@ class TokenCommandsTest {
         assertEquals(0, list.exitCode(), list.toString());
         List<String> lines = list.stdout().lines().toList();
         assertEquals(4, lines.size(), list.stdout());
-        assertTrue(lines.get(0).matches("TOKEN ID +STATUS +CREATED +EXPIRES +REVOKED"), lines.get(0));
-        assertTrue(lines.get(1).startsWith(expired.tokenId() + "  expired  "), "oldest first: " + list.stdout());
+        assertTrue(lines.get(0).matches("TOKEN ID +NAME +STATUS +CREATED +EXPIRES +REVOKED"), lines.get(0));
+        assertTrue(lines.get(1).matches(expired.tokenId() + " +- +expired .*"), "oldest first: " + list.stdout());
         assertTrue(lines.get(1).contains(now.minus(Duration.ofDays(9)).toString().substring(0, 10)),
                 "expires one day after it was created: " + lines.get(1));
         assertEquals(List.of("active", "revoked"), lines.subList(2, 4).stream()
-                .map(line -> line.split(" +")[1]).sorted().toList());
+                .map(line -> line.split(" +")[2]).sorted().toList());
         String revokedLine = lines.stream().filter(l -> l.startsWith(revoked.tokenId())).findFirst().orElseThrow();
         assertFalse(revokedLine.endsWith("-"), "shows when it was revoked: " + revokedLine);
         String activeLine = lines.stream().filter(l -> l.startsWith(active.tokenId())).findFirst().orElseThrow();
-        assertTrue(activeLine.matches(active.tokenId() + " +active +\\S+Z +\\S+Z +-"), activeLine);
+        assertTrue(activeLine.matches(active.tokenId() + " +ci-deploy +active +\\S+Z +\\S+Z +-"), activeLine);
         for (Issued token : List.of(expired, revoked, active)) {
             String all = list.stdout() + list.stderr();
             assertFalse(all.contains(token.token()), "never the token");
             assertFalse(all.contains(ServiceTokenHashes.sha256(token.token())), "never the hash");
             assertFalse(all.contains(ServiceTokenHashes.sha256(token.token()).substring(0, 12)), "not even part of it");
         }
+    }
+
+    private static Map<String, AttributeValue> stored(String organization, String tokenId) {
+        return local.client().scanPaginator(r -> r.tableName("ServiceTokensTable")).items().stream()
+                .filter(item -> organization.equals(item.get("organizationId").s())
+                        && tokenId.equals(item.get("tokenId").s()))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aTokensNameIsStoredAndSaidOnIssueAndARotationKeepsItUnlessToldOtherwise() {
+        String organization = LocalAdmin.newOrganization();
+        Issued named = issue(organization, "--name", "billing sync");
+        assertTrue(named.run().stderr().startsWith("Issued " + named.tokenId() + " (billing sync) for organization "),
+                named.run().stderr());
+        assertEquals("billing sync", stored(organization, named.tokenId()).get("name").s());
+        Issued unnamed = issue(organization);
+        assertFalse(stored(organization, unnamed.tokenId()).containsKey("name"));
+
+        Run kept = rotate(Clock.systemUTC(), organization, named.tokenId());
+        Run renamed = rotate(Clock.systemUTC(), organization, unnamed.tokenId(), "--name", "ci-deploy");
+
+        assertEquals(0, kept.exitCode(), kept.toString());
+        assertEquals(0, renamed.exitCode(), renamed.toString());
+        ISSUED.add(kept.stdout().strip());
+        ISSUED.add(renamed.stdout().strip());
+        assertTrue(kept.stderr().contains(" (billing sync) for organization "), kept.stderr());
+        assertTrue(renamed.stderr().contains(" (ci-deploy) for organization "), renamed.stderr());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " leading", "trailing ", "line\nbreak", "semi;colon",
+        "a-name-of-sixty-five-characters-is-one-too-long-for-a-token-namex"})
+    void refusesANameThatIsNotOneToSixtyFourPlainCharactersAndIssuesNothing(String name) {
+        String organization = LocalAdmin.newOrganization();
+        Run refused = local.admin("token", "issue", "--org", organization, "--name", name);
+
+        assertEquals(2, refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().contains("--name must be 1 to 64 letters, digits, spaces or"), refused.stderr());
+        assertEquals("", refused.stdout());
+        assertEquals(0, local.client().scanPaginator(r -> r.tableName("ServiceTokensTable")).items().stream()
+                .filter(item -> organization.equals(item.get("organizationId").s())).count());
+    }
+
+    @Test
+    void acceptsANameOfExactlySixtyFourCharacters() {
+        String name = "a".repeat(63) + "z";
+        String organization = LocalAdmin.newOrganization();
+        Issued issued = issue(organization, "--name", name);
+
+        assertEquals(name, stored(organization, issued.tokenId()).get("name").s());
     }
 
     private static Instant storedExpiry(String organization, String tokenId) {

@@ -13,8 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.domain.DatamartVersion;
 import io.datamart.local.EventBusTap.BusEvent;
 import io.datamart.local.SqsEventRecords;
+import io.datamart.persistence.DatamartVersionRepository;
 import io.datamart.persistence.ParkedDatamartRepository;
 import io.datamart.persistence.ProducerGrantRepository;
 import io.datamart.provisioning.MessageGroups;
@@ -165,12 +167,17 @@ class ProvisionDatamartsHandlerTest {
 
     /** A bus event as the forwarder puts it on the queue, with this source. */
     private static String busEvent(String source) {
+        return busEvent(source, "Create Datamart", Fixtures.documentedCreateBody());
+    }
+
+    private static String busEvent(String source, String detailType, ObjectNode body) {
         ObjectNode event = Fixtures.object("""
-                {"version": "0", "id": "e-1", "detail-type": "Create Datamart", "account": "123456789012",
+                {"version": "0", "id": "e-1", "account": "123456789012",
                  "time": "2026-11-30T10:00:00Z", "region": "us-east-1", "resources": [],
                  "detail": {"organizationId": "demo"}}""");
         event.put("source", source);
-        ((ObjectNode) event.path("detail")).set("body", Fixtures.documentedCreateBody());
+        event.put("detail-type", detailType);
+        ((ObjectNode) event.path("detail")).set("body", body);
         return event.toString();
     }
 
@@ -206,6 +213,23 @@ class ProvisionDatamartsHandlerTest {
         assertEquals(List.of(), failedIds(response));
         assertEquals(List.of("created"), results());
         assertNotNull(function.db().rawDatamart(ORG, NAME));
+    }
+
+    /** Who the kept versions of the datamart say made each change, newest first. */
+    private static List<String> versionAuthors() {
+        return new DatamartVersionRepository(function.db().client(), function.db().datamartVersionsTable(), 20,
+                Clock.systemUTC(), datamart -> "").list(ORG, NAME).stream().map(DatamartVersion::changedBy).toList();
+    }
+
+    @Test
+    void eachVersionSaysWhichProducerMadeTheChange() {
+        assertEquals(List.of(), failedIds(runOne("m-1", create(Fixtures.documentedCreateBody()))));
+        assertEquals(List.of(), failedIds(run(batch(List.of(forwarded("m-2",
+                busEvent("datamart.producer.tenants", "Update Datamart", updateBody())))))));
+
+        assertEquals(List.of("created", "updated"), results());
+        assertEquals(List.of("source:datamart.producer.tenants", "role:AROAEXAMPLEID"), versionAuthors());
+        assertTrue(SqsEventRecords.SENDER_ID.startsWith("AROAEXAMPLEID:"), "the create's sender, in a session");
     }
 
     @Test

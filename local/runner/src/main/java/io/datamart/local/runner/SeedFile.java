@@ -92,7 +92,7 @@ public final class SeedFile {
         for (Organization organization : organizations) {
             for (String token : organization.serviceTokens()) {
                 String hash = ServiceTokenHashes.sha256(token);
-                tokens.save(new ServiceToken(hash, "seed-" + hash.substring(0, 12), organization.id(),
+                tokens.save(new ServiceToken(hash, "seed-" + hash.substring(0, 12), null, organization.id(),
                         clock.instant(), null, null));
             }
             for (Datasource datasource : organization.datasources()) {
