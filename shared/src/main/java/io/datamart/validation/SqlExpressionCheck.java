@@ -59,7 +59,7 @@ final class SqlExpressionCheck {
             "concat", "concat_ws", "upper", "lower", "initcap", "trim", "ltrim", "rtrim", "btrim", "substring",
             "substr", "left", "right", "length", "len", "char_length", "character_length", "octet_length",
             "replace", "translate", "lpad", "rpad", "position", "strpos", "instr", "charindex", "locate",
-            "split_part", "reverse", "repeat", "md5", "sha1", "sha2", "ascii", "chr", "char",
+            "split_part", "reverse", "repeat", "md5", "sha1", "sha2", "ascii", "chr", "char", "insert",
             "starts_with", "ends_with", "contains", "regexp_replace", "regexp_substr", "regexp_like",
             "regexp_matches", "to_hex", "quote_ident", "string_agg", "listagg", "group_concat", "array_agg",
             // dates and times
