@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Bearer service tokens against the test AWS's table, with the warm-invocation cache under a test clock. */
 class ServiceTokenAuthenticatorTest {
@@ -231,6 +232,36 @@ class ServiceTokenAuthenticatorTest {
         assertEquals(Fixtures.DEMO_ORG, authenticator.authenticate("bearer " + Fixtures.DEMO_TOKEN).organizationId());
         assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("BEARER " + Fixtures.OTHER_TOKEN).organizationId());
         assertEquals(2, client.calls(GET_ITEM));
+    }
+
+    @Test
+    void holdsAThousandTokensAndStartsAfreshWithTheNext() {
+        List<String> raw = java.util.stream.IntStream.rangeClosed(1, 1001)
+                .mapToObj(i -> "dbn_live_cached_%04d".formatted(i)).toList();
+        saveInBatches(raw);
+        ServiceTokenAuthenticator authenticator = authenticator();
+        raw.subList(0, 1000).forEach(token -> authenticator.authenticate("Bearer " + token));
+        assertEquals(1000, client.calls(GET_ITEM));
+
+        authenticator.authenticate("Bearer " + raw.get(0));
+        assertEquals(1000, client.calls(GET_ITEM), "the first of 1,000 tokens is still cached");
+
+        authenticator.authenticate("Bearer " + raw.get(1000));
+        authenticator.authenticate("Bearer " + raw.get(0));
+        assertEquals(1002, client.calls(GET_ITEM), "the 1,001st token emptied the cache: the first is read again");
+    }
+
+    /** Valid tokens of the other organization, written 25 to a call: the reads are what the test counts. */
+    private void saveInBatches(List<String> raw) {
+        for (int from = 0; from < raw.size(); from += 25) {
+            List<WriteRequest> puts = raw.subList(from, Math.min(from + 25, raw.size())).stream()
+                    .map(token -> WriteRequest.builder().putRequest(put -> put.item(Map.of(
+                            "tokenHash", AttributeValue.fromS(ServiceTokenHashes.sha256(token)),
+                            "organizationId", AttributeValue.fromS(Fixtures.OTHER_ORG),
+                            "createdAt", AttributeValue.fromS(clock.instant().toString())))).build())
+                    .toList();
+            db.client().batchWriteItem(batch -> batch.requestItems(Map.of(db.tables().serviceTokens(), puts)));
+        }
     }
 
     @Test

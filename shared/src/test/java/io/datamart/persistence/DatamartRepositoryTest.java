@@ -481,6 +481,33 @@ class DatamartRepositoryTest {
                 () -> repository.update(ORG, new DatamartUpdate(name, null, null, List.of())));
     }
 
+    /** DynamoDB's limit on a sort key, 1,024 UTF-8 bytes, in one-, two- and four-byte characters. */
+    @ParameterizedTest
+    @MethodSource("namesOf1024Bytes")
+    void storesFindsAndDeletesANameOfExactly1024Utf8Bytes(String name) {
+        assertEquals(1024, name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        DatamartDefinition base = definition(MINIMAL_BODY);
+        DatamartDefinition definition = new DatamartDefinition(name, base.datasourceName(), base.tableList(), null,
+                null);
+        repository.create(ORG, definition);
+        assertEquals(definition, stored(ORG, name).definition());
+        repository.delete(ORG, name);
+        assertTrue(repository.find(ORG, name).isEmpty());
+    }
+
+    @ParameterizedTest
+    @MethodSource("namesOf1024Bytes")
+    void answersNotFoundWithoutAskingDynamoDbForANameOf1025Utf8Bytes(String name) {
+        String longer = name + "x";
+        assertTrue(repository.find(ORG, longer).isEmpty());
+        assertThrows(DatamartNotFoundException.class, () -> repository.delete(ORG, longer));
+        assertEquals(0, client.calls(Operation.GET_ITEM), "a name that cannot be a key is never looked up");
+    }
+
+    static List<String> namesOf1024Bytes() {
+        return List.of("x".repeat(1024), "é".repeat(512), "😀".repeat(256), "é".repeat(510) + "😀");
+    }
+
     @ParameterizedTest
     @MethodSource("unstorableNames")
     void answersInvalidDatasourceForADatasourceNameThatCannotBeAKey(String datasource) {

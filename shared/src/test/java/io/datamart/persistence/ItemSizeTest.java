@@ -1,6 +1,7 @@
 package io.datamart.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,9 +28,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * ItemSize against DynamoDB's 400 KB item limit. The counting rules are DynamoDB's documented
@@ -156,16 +161,42 @@ class ItemSizeTest {
         assertEquals(large, repository.find(ORG, large.name()).orElseThrow().definition());
     }
 
-    @Test
-    void sendsADatamartOfExactly400KbToDynamoDbRatherThanRefusingIt() {
-        // DynamoDB stores it; moto refuses it (its own limit is lower), which must then read
-        // as "too large", never as a failure.
-        try {
-            repository.create(ORG, ofSize(MAX, "x"));
-        } catch (InvalidRequestException refusedByTheEngine) {
-            assertTrue(refusedByTheEngine.getMessage().contains("400 KB"), refusedByTheEngine::getMessage);
+    /**
+     * The documented datamart with 2,000 more columns, padded to exactly {@code bytes}. moto
+     * counts no overhead for maps and lists, DynamoDB (and ItemSize) 4 to 5 bytes each: over
+     * 2,000 columns that keeps moto's count of a 400 KB item under its own 405,000-byte stop,
+     * so the engine stores what DynamoDB would.
+     */
+    static DatamartDefinition ofSizeInManyColumns(long bytes) {
+        DatamartDefinition definition = withManyColumns("x".repeat((int) (bytes - storedSize(withManyColumns("")))));
+        assertEquals(bytes, storedSize(definition), "the padding lands on the intended size");
+        return definition;
+    }
+
+    private static DatamartDefinition withManyColumns(String label) {
+        DatamartDefinition labelled = withLabel(label);
+        Table table = labelled.tableList().get(0);
+        List<Column> columns = new ArrayList<>(table.columns());
+        for (int i = 0; i < 2_000; i++) {
+            columns.add(new Column("c" + i, null, null, null, null, null, null, null));
         }
-        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "sent to DynamoDB, not refused before");
+        return new DatamartDefinition(labelled.name(), labelled.datasourceName(),
+                List.of(new Table(table.name(), table.schemaName(), table.clientColumn(), table.label(),
+                        table.indexPattern(), table.isHide(), columns)),
+                labelled.tenancySettings(), labelled.relationships());
+    }
+
+    @Test
+    void storesTheLargestDatamartThatFitsAndRefusesOneByteMore() {
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                () -> repository.create(ORG, ofSizeInManyColumns(MAX + 1)));
+        assertEquals("Datamart is too large to store: the datamart is 409601 bytes, and it exceeds DynamoDB's "
+                + "item limit of 400 KB (409600 bytes)", refused.getMessage());
+        assertEquals(0, client.calls(Operation.TRANSACT_WRITE_ITEMS), "refused before any call");
+
+        DatamartDefinition largest = ofSizeInManyColumns(MAX);
+        repository.create(ORG, largest);
+        assertEquals(largest, repository.find(ORG, largest.name()).orElseThrow().definition());
     }
 
     @Test
@@ -260,5 +291,87 @@ class ItemSizeTest {
         DatamartDefinition replacement = ofSize(190 * 1024, "y");
         repository.update(ORG, new DatamartUpdate(large.name(), replacement.tableList(), null, null));
         assertEquals(replacement.tableList(), repository.find(ORG, large.name()).orElseThrow().definition().tableList());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // DynamoDB's refusals: only its size error reads as "too large"
+    // ---------------------------------------------------------------------------------------------
+
+    private static TransactionCanceledException cancelled(String code, String message) {
+        // The datamart write first, then its version entry: the second write is the one refused.
+        return TransactionCanceledException.builder()
+                .message("Transaction cancelled, please refer cancellation reasons for specific reasons [None, "
+                        + code + "]")
+                .cancellationReasons(CancellationReason.builder().code("None").build(),
+                        CancellationReason.builder().code(code).message(message).build())
+                .build();
+    }
+
+    private static DynamoDbException rejected(int status, String code, String message) {
+        return (DynamoDbException) DynamoDbException.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message)
+                        .serviceName("DynamoDb").build())
+                .build();
+    }
+
+    @Test
+    void reportsACancellationForAnItemOverTheLimitAsTooLarge() {
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1,
+                () -> cancelled("ValidationError", "Item size has exceeded the maximum allowed size"));
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                () -> repository.create(ORG, documented()));
+        assertTrue(refused.getMessage().startsWith("Datamart is too large to store"), refused::getMessage);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "ValidationError | One or more parameter values were invalid: Type mismatch for key",
+        "ItemCollectionSizeLimitExceeded | Collection size exceeded."})
+    void letsACreatesCancellationForAnotherReasonThroughRatherThanCallItTooLarge(String code, String message) {
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> cancelled(code, message));
+        TransactionCanceledException thrown = assertThrows(TransactionCanceledException.class,
+                () -> repository.create(ORG, documented()));
+        assertEquals(code, thrown.cancellationReasons().get(1).code());
+        assertTrue(repository.find(ORG, "sales-analytics").isEmpty());
+    }
+
+    @Test
+    void letsAnUpdatesCancellationForAnotherReasonThroughRatherThanCallItTooLarge() {
+        repository.create(ORG, documented());
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1,
+                () -> cancelled("ValidationError", "One or more parameter values were invalid: Type mismatch"));
+        assertThrows(TransactionCanceledException.class, () -> repository.update(ORG,
+                new DatamartUpdate("sales-analytics", null, null, relationshipsOfAbout(10))));
+        assertEquals(1, repository.find(ORG, "sales-analytics").orElseThrow().version());
+    }
+
+    @Test
+    void reportsDynamoDbsItemSizeErrorAsTooLarge() {
+        repository.create(ORG, documented());
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, Failures::itemSizeToUpdateExceeded);
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> repository.update(ORG,
+                new DatamartUpdate("sales-analytics", null, null, relationshipsOfAbout(10))));
+        assertTrue(refused.getMessage().startsWith("Datamart is too large to store"), refused::getMessage);
+    }
+
+    static List<DynamoDbException> otherRefusals() {
+        return List.of(
+                rejected(400, "ValidationException",
+                        "One or more parameter values were invalid: An AttributeValue may not contain an empty string"),
+                rejected(400, "AccessDeniedException", "User is not authorized to perform: dynamodb:TransactWriteItems"),
+                // The size words, but not a request error: DynamoDB's own failure.
+                rejected(500, "InternalServerError", "Internal error while checking the item size"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("otherRefusals")
+    void letsAnotherDynamoDbErrorThroughRatherThanCallItTooLarge(DynamoDbException refusal) {
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> refusal);
+        assertSame(refusal, assertThrows(DynamoDbException.class, () -> repository.create(ORG, documented())));
+
+        repository.create(ORG, documented());
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> refusal);
+        assertSame(refusal, assertThrows(DynamoDbException.class, () -> repository.update(ORG,
+                new DatamartUpdate("sales-analytics", null, null, relationshipsOfAbout(10)))));
     }
 }
