@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -297,6 +298,14 @@ class CustomColumnSqlTest {
         assertRejected("CONCAT(first_name, '\u2019; DROP TABLE t; --')", null, "U+2019");
     }
 
+    @Test
+    void refusesTheFirstQuoteLookAlikeButNotTheCharacterBeforeIt() {
+        assertEquals(List.of("must not contain U+2018 (LEFT SINGLE QUOTATION MARK): it imitates SQL punctuation, "
+                + "which some databases and drivers turn it into; write plain ASCII quotes, dashes and semicolons"),
+                problems("CONCAT(first_name, '\u2018')"));
+        assertEquals(List.of(), problems("CONCAT(first_name, '\u2017')"), "U+2017 (DOUBLE LOW LINE) imitates nothing");
+    }
+
     /** Input shaped to make a recursive-descent parser slow or overflow its stack, each answered quickly. */
     @ParameterizedTest
     @ValueSource(ints = {32, 33, 200, 1999})
@@ -369,6 +378,32 @@ class CustomColumnSqlTest {
     @Test
     void acceptsNestingUpToTheLimit() {
         String sql = "(".repeat(SqlLexicalCheck.MAX_NESTING) + "quantity" + ")".repeat(SqlLexicalCheck.MAX_NESTING);
+        assertAccepted(sql, ORDERS);
+    }
+
+    @Test
+    void acceptsThirtyThreeCaseExpressionsSideBySide() {
+        String sql = String.join(" + ", java.util.Collections.nCopies(SqlLexicalCheck.MAX_NESTING + 1,
+                "CASE WHEN quantity = 1 THEN 1 END"));
+        assertAccepted(sql, ORDERS);
+    }
+
+    @Test
+    void refusesACaseNestedMoreThan32Deep() {
+        assertAccepted(nestedCase(SqlLexicalCheck.MAX_NESTING), ORDERS);
+        assertEquals(List.of("must not nest parentheses or CASE more than 32 levels deep"),
+                CustomColumnSql.problems(nestedCase(SqlLexicalCheck.MAX_NESTING + 1), ORDERS));
+    }
+
+    private static String nestedCase(int depth) {
+        return "CASE WHEN quantity = 1 THEN ".repeat(depth) + "1" + " END".repeat(depth);
+    }
+
+    /** Statement words that are also functions, MySQL's string INSERT and numeric TRUNCATE. */
+    @ParameterizedTest
+    @ValueSource(strings = {"INSERT(first_name, 1, 2, last_name)", "insert (first_name, 1, 0, 'Dr ')",
+        "TRUNCATE(amount, 2)", "truncate (amount / 3, 0)"})
+    void acceptsTheFunctionsNamedLikeStatements(String sql) {
         assertAccepted(sql, ORDERS);
     }
 
@@ -507,6 +542,43 @@ class CustomColumnSqlTest {
                     CustomColumnSql.problems("qty * unit_price", ORDERS));
         }
 
+        /**
+         * A name gets a hint within 1 edit up to 5 characters, 2 from 6 characters, and never
+         * more than 3; a shorter name's start (4 characters or more) is a hint too.
+         */
+        @ParameterizedTest(name = "{0} for {1}: {2}")
+        @CsvSource({
+            "ab, ax, true",
+            "ab, xy, false",
+            "prise, price, true",
+            "brise, price, false",
+            "amoxnx, amount, true",
+            "axoxnx, amount, false",
+            "crXated_dXtX, created_date, true",
+            "XrXated_dXtX, created_date, false",
+            "tena, tenant_id, true",
+            "ten, tenant_id, false"})
+        void suggestsAColumnOnlyWithinTheEditDistanceAllowed(String given, String column, boolean suggested) {
+            List<String> problems = CustomColumnSql.problems(given, Set.of(column));
+            assertEquals(List.of("references unknown column '" + given + "'"
+                    + (suggested ? " (did you mean '" + column + "'?)" : "")), problems);
+        }
+
+        @Test
+        void comparesNamesOfAtMostAHundredCharacters() {
+            String hundred = "a".repeat(100);
+            String hundredAndOne = "a".repeat(50) + "b" + "a".repeat(50);
+            assertTrue(suggests("a".repeat(50) + "b" + "a".repeat(49), hundred), "one edit, 100 characters each");
+            assertFalse(suggests(hundredAndOne, hundred), "one edit, a name of 101 characters");
+            assertFalse(suggests(hundred, hundredAndOne), "one edit, a column of 101 characters");
+        }
+
+        private boolean suggests(String given, String column) {
+            List<String> problems = CustomColumnSql.problems(given, Set.of(column));
+            assertEquals(1, problems.size(), problems::toString);
+            return problems.get(0).endsWith("(did you mean '" + column + "'?)");
+        }
+
         @Test
         void reportsEachUnknownColumnOnceInTheOrderWritten() {
             assertEquals(List.of("references unknown column 'foo'", "references unknown column 'bar'"),
@@ -546,6 +618,11 @@ class CustomColumnSqlTest {
                 "SUBSTRING(nope FROM 1 FOR 2)",
                 "SUBSTRING(first_name FROM nope FOR 2)",
                 "TRIM(BOTH ' ' FROM nope)",
+                "TRIM(LEADING 'x' FROM nope)",
+                "TRIM(nope)",
+                "TRIM(nope FROM first_name)",
+                "TRIM(LEADING nope FROM first_name)",
+                "ROUND(amount)(nope)",
                 "SUM(amount) OVER (PARTITION BY nope)",
                 "SUM(amount) OVER (ORDER BY nope)",
                 "COUNT(1) FILTER (WHERE nope > 1)",

@@ -654,6 +654,20 @@ class DatamartValidatorTest {
             assertEquals(pattern, VALIDATOR.validateCreate(body).tableList().get(0).indexPattern());
         }
 
+        @Test
+        void refusesADashPlusOrUnderscoreOnlyAtTheStartOfAnIndexPattern() {
+            for (String pattern : List.of("-logs", "-", "+logs", "_logs")) {
+                ObjectNode body = documented();
+                table(body, 0).put("indexPattern", pattern);
+                assertCreateRejected(body, "tableList[0].indexPattern", "not starting with -, _ or +");
+            }
+            for (String pattern : List.of("l-ogs", "logs-", "l+ogs", "l_ogs")) {
+                ObjectNode body = documented();
+                table(body, 0).put("indexPattern", pattern);
+                assertEquals(pattern, VALIDATOR.validateCreate(body).tableList().get(0).indexPattern());
+            }
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"", " ", "logs *", "logs/2026", "Logs-*", "_internal", "a|b", "a#b"})
         void rejectsAStringThatCannotBeAnOpenSearchIndexPattern(String pattern) {

@@ -85,6 +85,24 @@ class RequestLimitsTest {
     }
 
     @Test
+    void acceptsExactlyTheCustomColumnSqlOneDatamartMayHoldAndRefusesOneCharacterMore() {
+        ObjectNode body = Fixtures.documentedCreateBody();
+        ArrayNode columns = (ArrayNode) body.path("tableList").path(0).path("columns");
+        String sql = "CONCAT(quantity, '" + "x".repeat(3_980) + "')";
+        assertEquals(CustomColumnSql.MAX_LENGTH, sql.length());
+        for (int i = 0; i < Violations.MAX_SQL_CHARACTERS / sql.length(); i++) {
+            columns.addObject().put("name", "c" + i).put("isCustomColumn", true).put("sql", sql);
+        }
+        VALIDATOR.validateCreate(body); // 25 columns of 4,000 characters: exactly 100,000
+
+        columns.addObject().put("name", "one_more").put("isCustomColumn", true).put("sql", "1");
+        List<Violation> violations = assertThrows(InvalidRequestException.class,
+                () -> VALIDATOR.validateCreate(body)).violations();
+        assertEquals(List.of(new Violation("tableList[0].columns[28].sql",
+                "goes past the 100000 characters of custom-column SQL one datamart may hold in total")), violations);
+    }
+
+    @Test
     void echoesAParserMessageAsValidUnicode() {
         byte[] body = "\uD83D\uDE00".getBytes(StandardCharsets.UTF_8);
 

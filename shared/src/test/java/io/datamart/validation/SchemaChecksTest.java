@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.domain.DatamartDefinition;
 import io.datamart.domain.DatamartUpdate;
 import io.datamart.domain.Datasource;
+import io.datamart.domain.Table;
 import io.datamart.error.Violation;
 import io.datamart.testing.Fixtures;
 import java.util.LinkedHashMap;
@@ -81,6 +82,33 @@ class SchemaChecksTest {
         ObjectNode body = documented();
         table(body).remove("schemaName");
         assertEquals(Map.of(), create(body));
+    }
+
+    @Test
+    void checksTheColumnsOfATableSentWithoutItsSchema() {
+        ObjectNode body = documented();
+        table(body).remove("schemaName");
+        column(body, 0).put("name", "orderid");
+        ((ArrayNode) table(body).path("columns")).addObject().put("name", "total").put("isCustomColumn", true)
+                .put("sql", "quantity * unit_prise");
+
+        Map<String, String> violations = create(body);
+
+        assertEquals(Map.of(
+                "tableList[0].columns[0].name",
+                "names 'orderid', which is not a column of table 'public.orders' (did you mean 'order_id'?)",
+                "tableList[0].columns[3].sql", "references unknown column 'unit_prise' (did you mean 'unit_price'?)"),
+                violations);
+    }
+
+    @Test
+    void checksTheClientColumnOfATableSentWithoutItsSchema() {
+        ObjectNode body = documented();
+        table(body).remove("schemaName");
+        table(body).put("clientColumn", "tenant");
+        assertEquals(Map.of("tableList[0].clientColumn",
+                "names 'tenant', which is not a column of table 'public.orders' (did you mean 'tenant_id'?)"),
+                create(body));
     }
 
     @Test
@@ -184,6 +212,46 @@ class SchemaChecksTest {
         assertEquals("names table 'customer', which datasource 'warehouse' does not have (did you mean 'public.customers'?)",
                 violations.get("relationships[0].childTableName"));
         assertEquals(2, violations.size(), "the child's column is not checked once its table is missing");
+    }
+
+    /** The documented body with audit.events in its table list and a relationship from events' {@code column}. */
+    private static ObjectNode relatingAuditEvents(String column) {
+        ObjectNode body = documented();
+        ObjectNode events = ((ArrayNode) body.path("tableList")).addObject().put("schemaName", "audit")
+                .put("name", "events");
+        events.putArray("columns").addObject().put("name", "event_id");
+        ((ObjectNode) body.path("relationships").path(0)).put("parentTableName", "events")
+                .put("parentColumnName", column).put("childTableName", "orders").put("childColumnName", "order_id");
+        return body;
+    }
+
+    @Test
+    void takesARelationshipEndInTheSchemaItsTableHasInTheTableList() {
+        // events is in two schemas; the relationship says only "events", the table list says audit.
+        assertEquals(Map.of(), create(relatingAuditEvents("actor")));
+        assertEquals(Map.of("relationships[0].parentColumnName",
+                "names 'occurred_at', which is not a column of table 'audit.events'"),
+                create(relatingAuditEvents("occurred_at")), "public.events' column is not audit.events'");
+    }
+
+    @Test
+    void takesAnUpdatesRelationshipEndInTheSchemaItsTableHasInTheStoredTableList() {
+        List<Table> stored = VALIDATOR.validateCreate(relatingAuditEvents("actor")).tableList();
+        assertEquals(List.of(), updateRelatingEvents("actor", stored));
+        assertEquals(List.of(new Violation("relationships[0].parentColumnName",
+                "names 'occurred_at', which is not a column of table 'audit.events'")),
+                updateRelatingEvents("occurred_at", stored));
+    }
+
+    /** The schema misses of an update that sends only a relationship from events' {@code column}. */
+    private static List<Violation> updateRelatingEvents(String column, List<Table> stored) {
+        ValidatedBody<DatamartUpdate> update = VALIDATOR.readUpdate(Fixtures.object("""
+                {"datamartName": "sales-analytics",
+                 "relationships": [{"parentTableName": "events", "parentColumnName": "%s",
+                   "childTableName": "orders", "childColumnName": "order_id", "relationshipName": "r"}]}"""
+                .formatted(column)));
+        update.orThrow();
+        return SchemaChecks.check(WAREHOUSE, update.names(), stored);
     }
 
     @Test
