@@ -243,27 +243,39 @@ class ItemSizeTest {
     @Test
     void refusesAnUpdateWhoseNewPartsAloneExceed400KbBeforeCallingDynamoDb() {
         repository.create(ORG, documented());
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "the create's transaction");
         Map<String, Object> before = db.snapshot();
         InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> repository.update(ORG,
                 new DatamartUpdate("sales-analytics", null, null, relationshipsOfAbout(MAX))));
+        assertTrue(refused.getMessage().startsWith("Datamart is too large to store: the datamart is "),
+                refused::getMessage);
         assertTrue(refused.getMessage().contains("400 KB"), refused::getMessage);
-        assertEquals(0, client.calls(Operation.UPDATE_ITEM));
+        // Every write of the repository is a transaction: none sent means refused on this side.
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "refused before the update was sent");
         assertEquals(before, db.snapshot());
     }
 
     @Test
     void refusesAnUpdateThatFitsAloneButNotBesideTheKeptTableList() {
-        // DynamoDB enforces the limit on the item as the update leaves it and answers with a
-        // ValidationException, changing nothing; the repository must turn that into a request
-        // error. DynamoDB's answer is injected (Failures.itemSizeToUpdateExceeded says why).
+        // DynamoDB enforces the limit on the item as the update leaves it: it cancels the
+        // transaction with a ValidationError for the datamart's write (the first of the update,
+        // then its version entry), changing nothing; the repository must turn that into a
+        // request error. DynamoDB's answer is injected: moto counts sizes its own way (see
+        // above) and may change some of an item it refuses (Failures.itemSizeToUpdateExceeded).
         DatamartDefinition large = ofSize(300 * 1024, "x");
         repository.create(ORG, large);
-        client.fail(Operation.UPDATE_ITEM, 1, Failures::itemSizeToUpdateExceeded);
-        Map<String, Object> before = db.snapshot();
         DatamartUpdate update = new DatamartUpdate(large.name(), null, null, relationshipsOfAbout(150 * 1024));
+        long alone = ItemSize.of(Map.of(DatamartItems.RELATIONSHIPS,
+                DatamartItems.relationships(update.relationships())));
+        assertTrue(alone < MAX && storedSize(large) + alone > MAX, "fits alone, not beside the kept table list");
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> cancelledAt(0, 2, "ValidationError",
+                "Item size to update has exceeded the maximum allowed size"));
+        Map<String, Object> before = db.snapshot();
         InvalidRequestException refused = assertThrows(InvalidRequestException.class,
-                () -> repository.update(ORG, update), "a request error, not a raw DynamoDbException");
-        assertTrue(refused.getMessage().contains("400 KB"), refused::getMessage);
+                () -> repository.update(ORG, update), "a request error, not a raw TransactionCanceledException");
+        assertEquals("Datamart is too large to store: with the parts it keeps, the updated datamart exceeds "
+                + "DynamoDB's item limit of 400 KB (409600 bytes)", refused.getMessage());
+        assertEquals(2, client.calls(Operation.TRANSACT_WRITE_ITEMS), "sent: not refused before by its own size");
         assertEquals(before, db.snapshot(), "nothing changed");
         assertEquals(1, repository.find(ORG, large.name()).orElseThrow().version());
     }
@@ -299,11 +311,22 @@ class ItemSizeTest {
 
     private static TransactionCanceledException cancelled(String code, String message) {
         // The datamart write first, then its version entry: the second write is the one refused.
+        return cancelledAt(1, 2, code, message);
+    }
+
+    /** A transaction of {@code writes} writes cancelled for the one at {@code index}, as DynamoDB words it. */
+    private static TransactionCanceledException cancelledAt(int index, int writes, String code, String message) {
+        List<CancellationReason> reasons = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < writes; i++) {
+            reasons.add(i == index ? CancellationReason.builder().code(code).message(message).build()
+                    : CancellationReason.builder().code("None").build());
+            codes.add(i == index ? code : "None");
+        }
         return TransactionCanceledException.builder()
-                .message("Transaction cancelled, please refer cancellation reasons for specific reasons [None, "
-                        + code + "]")
-                .cancellationReasons(CancellationReason.builder().code("None").build(),
-                        CancellationReason.builder().code(code).message(message).build())
+                .message("Transaction cancelled, please refer cancellation reasons for specific reasons "
+                        + codes.toString())
+                .cancellationReasons(reasons)
                 .build();
     }
 

@@ -145,7 +145,7 @@ class DatamartServiceViolationsTest {
         dynamoDb.afterCall(Operation.GET_ITEM, dynamoDb.calls(Operation.GET_ITEM) + 1,
                 () -> dynamoDb.fail(Operation.GET_ITEM, 1, Failures::throttled));
         assertEquals(ONLY_ITS_OWN, refused(() -> service.update(ORG, body)), "its datasource unread");
-        assertEquals(0, dynamoDb.calls(Operation.UPDATE_ITEM));
+        assertEquals(0, dynamoDb.calls(Operation.TRANSACT_WRITE_ITEMS), "no write even tried");
     }
 
     @Test
