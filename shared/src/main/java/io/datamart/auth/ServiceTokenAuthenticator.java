@@ -37,14 +37,24 @@ public final class ServiceTokenAuthenticator {
     private final Clock clock;
     private final Duration cacheTtl;
     private final Duration refusalTtl;
+    private final int maxCachedTokens;
+    private final int maxCachedRefusals;
     private final Map<String, CachedToken> cache = new ConcurrentHashMap<>();
     private final Map<String, Instant> refusals = new ConcurrentHashMap<>();
 
     public ServiceTokenAuthenticator(ServiceTokenRepository tokens, Clock clock, Duration cacheTtl) {
+        this(tokens, clock, cacheTtl, MAX_CACHED_TOKENS, MAX_CACHED_REFUSALS);
+    }
+
+    /** With other bounds of the two caches than 1,000 tokens and 10,000 refusals: for tests of the bounds. */
+    ServiceTokenAuthenticator(ServiceTokenRepository tokens, Clock clock, Duration cacheTtl, int maxCachedTokens,
+            int maxCachedRefusals) {
         this.tokens = tokens;
         this.clock = clock;
         this.cacheTtl = cacheTtl;
         this.refusalTtl = cacheTtl.compareTo(MAX_REFUSAL_TTL) < 0 ? cacheTtl : MAX_REFUSAL_TTL;
+        this.maxCachedTokens = maxCachedTokens;
+        this.maxCachedRefusals = maxCachedRefusals;
     }
 
     /** The token the header carries; fails for a missing, malformed, unknown, revoked or expired token. */
@@ -99,7 +109,7 @@ public final class ServiceTokenAuthenticator {
         }
         // Bounded: a client spraying random tokens gains nothing by growing it (each is refused
         // for its format or read once anyway), and memory stays small.
-        if (refusals.size() >= MAX_CACHED_REFUSALS) {
+        if (refusals.size() >= maxCachedRefusals) {
             refusals.clear();
         }
         refusals.put(hash, now.plus(refusalTtl));
@@ -117,7 +127,7 @@ public final class ServiceTokenAuthenticator {
         if (cacheTtl.isZero() || cached(token.tokenHash(), now).isPresent()) {
             return;
         }
-        if (cache.size() >= MAX_CACHED_TOKENS) {
+        if (cache.size() >= maxCachedTokens) {
             cache.clear();
         }
         cache.put(token.tokenHash(), new CachedToken(token, now.plus(cacheTtl)));

@@ -235,6 +235,22 @@ class ServiceTokenAuthenticatorTest {
     }
 
     @Test
+    void holdsAsManyTokensAsItsBoundAndStartsAfreshWithTheNext() {
+        List<String> raw = List.of(Fixtures.DEMO_TOKEN, Fixtures.OTHER_TOKEN, "dbn_live_cached_3", "dbn_live_cached_4");
+        saveInBatches(raw.subList(2, 4));
+        ServiceTokenAuthenticator authenticator = new ServiceTokenAuthenticator(tokens, clock, TTL, 3, 10);
+        raw.subList(0, 3).forEach(token -> authenticator.authenticate("Bearer " + token));
+        raw.subList(0, 3).forEach(token -> authenticator.authenticate("Bearer " + token));
+        assertEquals(3, client.calls(GET_ITEM), "three tokens fit");
+
+        authenticator.authenticate("Bearer " + raw.get(3));
+        authenticator.authenticate("Bearer " + raw.get(3));
+        assertEquals(4, client.calls(GET_ITEM), "the fourth token emptied the cache and is remembered itself");
+        authenticator.authenticate("Bearer " + raw.get(0));
+        assertEquals(5, client.calls(GET_ITEM), "the first is read again");
+    }
+
+    @Test
     void holdsAThousandTokensAndStartsAfreshWithTheNext() {
         List<String> raw = java.util.stream.IntStream.rangeClosed(1, 1001)
                 .mapToObj(i -> "dbn_live_cached_%04d".formatted(i)).toList();
@@ -327,6 +343,44 @@ class ServiceTokenAuthenticatorTest {
         assertEquals(Fixtures.OTHER_ORG, authenticator.authenticate("Bearer dbn_live_brand_new").organizationId(),
                 "a token issued after it was first tried works once the refusal ages out");
         assertEquals(2, client.calls(GET_ITEM));
+    }
+
+    @Test
+    void remembersEachRefusedTokenSeparately() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        for (int i = 0; i < 2; i++) {
+            assertRefused(authenticator, "Bearer dbn_live_refused_one");
+            assertRefused(authenticator, "Bearer dbn_live_refused_two");
+        }
+        assertEquals(2, client.calls(GET_ITEM), "one read per refused token");
+    }
+
+    @Test
+    void remembersAsManyRefusalsAsItsBoundAndStartsAfreshWithTheNext() {
+        ServiceTokenAuthenticator authenticator = new ServiceTokenAuthenticator(tokens, clock, TTL, 10, 3);
+        List<String> refused = List.of("dbn_live_refused_1", "dbn_live_refused_2", "dbn_live_refused_3",
+                "dbn_live_refused_4");
+        for (int i = 0; i < 2; i++) {
+            refused.subList(0, 3).forEach(token -> assertRefused(authenticator, "Bearer " + token));
+        }
+        assertEquals(3, client.calls(GET_ITEM), "three refusals fit");
+        assertEquals(3, authenticator.remembered());
+
+        assertRefused(authenticator, "Bearer " + refused.get(3));
+        assertRefused(authenticator, "Bearer " + refused.get(3));
+        assertEquals(4, client.calls(GET_ITEM), "the fourth refusal emptied the cache and is remembered itself");
+        assertEquals(1, authenticator.remembered());
+        assertRefused(authenticator, "Bearer " + refused.get(0));
+        assertEquals(5, client.calls(GET_ITEM), "the first is read again");
+    }
+
+    @Test
+    void countsTheTokensAndRefusalsItRemembers() {
+        ServiceTokenAuthenticator authenticator = authenticator();
+        assertEquals(0, authenticator.remembered());
+        authenticator.authenticate("Bearer " + Fixtures.DEMO_TOKEN);
+        assertRefused(authenticator, "Bearer " + Fixtures.REVOKED_TOKEN);
+        assertEquals(2, authenticator.remembered(), "one accepted token and one refused");
     }
 
     @Test
