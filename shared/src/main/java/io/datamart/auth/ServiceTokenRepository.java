@@ -54,8 +54,8 @@ public final class ServiceTokenRepository {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ServiceToken(tokenHash, string(item, "tokenId"), name(item), string(item, "organizationId"),
-                    instant(item, "createdAt"), instant(item, "expiresAt"), instant(item, "revokedAt")));
+            return Optional.of(new ServiceToken(tokenHash, string(item, "tokenId"), name(item),
+                    string(item, "organizationId"), instant(item, "createdAt"), instant(item, "expiresAt"), instant(item, "revokedAt")));
         } catch (DateTimeParseException malformed) {
             return Optional.empty();
         }

@@ -194,8 +194,8 @@ final class TokenCommands extends CommandGroup {
             List<List<String>> rows = found.stream()
                     .sorted(Comparator.comparing(ServiceToken::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()))
                             .thenComparing(ServiceToken::tokenId))
-                    .map(t -> List.of(t.tokenId(), t.name() == null ? "-" : t.name(), status(t, now), date(t.createdAt()), date(t.expiresAt()),
-                            date(t.revokedAt())))
+                    .map(t -> List.of(t.tokenId(), t.name() == null ? "-" : t.name(), status(t, now),
+                            date(t.createdAt()), date(t.expiresAt()), date(t.revokedAt())))
                     .toList();
             TextTable.print(admin.out, List.of("TOKEN ID", "NAME", "STATUS", "CREATED", "EXPIRES", "REVOKED"), rows);
             return AdminCli.OK;
