@@ -31,8 +31,7 @@ public final class MutationFloor {
     record Mutant(String mutatedClass, String method, String mutator, String description, int line,
             boolean detected, String status) {
         String packageName() {
-            int dot = mutatedClass.lastIndexOf('.');
-            return dot < 0 ? "" : mutatedClass.substring(0, dot);
+            return packageOf(mutatedClass);
         }
 
         String shortMutator() {
@@ -48,8 +47,7 @@ public final class MutationFloor {
         }
 
         String packageName() {
-            int dot = mutatedClass.lastIndexOf('.');
-            return dot < 0 ? "" : mutatedClass.substring(0, dot);
+            return packageOf(mutatedClass);
         }
 
         @Override
@@ -72,6 +70,11 @@ public final class MutationFloor {
     }
 
     private MutationFloor() {
+    }
+
+    private static String packageOf(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot);
     }
 
     /** {@code MutationFloor MUTATIONS_XML EXCLUSIONS_TSV FLOOR_PERCENT}: exit 0 at or above the floor everywhere. */
