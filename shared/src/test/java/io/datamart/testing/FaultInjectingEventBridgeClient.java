@@ -29,6 +29,7 @@ public final class FaultInjectingEventBridgeClient implements EventBridgeClient 
     private final List<Duration> callTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int failFromCall;
     private volatile Predicate<PutEventsRequestEntry> refused = NONE;
+    private volatile int answered = -1;
 
     public FaultInjectingEventBridgeClient(EventBridgeClient delegate) {
         this.delegate = delegate;
@@ -46,10 +47,20 @@ public final class FaultInjectingEventBridgeClient implements EventBridgeClient 
         return this;
     }
 
-    /** Accepts everything again and forgets the calls. */
+    /**
+     * Every PutEvents answer lists a result for only the first {@code entries} entries of
+     * its call, as a cut-short answer would; the entries themselves still reach the bus.
+     */
+    public FaultInjectingEventBridgeClient answerOnly(int entries) {
+        this.answered = entries;
+        return this;
+    }
+
+    /** Accepts everything again, answers for every entry, and forgets the calls. */
     public void reset() {
         failFromCall = 0;
         refused = NONE;
+        answered = -1;
         calls.set(0);
         callTimeouts.clear();
     }
@@ -100,7 +111,9 @@ public final class FaultInjectingEventBridgeClient implements EventBridgeClient 
             failed += result.errorCode() == null ? 0 : 1;
             merged.add(result);
         }
-        return PutEventsResponse.builder().entries(merged).failedEntryCount(failed).build();
+        int answer = answered;
+        List<PutEventsResultEntry> listed = answer >= 0 && answer < merged.size() ? merged.subList(0, answer) : merged;
+        return PutEventsResponse.builder().entries(listed).failedEntryCount(failed).build();
     }
 
     @Override

@@ -15,11 +15,14 @@ import java.util.Map;
  * the environment template.yaml gives an event-driven function, pointed at the test AWS.
  */
 public final class LocalBus {
+    /** A bus of the test AWS no rule reads, for {@link #untappedPublisher()}. */
+    static final String UNTAPPED_BUS = "untapped-bus";
     private static LocalBus instance;
 
     private final EventBusTap tap;
     private final FaultInjectingEventBridgeClient client;
     private final List<BusEvent> received = new ArrayList<>();
+    private boolean untappedCreated;
 
     private LocalBus(EventBusTap tap, FaultInjectingEventBridgeClient client) {
         this.tap = tap;
@@ -63,6 +66,20 @@ public final class LocalBus {
     /** What the functions publish with, through {@link #client()}, to this bus. */
     public EventPublisher publisher() {
         return new EventBridgePublisher(client, name());
+    }
+
+    /**
+     * What the functions publish with, through {@link #client()}, to another bus, one no rule
+     * reads: moto takes its events in milliseconds, where the template's bus, tapped,
+     * delivers each to a queue in some 100 ms. For tests that count calls and accepted
+     * events rather than read the events back; nothing put on it shows in {@link #events()}.
+     */
+    public synchronized EventPublisher untappedPublisher() {
+        if (!untappedCreated) {
+            TestAws.instance().createEventBus(UNTAPPED_BUS);
+            untappedCreated = true;
+        }
+        return new EventBridgePublisher(client, UNTAPPED_BUS);
     }
 
     /** The environment template.yaml gives {@code functionId}, its Refs resolved to the test AWS. */
