@@ -1,6 +1,7 @@
 package io.datamart.provisioning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +43,15 @@ class MessageGroupsTest {
                 MessageGroups.deduplicationId("6a7e8feb-b491-4cf7-a9f1-bf3703467718"));
         assertTrue(MessageGroups.deduplicationId("{\"a\": 1}").matches("[0-9a-f]{64}"));
         assertTrue(MessageGroups.deduplicationId("x".repeat(129)).matches("[0-9a-f]{64}"));
+    }
+
+    @Test
+    void acceptsAnIdOfUpTo128PrintableAsciiCharacters() {
+        assertTrue(MessageGroups.isValidId("x".repeat(MessageGroups.MAX_ID_LENGTH)));
+        assertFalse(MessageGroups.isValidId("x".repeat(MessageGroups.MAX_ID_LENGTH + 1)));
+        assertTrue(MessageGroups.isValidId("!"), "the first printable character");
+        assertTrue(MessageGroups.isValidId("~"), "the last printable character");
+        assertFalse(MessageGroups.isValidId(" "));
+        assertFalse(MessageGroups.isValidId("\u007f"));
     }
 }

@@ -58,4 +58,9 @@ class ProducerIdentityTest {
         ((ObjectNode) record.path("attributes")).remove("SenderId");
         assertNull(producerOf(record));
     }
+
+    @Test
+    void knowsNoProducerFromASenderIdWithoutItsRole() {
+        assertNull(producerOf(sentBy(":tenant-service")));
+    }
 }

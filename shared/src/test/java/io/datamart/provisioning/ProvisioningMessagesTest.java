@@ -174,6 +174,62 @@ class ProvisioningMessagesTest {
                 "{\"operation\": \"create\", \"organizationId\": \"o\", \"body\": {\"name\": 5}}", "m").datamartName());
     }
 
+    @Test
+    void repeatsTheOperationItDoesNotKnow() {
+        ProvisioningRequest request = ProvisioningMessages.parse(
+                "{\"operation\": \"upsert\", \"organizationId\": \"demo\", \"body\": {}}", "m");
+        assertEquals(List.of(new Violation("operation", "must be 'create', 'update' or 'delete', not \"upsert\"")),
+                request.violations());
+    }
+
+    @Test
+    void keepsNoIdentifierThatBreaksTheFormat() {
+        ProvisioningRequest notText = ProvisioningMessages.parse(
+                "{\"operation\": \"create\", \"organizationId\": 7, \"correlationId\": 5, \"body\": {}}", "m-8");
+        assertNull(notText.organizationId());
+        assertEquals("m-8", notText.correlationId(), "the message's own id, as if it had sent none");
+
+        String longId = "o".repeat(ProvisioningMessages.MAX_ID_LENGTH + 1);
+        ProvisioningRequest tooLong = ProvisioningMessages.parse("{\"operation\": \"create\", \"organizationId\": \""
+                + longId + "\", \"correlationId\": \"" + longId + "\", \"body\": {}}", "m-9");
+        assertNull(tooLong.organizationId());
+        assertEquals("m-9", tooLong.correlationId());
+    }
+
+    @Test
+    void listsTenUnknownFieldsEachAndNoMore() {
+        StringBuilder message = new StringBuilder("{\"operation\": \"create\", \"organizationId\": \"demo\", \"body\": {}");
+        for (int i = 1; i <= ProvisioningMessages.MAX_UNKNOWN_FIELDS_LISTED; i++) {
+            message.append(", \"extra").append(i).append("\": 1");
+        }
+        ProvisioningRequest request = ProvisioningMessages.parse(message + "}", "m");
+        assertEquals(ProvisioningMessages.MAX_UNKNOWN_FIELDS_LISTED, request.violations().size(),
+                request.violations()::toString);
+        assertTrue(paths(request).stream().allMatch(path -> path.startsWith("extra")), paths(request)::toString);
+    }
+
+    @Test
+    void countsTheUnknownFieldsOfADetailBeyondTheTenListed() {
+        StringBuilder detail = new StringBuilder("{\"organizationId\": \"demo\", \"body\": {\"datamartName\": \"s\"}");
+        for (int i = 1; i <= ProvisioningMessages.MAX_UNKNOWN_FIELDS_LISTED + 1; i++) {
+            detail.append(", \"extra").append(i).append("\": 1");
+        }
+        ProvisioningRequest request = ProvisioningMessages.parse(
+                "{\"id\": \"e-1\", \"detail-type\": \"Delete Datamart\", \"detail\": " + detail + "}}", "m");
+        List<Violation> violations = request.violations();
+        assertEquals(ProvisioningMessages.MAX_UNKNOWN_FIELDS_LISTED + 1, violations.size(), violations::toString);
+        assertEquals(new Violation("detail", "has 1 more unknown fields"), violations.get(violations.size() - 1));
+    }
+
+    @Test
+    void saysWhetherTheBodyIsMissingOrNotAnObject() {
+        assertEquals(List.of(new Violation("body", "is required")), ProvisioningMessages.parse(
+                "{\"operation\": \"create\", \"organizationId\": \"demo\"}", "m").violations());
+        assertEquals(List.of(new Violation("body", "must be the JSON object the HTTP API takes")),
+                ProvisioningMessages.parse("{\"operation\": \"create\", \"organizationId\": \"demo\", \"body\": 1}",
+                        "m").violations());
+    }
+
     private static List<String> paths(ProvisioningRequest request) {
         return request.violations().stream().map(Violation::path).toList();
     }
