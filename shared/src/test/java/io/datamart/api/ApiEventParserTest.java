@@ -395,4 +395,26 @@ class ApiEventParserTest {
         assertEquals(java.util.List.of("sales analytics/\u03b2+1"),
                 ApiEventParser.parseQueryString("datamartName=sales+analytics%2F%CE%B2%2B1").get("datamartName"));
     }
+
+    @ParameterizedTest
+    @EnumSource(ApiCall.Payload.class)
+    void readsThePathParametersOfEitherPayloadAsApiGatewayDecodedThem(ApiCall.Payload payload) throws IOException {
+        ApiRequest request = parse(ApiCall.to(payload, "GET", PATH + "/{name}/versions/{n}")
+                .pathParameter("name", "sales analytics").pathParameter("n", "3").event());
+        assertEquals(PATH + "/{name}/versions/{n}", request.path());
+        assertEquals(Map.of("name", "sales analytics", "n", "3"), request.pathParameters());
+    }
+
+    @Test
+    void takesTheRawPathWhenTheRouteKeyHasNoMethodBeforeItsPath() throws IOException {
+        ObjectNode event = httpApiEvent("DELETE", PATH, "");
+        event.put("routeKey", " /api/v2/data-app/datamart");
+        assertEquals(PATH, parse(event).path());
+    }
+
+    @Test
+    void readsAPairStartingWithEqualsAsAValueOfTheEmptyName() {
+        assertEquals(Map.of("", List.of("x")), ApiEventParser.parseQueryString("=x"));
+        assertEquals(Map.of("a", List.of("")), ApiEventParser.parseQueryString("a="));
+    }
 }

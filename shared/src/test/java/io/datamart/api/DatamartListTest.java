@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.service.DatamartService;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
+import io.datamart.testing.TestContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,6 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DatamartListTest {
     private LocalDynamoDb db;
     private DatamartService service;
+
+    /** The local AWS started before any test, so that no test's time includes its start. */
+    @BeforeAll
+    static void startLocalAws() {
+        LocalDynamoDb.instance();
+    }
 
     @BeforeEach
     void freshTables() {
@@ -135,5 +143,91 @@ class DatamartListTest {
         }
         assertEquals(5, LambdaResponseSize.asJsonString("a\"\\"), "a, then two escaped characters");
         assertEquals(6, LambdaResponseSize.asJsonString("\u0001"), "a control character as \\u0001");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The budget's edge, exactly
+    // ---------------------------------------------------------------------------------------------
+
+    /** What an entry costs against the budget: its bytes inside the response's JSON string, and a comma. */
+    private static long cost(JsonNode entry) {
+        return LambdaResponseSize.asJsonString(entry.toString()) + 1;
+    }
+
+    private List<Long> costsOfAllSummaries() {
+        ObjectNode whole = asSent(new DatamartList(service, Long.MAX_VALUE)
+                .body(Fixtures.DEMO_ORG, options(Map.of("expandDetails", List.of("false")))));
+        assertTrue(!whole.has("nextToken"), whole::toString);
+        List<Long> costs = new ArrayList<>();
+        whole.path("data").forEach(entry -> costs.add(cost(entry)));
+        return costs;
+    }
+
+    @Test
+    void listsTheNextDatamartWhenItFillsTheBudgetExactly() {
+        List<String> names = seed(3);
+        List<Long> costs = costsOfAllSummaries();
+        DatamartList exact = new DatamartList(service, costs.get(0) + costs.get(1));
+
+        List<ObjectNode> bodies = follow(exact, Map.of("expandDetails", List.of("false")));
+
+        assertEquals(2, bodies.get(0).path("data").size(), bodies::toString);
+        assertEquals(names, names(bodies));
+    }
+
+    @Test
+    void cutsBeforeTheNextDatamartWhenItWouldPassTheBudgetByOneByte() {
+        List<String> names = seed(3);
+        List<Long> costs = costsOfAllSummaries();
+        DatamartList short1 = new DatamartList(service, costs.get(0) + costs.get(1) - 1);
+
+        List<ObjectNode> bodies = follow(short1, Map.of("expandDetails", List.of("false")));
+
+        assertEquals(1, bodies.get(0).path("data").size(), bodies::toString);
+        assertEquals(names, names(bodies));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Cut short by the invocation's time
+    // ---------------------------------------------------------------------------------------------
+
+    /** The list read in an invocation with less time left than one more read may take. */
+    private ObjectNode withLittleTimeLeft(Map<String, List<String>> query) {
+        TestContext ending = new TestContext().remainingTimeMillis(
+                (int) io.datamart.aws.CallBudget.MAX_ATTEMPT.toMillis() - 100);
+        return asSent(io.datamart.aws.CallBudget.within(ending, java.time.Duration.ZERO,
+                () -> new DatamartList(service).body(Fixtures.DEMO_ORG, options(query))));
+    }
+
+    @Test
+    void listsOneDatamartThenStopsWhenTimeIsShort() {
+        List<String> names = seed(3);
+
+        ObjectNode body = withLittleTimeLeft(Map.of());
+
+        assertEquals(List.of(names.get(0)), names(List.of(body)));
+        assertEquals(new NextToken(names.get(0), null, true), NextToken.decode(body.path("nextToken").asText()));
+    }
+
+    @Test
+    void carriesWhatIsLeftOfThePageWhenTimeCutsItShort() {
+        List<String> names = seed(3);
+
+        ObjectNode body = withLittleTimeLeft(Map.of("isPagination", List.of("true"), "pageNumber", List.of("1")));
+
+        assertEquals(List.of(names.get(0)), names(List.of(body)));
+        assertEquals(new NextToken(names.get(0), ListOptions.PAGE_SIZE - 1, true),
+                NextToken.decode(body.path("nextToken").asText()));
+    }
+
+    @Test
+    void endsAContinuationThatReachedItsCountWithoutANextTokenEvenWhenTimeIsShort() {
+        List<String> names = seed(3);
+        String lastOne = new NextToken(names.get(0), 1, true).encode();
+
+        ObjectNode body = withLittleTimeLeft(Map.of("nextToken", List.of(lastOne)));
+
+        assertEquals(List.of(names.get(1)), names(List.of(body)));
+        assertTrue(!body.has("nextToken"), body::toString);
     }
 }

@@ -104,4 +104,20 @@ class DatasourceTablesJsonTest {
 
         assertEquals(List.of(), DatasourceTablesJson.tables(DatasourceTablesJson.parse(withBom), "$"));
     }
+
+    @Test
+    void readsAnAbsentOptionalArrayAsEmptyAndAPresentOneAsItIs() {
+        assertEquals(Json.MAPPER.createArrayNode(), DatasourceTablesJson.array(null, "$.tables", false));
+        com.fasterxml.jackson.databind.JsonNode present = Json.MAPPER.createArrayNode().add("orders");
+        assertEquals(present, DatasourceTablesJson.array(present, "$.tables", false));
+        assertEquals(present, DatasourceTablesJson.array(present, "$.tables", true));
+    }
+
+    @Test
+    void refusesAnAbsentRequiredArray() {
+        var invalid = assertThrows(DatasourceTablesJson.InvalidJsonException.class,
+                () -> DatasourceTablesJson.array(null, "$.tables", true));
+
+        assertEquals("$.tables is required (an array)", invalid.getMessage());
+    }
 }

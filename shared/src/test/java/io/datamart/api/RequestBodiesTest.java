@@ -244,4 +244,25 @@ class RequestBodiesTest {
     void acceptsTheDocumentedBody() {
         assertEquals(Fixtures.documentedCreateBody(), RequestBodies.json(json(Fixtures.DOCUMENTED_CREATE_BODY)));
     }
+
+    // ---------------------------------------------------------------------------------------------
+    // Size
+    // ---------------------------------------------------------------------------------------------
+
+    /** A JSON object of exactly {@code bytes} bytes: braces around blanks. */
+    private static byte[] objectOfBytes(int bytes) {
+        return ("{" + " ".repeat(bytes - 2) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsABodyOfExactlyTheLimit() {
+        assertEquals(Fixtures.object("{}"),
+                RequestBodies.json(request("application/json", objectOfBytes(RequestBodies.MAX_BODY_BYTES))));
+    }
+
+    @Test
+    void refusesABodyOneByteOverTheLimitSayingBoth() {
+        assertMessageSays(rejected(request("application/json", objectOfBytes(RequestBodies.MAX_BODY_BYTES + 1))),
+                (RequestBodies.MAX_BODY_BYTES + 1) + " bytes", "1 MiB");
+    }
 }
