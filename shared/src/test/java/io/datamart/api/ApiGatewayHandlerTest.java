@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datamart.aws.EmbeddedMetrics;
+import io.datamart.testing.ColdStarts;
 import io.datamart.testing.ApiCall;
 import io.datamart.testing.ApiResult;
 import io.datamart.testing.Failures;
@@ -16,11 +17,9 @@ import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.LogLines;
 import io.datamart.throttling.OrganizationRequestLimit;
 import io.datamart.wiring.DatamartApi;
-import java.lang.reflect.Field;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,9 +179,7 @@ class ApiGatewayHandlerTest {
 
     @Test
     void recordsAColdStartOnTheFirstInvocationOfAnExecutionEnvironmentOnly() throws Exception {
-        Field cold = EmbeddedMetrics.class.getDeclaredField("COLD");
-        cold.setAccessible(true);
-        ((AtomicBoolean) cold.get(null)).set(true); // as in a new (or restored) execution environment
+        ColdStarts.asInANewExecutionEnvironment();
 
         ApiResult first = create(createCall(ROUTE, "first"));
         ApiResult second = create(createCall(ROUTE, "second"));

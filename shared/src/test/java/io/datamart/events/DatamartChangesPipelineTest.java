@@ -8,15 +8,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.api.Json;
 import io.datamart.aws.EmbeddedMetrics;
+import io.datamart.testing.ColdStarts;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalBus;
 import io.datamart.testing.LogLines;
 import io.datamart.testing.SqsEvents;
 import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestContext;
-import java.lang.reflect.Field;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -151,8 +150,6 @@ class DatamartChangesPipelineTest {
      * its next invocation is a cold start, whichever test invoked a function before.
      */
     private static void newExecutionEnvironment() throws ReflectiveOperationException {
-        Field cold = EmbeddedMetrics.class.getDeclaredField("COLD");
-        cold.setAccessible(true);
-        ((AtomicBoolean) cold.get(null)).set(true);
+        ColdStarts.asInANewExecutionEnvironment();
     }
 }

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datamart.aws.EmbeddedMetrics;
+import io.datamart.testing.ColdStarts;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalQueue;
 import io.datamart.testing.LogLines;
 import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestAws;
 import io.datamart.testing.TestContext;
-import java.lang.reflect.Field;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,9 +62,7 @@ class ProvisioningForwarderTest {
 
     @Test
     void recordsAColdStartOnTheFirstInvocationOfAnExecutionEnvironment() throws Exception {
-        Field cold = EmbeddedMetrics.class.getDeclaredField("COLD");
-        cold.setAccessible(true);
-        ((AtomicBoolean) cold.get(null)).set(true); // this JVM as a new execution environment
+        ColdStarts.asInANewExecutionEnvironment();
 
         StreamHandlers.invoke(forwarder::handle, createEvent(UUID.randomUUID().toString()), context);
 

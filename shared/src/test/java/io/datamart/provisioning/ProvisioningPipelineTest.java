@@ -15,6 +15,7 @@ import io.datamart.aws.EmbeddedMetrics;
 import io.datamart.events.EventPublisher;
 import io.datamart.events.OutboundEvent;
 import io.datamart.persistence.ParkedDatamartRepository;
+import io.datamart.testing.ColdStarts;
 import io.datamart.testing.Databases;
 import io.datamart.testing.Failures;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
@@ -29,14 +30,12 @@ import io.datamart.testing.StreamHandlers;
 import io.datamart.testing.TestContext;
 import io.datamart.wiring.DatamartApi;
 import io.datamart.wiring.DatamartProvisioning;
-import java.lang.reflect.Field;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -245,9 +244,7 @@ class ProvisioningPipelineTest {
 
     /** This JVM as Lambda's new execution environment: its next invocation is a cold start. */
     private static void newExecutionEnvironment() throws ReflectiveOperationException {
-        Field cold = EmbeddedMetrics.class.getDeclaredField("COLD");
-        cold.setAccessible(true);
-        ((AtomicBoolean) cold.get(null)).set(true);
+        ColdStarts.asInANewExecutionEnvironment();
     }
 
     @Test
