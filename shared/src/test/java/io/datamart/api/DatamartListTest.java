@@ -1,22 +1,25 @@
 package io.datamart.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datamart.aws.CallBudget;
 import io.datamart.service.DatamartService;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.TestContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -157,7 +160,7 @@ class DatamartListTest {
     private List<Long> costsOfAllSummaries() {
         ObjectNode whole = asSent(new DatamartList(service, Long.MAX_VALUE)
                 .body(Fixtures.DEMO_ORG, options(Map.of("expandDetails", List.of("false")))));
-        assertTrue(!whole.has("nextToken"), whole::toString);
+        assertFalse(whole.has("nextToken"), whole::toString);
         List<Long> costs = new ArrayList<>();
         whole.path("data").forEach(entry -> costs.add(cost(entry)));
         return costs;
@@ -194,8 +197,8 @@ class DatamartListTest {
     /** The list read in an invocation with less time left than one more read may take. */
     private ObjectNode withLittleTimeLeft(Map<String, List<String>> query) {
         TestContext ending = new TestContext().remainingTimeMillis(
-                (int) io.datamart.aws.CallBudget.MAX_ATTEMPT.toMillis() - 100);
-        return asSent(io.datamart.aws.CallBudget.within(ending, java.time.Duration.ZERO,
+                (int) CallBudget.MAX_ATTEMPT.toMillis() - 100);
+        return asSent(CallBudget.within(ending, Duration.ZERO,
                 () -> new DatamartList(service).body(Fixtures.DEMO_ORG, options(query))));
     }
 
@@ -228,6 +231,6 @@ class DatamartListTest {
         ObjectNode body = withLittleTimeLeft(Map.of("nextToken", List.of(lastOne)));
 
         assertEquals(List.of(names.get(1)), names(List.of(body)));
-        assertTrue(!body.has("nextToken"), body::toString);
+        assertFalse(body.has("nextToken"), body::toString);
     }
 }
