@@ -1,6 +1,7 @@
 package io.datamart.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
 /**
  * The functions' DynamoDB client: a DynamoDB that never answers (a loopback socket that
@@ -137,5 +143,80 @@ class BudgetedDynamoDbClientTest {
                 .tableName(db.tables().datamarts())
                 .item(Map.of("organizationId", AttributeValue.fromS("o"), "name", AttributeValue.fromS("n")))
                 .conditionExpression("attribute_exists(organizationId)"))));
+    }
+
+    private static Map<String, AttributeValue> datamartItem(String label) {
+        return Map.of("organizationId", AttributeValue.fromS("o"), "name", AttributeValue.fromS("n"),
+                "label", AttributeValue.fromS(label));
+    }
+
+    @Test
+    void answersEachCallWithWhatDynamoDbAnswered() {
+        LocalDynamoDb db = Databases.fresh();
+        String table = db.tables().datamarts();
+        DynamoDbClient client = new BudgetedDynamoDbClient(db.client());
+        client.putItem(r -> r.tableName(table).item(datamartItem("first")));
+
+        assertEquals(datamartItem("first"), client.putItem(r -> r.tableName(table).item(datamartItem("second"))
+                .returnValues(ReturnValue.ALL_OLD)).attributes(), "the item the put replaced");
+        assertEquals(List.of(datamartItem("second")), client.scan(r -> r.tableName(table)).items());
+        assertEquals(datamartItem("second"), client.deleteItem(r -> r.tableName(table)
+                .key(Map.of("organizationId", AttributeValue.fromS("o"), "name", AttributeValue.fromS("n")))
+                .returnValues(ReturnValue.ALL_OLD)).attributes(), "the item the delete removed");
+        TransactWriteItemsResponse committed = client.transactWriteItems(r -> r.transactItems(TransactWriteItem
+                .builder().put(p -> p.tableName(table).item(datamartItem("third"))).build()));
+        assertNotNull(committed, "a committed transaction is answered, not left without an answer");
+        assertEquals(List.of(datamartItem("third")), client.scan(r -> r.tableName(table)).items());
+        assertEquals("dynamodb", client.serviceName());
+    }
+
+    @Test
+    void givesOnlyReadsAnAttemptTimeoutSoAConditionalWriteIsNeverCutShortAndSentAgain() {
+        LocalDynamoDb db = Databases.fresh();
+        FaultInjectingDynamoDbClient counted = new FaultInjectingDynamoDbClient(db.client());
+        DynamoDbClient client = new BudgetedDynamoDbClient(counted);
+
+        withinSeconds(10, () -> client.putItem(r -> r.tableName(db.tables().datamarts()).item(datamartItem("l"))));
+        withinSeconds(10, () -> client.getItem(r -> r.tableName(db.tables().datamarts())
+                .key(Map.of("organizationId", AttributeValue.fromS("o"), "name", AttributeValue.fromS("n")))));
+
+        assertEquals(List.of(Optional.empty(), Optional.of(CallBudget.MAX_ATTEMPT)), counted.attemptTimeouts());
+    }
+
+    @Test
+    void passesAWritesTransactionConflictThroughButAnswersAReadsAsBusy() {
+        LocalDynamoDb db = Databases.fresh();
+        FaultInjectingDynamoDbClient faulty = new FaultInjectingDynamoDbClient(db.client())
+                .fail(FaultInjectingDynamoDbClient.Operation.PUT_ITEM, 1, Failures::transactionConflict)
+                .fail(FaultInjectingDynamoDbClient.Operation.GET_ITEM, 1, Failures::transactionConflict);
+        DynamoDbClient client = new BudgetedDynamoDbClient(faulty);
+
+        // The repository answers a write's conflict as a concurrent modification, so it must see it.
+        assertThrows(TransactionConflictException.class,
+                () -> client.putItem(r -> r.tableName(db.tables().datamarts()).item(datamartItem("l"))));
+        ServiceUnavailableException busy = assertThrows(ServiceUnavailableException.class,
+                () -> client.getItem(r -> r.tableName(db.tables().datamarts())
+                        .key(Map.of("organizationId", AttributeValue.fromS("o"), "name", AttributeValue.fromS("n")))));
+        assertEquals(Failures.StorageFailure.THROTTLED.unavailableMessage(false), busy.getMessage());
+    }
+
+    @Test
+    void closesTheClientItWraps() {
+        boolean[] closed = {false};
+        DynamoDbClient wrapped = new DynamoDbClient() {
+            @Override
+            public String serviceName() {
+                return "dynamodb";
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+
+        new BudgetedDynamoDbClient(wrapped).close();
+
+        assertTrue(closed[0], "its connections are released with it");
     }
 }

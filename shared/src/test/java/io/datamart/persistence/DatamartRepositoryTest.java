@@ -1,6 +1,7 @@
 package io.datamart.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,6 +15,7 @@ import io.datamart.aws.CallBudget;
 import io.datamart.domain.Datamart;
 import io.datamart.domain.DatamartDefinition;
 import io.datamart.domain.DatamartUpdate;
+import io.datamart.domain.DatamartVersion;
 import io.datamart.domain.Relationship;
 import io.datamart.domain.Table;
 import io.datamart.domain.TenancySettings;
@@ -21,9 +23,11 @@ import io.datamart.error.ConcurrentModificationException;
 import io.datamart.error.DatamartAlreadyExistsException;
 import io.datamart.error.DatamartNotFoundException;
 import io.datamart.error.DatasourceNotFoundException;
+import io.datamart.error.InvalidRequestException;
 import io.datamart.error.ServiceUnavailableException;
 import io.datamart.testing.FaultInjectingDynamoDbClient.Operation;
 import io.datamart.testing.FaultInjectingDynamoDbClient;
+import io.datamart.testing.FaultInjectingDynamoDbClient.QueryRead;
 import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.MutableClock;
@@ -34,8 +38,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +49,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,6 +119,11 @@ class DatamartRepositoryTest {
             {"name": "m", "datasourceName": "postgres-main", "tableList": [{"name": "t", "columns": [{"name": "c"}]}]}
             """;
 
+    /** An update of MINIMAL_BODY's datamart that replaces its table list. */
+    private static final String OURS = """
+            {"datamartName": "m", "tableList": [{"name": "ours", "columns": [{"name": "c"}]}]}
+            """;
+
 
     private LocalDynamoDb db;
     private FaultInjectingDynamoDbClient client;
@@ -148,6 +160,18 @@ class DatamartRepositoryTest {
 
     private Datamart stored(String organizationId, String name) {
         return repository.find(organizationId, name).orElseThrow(() -> new AssertionError(name + " is not stored"));
+    }
+
+    /** Another writer of the same tables, whose calls the repository under test neither makes nor counts. */
+    private DatamartRepository rival() {
+        return new DatamartRepository(db.client(), db.tables(), clock,
+                DatamartApi.versions(db.client(), db.environment(), clock));
+    }
+
+    private void createNamed(String... names) {
+        for (String name : names) {
+            repository.create(ORG, definition(Fixtures.object(MINIMAL_BODY).put("name", name)));
+        }
     }
 
     private Map<String, AttributeValue> raw(String name) {
@@ -419,6 +443,56 @@ class DatamartRepositoryTest {
         assertTrue(repository.find(ORG, "m").isEmpty(), "an update never resurrects a datamart");
     }
 
+    @Test
+    void readsAgainAndAppliesAnUpdateThatLostARaceToAnother() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        DatamartRepository rival = rival();
+        client.beforeCall(Operation.TRANSACT_WRITE_ITEMS, 2,
+                () -> rival.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}")));
+
+        repository.update(ORG, update(OURS));
+
+        Datamart datamart = stored(ORG, "m");
+        assertEquals(3, datamart.version(), "the rival's change, then ours over it");
+        assertEquals("ours", datamart.definition().tableList().get(0).name());
+        assertEquals(List.of(), datamart.definition().relationships(), "the rival's change is kept");
+        assertEquals(3, client.calls(Operation.TRANSACT_WRITE_ITEMS), "the create, the lost attempt, the retry");
+    }
+
+    @Test
+    void givesUpOnAnUpdateAsAConcurrentModificationAfterThreeLostRaces() {
+        repository.create(ORG, definition(MINIMAL_BODY));
+        DatamartRepository rival = rival();
+        AtomicInteger rivalChanges = new AtomicInteger();
+        // The rival gets in ahead of one attempt more than the repository makes.
+        client.beforeEachCall(Operation.TRANSACT_WRITE_ITEMS, () -> {
+            if (rivalChanges.incrementAndGet() <= DatamartRepository.MAX_CHANGED_ATTEMPTS + 1) {
+                rival.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}"));
+            }
+        });
+
+        assertThrows(ConcurrentModificationException.class, () -> repository.update(ORG, update(OURS)));
+
+        assertEquals(1 + DatamartRepository.MAX_CHANGED_ATTEMPTS, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+        assertEquals(1 + DatamartRepository.MAX_CHANGED_ATTEMPTS, stored(ORG, "m").version(),
+                "only the rival's changes landed");
+    }
+
+    @Test
+    void keepsTheNewestVersionsEachUnderItsOwnNumberAndDropsTheOldest() {
+        Map<String, String> environment = new HashMap<>(db.environment());
+        environment.put(DatamartVersionRepository.KEPT_VARIABLE, "2");
+        DatamartVersionRepository twoKept = DatamartApi.versions(client, environment, clock);
+        DatamartRepository keepingTwo = new DatamartRepository(client, db.tables(), clock, twoKept);
+
+        keepingTwo.create(ORG, definition(MINIMAL_BODY));
+        keepingTwo.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}"));
+        keepingTwo.update(ORG, update(OURS));
+
+        assertEquals(List.of(3L, 2L), twoKept.list(ORG, "m").stream().map(DatamartVersion::version).toList());
+        assertTrue(twoKept.find(ORG, "m", 3).orElseThrow().contains("ours"), "version 3 holds the last update");
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Delete
     // ---------------------------------------------------------------------------------------------
@@ -465,6 +539,64 @@ class DatamartRepositoryTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // The 400 KB item limit, by this side's count before any call (ItemSizeTest: the counting)
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void storesTheLargestDatamartThatFitsAndRefusesOneByteMore() {
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                () -> repository.create(ORG, ItemSizeTest.ofSizeInManyColumns(ItemSize.MAX_ITEM_BYTES + 1)));
+        assertEquals("Datamart is too large to store: the datamart is 409601 bytes, and it exceeds DynamoDB's "
+                + "item limit of 400 KB (409600 bytes)", refused.getMessage());
+        assertEquals(0, client.calls(Operation.TRANSACT_WRITE_ITEMS), "refused before any call");
+
+        DatamartDefinition largest = ItemSizeTest.ofSizeInManyColumns(ItemSize.MAX_ITEM_BYTES);
+        repository.create(ORG, largest);
+        assertEquals(largest, repository.find(ORG, largest.name()).orElseThrow().definition());
+    }
+
+    @Test
+    void refusesAnUpdateWhoseNewPartsAloneExceed400KbBeforeCallingDynamoDb() {
+        repository.create(ORG, ItemSizeTest.documented());
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "the create's transaction");
+        Map<String, Object> before = db.snapshot();
+        DatamartUpdate overLimit = new DatamartUpdate("sales-analytics", null, null,
+                ItemSizeTest.relationshipsOfAbout(ItemSize.MAX_ITEM_BYTES));
+        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
+                () -> repository.update(ORG, overLimit));
+        assertTrue(refused.getMessage().startsWith("Datamart is too large to store: the datamart is "),
+                refused::getMessage);
+        assertTrue(refused.getMessage().contains("400 KB"), refused::getMessage);
+        // Every write of the repository is a transaction: none sent means refused on this side.
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "refused before the update was sent");
+        assertEquals(before, db.snapshot());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Listing
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void findsTheNameAtEachPositionCountingFromOne() {
+        createNamed("b", "a", "c");
+
+        assertEquals(Optional.of("a"), repository.nameAt(ORG, 1));
+        assertEquals(Optional.of("c"), repository.nameAt(ORG, 3));
+        assertEquals(Optional.empty(), repository.nameAt(ORG, 4));
+        assertThrows(IllegalArgumentException.class, () -> repository.nameAt(ORG, 0));
+        assertEquals(Optional.empty(), repository.nameAt("no-datamarts", 1), "an organization without any");
+    }
+
+    @Test
+    void readsNoMoreDatamartsThanTheCallerWants() {
+        createNamed("a", "b", "c");
+
+        assertEquals(List.of("a", "b"),
+                repository.listAfter(ORG, null, 2).map(datamart -> datamart.definition().name()).toList());
+        assertEquals(List.of(new QueryRead(null, 2)), client.queries(), "one page of two");
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Names that cannot be keys
     // ---------------------------------------------------------------------------------------------
 
@@ -475,6 +607,7 @@ class DatamartRepositoryTest {
     @ParameterizedTest
     @MethodSource("unstorableNames")
     void answersNotFoundForANameThatCannotBeAKey(String name) {
+        assertFalse(DatamartRepository.isStorableName(name));
         assertTrue(repository.find(ORG, name).isEmpty());
         assertThrows(DatamartNotFoundException.class, () -> repository.delete(ORG, name));
         assertThrows(DatamartNotFoundException.class,
@@ -486,6 +619,7 @@ class DatamartRepositoryTest {
     @MethodSource("namesOf1024Bytes")
     void storesFindsAndDeletesANameOfExactly1024Utf8Bytes(String name) {
         assertEquals(1024, name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertTrue(DatamartRepository.isStorableName(name));
         DatamartDefinition base = definition(MINIMAL_BODY);
         DatamartDefinition definition = new DatamartDefinition(name, base.datasourceName(), base.tableList(), null,
                 null);
@@ -721,6 +855,32 @@ class DatamartRepositoryTest {
                 () -> repository.update(ORG, update("{\"datamartName\": \"m\", \"relationships\": []}")));
         assertEquals(before, db.snapshot());
         assertNotEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+    }
+
+    @Test
+    void passesACancellationWithoutReasonsThroughAsDynamoDbReportedIt() {
+        TransactionCanceledException withoutReasons = TransactionCanceledException.builder()
+                .message("Transaction cancelled").build();
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> withoutReasons);
+
+        assertSame(withoutReasons, assertThrows(TransactionCanceledException.class,
+                () -> repository.create(ORG, definition(MINIMAL_BODY))));
+    }
+
+    @Test
+    void stopsRetryingACancelledTransactionWhenItsThreadIsInterruptedAndKeepsTheInterrupt() {
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, Integer.MAX_VALUE, DatamartRepositoryTest::conflict);
+        DatamartDefinition definition = definition(MINIMAL_BODY);
+        boolean stillInterrupted;
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(IllegalStateException.class, () -> repository.create(ORG, definition));
+        } finally {
+            // Cleared, whatever happened, so that no later test inherits it.
+            stillInterrupted = Thread.interrupted();
+        }
+        assertTrue(stillInterrupted, "the caller still sees that it was interrupted");
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "no attempt after the interrupted wait");
     }
 
     private List<Future<Void>> runTogether(List<Callable<Void>> tasks) throws InterruptedException {

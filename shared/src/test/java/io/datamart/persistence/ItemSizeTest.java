@@ -187,19 +187,6 @@ class ItemSizeTest {
     }
 
     @Test
-    void storesTheLargestDatamartThatFitsAndRefusesOneByteMore() {
-        InvalidRequestException refused = assertThrows(InvalidRequestException.class,
-                () -> repository.create(ORG, ofSizeInManyColumns(MAX + 1)));
-        assertEquals("Datamart is too large to store: the datamart is 409601 bytes, and it exceeds DynamoDB's "
-                + "item limit of 400 KB (409600 bytes)", refused.getMessage());
-        assertEquals(0, client.calls(Operation.TRANSACT_WRITE_ITEMS), "refused before any call");
-
-        DatamartDefinition largest = ofSizeInManyColumns(MAX);
-        repository.create(ORG, largest);
-        assertEquals(largest, repository.find(ORG, largest.name()).orElseThrow().definition());
-    }
-
-    @Test
     void refusesADatamartOneByteOver400KbBeforeCallingDynamoDb() {
         Map<String, Object> before = db.snapshot();
         InvalidRequestException refused = assertThrows(InvalidRequestException.class,
@@ -238,21 +225,6 @@ class ItemSizeTest {
 
     static List<Relationship> relationshipsOfAbout(int bytes) {
         return List.of(new Relationship("a", "b", "c", "d", "r".repeat(bytes), null, null));
-    }
-
-    @Test
-    void refusesAnUpdateWhoseNewPartsAloneExceed400KbBeforeCallingDynamoDb() {
-        repository.create(ORG, documented());
-        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "the create's transaction");
-        Map<String, Object> before = db.snapshot();
-        InvalidRequestException refused = assertThrows(InvalidRequestException.class, () -> repository.update(ORG,
-                new DatamartUpdate("sales-analytics", null, null, relationshipsOfAbout(MAX))));
-        assertTrue(refused.getMessage().startsWith("Datamart is too large to store: the datamart is "),
-                refused::getMessage);
-        assertTrue(refused.getMessage().contains("400 KB"), refused::getMessage);
-        // Every write of the repository is a transaction: none sent means refused on this side.
-        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS), "refused before the update was sent");
-        assertEquals(before, db.snapshot());
     }
 
     @Test

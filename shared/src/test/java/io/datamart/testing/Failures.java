@@ -4,9 +4,12 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.InternalServerErrorException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionInProgressException;
 
 /**
  * What DynamoDB or the network can throw at a function, for fault injection. Each
@@ -85,6 +88,27 @@ public final class Failures {
         return (ProvisionedThroughputExceededException) ProvisionedThroughputExceededException.builder()
                 .message(message).statusCode(400)
                 .awsErrorDetails(details("ProvisionedThroughputExceededException", message)).build();
+    }
+
+    /** A single write refused because a transaction was under way on its item (moto never answers so). */
+    public static TransactionConflictException transactionConflict() {
+        String message = "Transaction is ongoing for the item";
+        return (TransactionConflictException) TransactionConflictException.builder().message(message).statusCode(400)
+                .awsErrorDetails(details("TransactionConflictException", message)).build();
+    }
+
+    /** A transaction whose client token an earlier attempt, its answer lost, is still applying. */
+    public static TransactionInProgressException transactionInProgress() {
+        String message = "Transaction is in progress";
+        return (TransactionInProgressException) TransactionInProgressException.builder().message(message)
+                .statusCode(400).awsErrorDetails(details("TransactionInProgressException", message)).build();
+    }
+
+    /** A conditional write whose condition failed, as DynamoDB answers it. */
+    public static ConditionalCheckFailedException conditionFailed() {
+        String message = "The conditional request failed";
+        return (ConditionalCheckFailedException) ConditionalCheckFailedException.builder().message(message)
+                .statusCode(400).awsErrorDetails(details("ConditionalCheckFailedException", message)).build();
     }
 
     private static AwsErrorDetails details(String code, String message) {

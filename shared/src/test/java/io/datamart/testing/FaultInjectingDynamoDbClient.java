@@ -3,6 +3,7 @@ package io.datamart.testing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +41,7 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
     private final Map<Operation, Map.Entry<Integer, Runnable>> afterCalls = new ConcurrentHashMap<>();
     private final Map<Operation, Map.Entry<Integer, Runnable>> beforeCalls = new ConcurrentHashMap<>();
     private final List<Duration> callTimeouts = new CopyOnWriteArrayList<>();
+    private final List<Optional<Duration>> attemptTimeouts = new CopyOnWriteArrayList<>();
     private final Map<Operation, Runnable> beforeEachCall = new ConcurrentHashMap<>();
     private final List<QueryRead> queries = new CopyOnWriteArrayList<>();
 
@@ -86,8 +88,14 @@ public final class FaultInjectingDynamoDbClient implements DynamoDbClient {
         return List.copyOf(callTimeouts);
     }
 
+    /** Each call's attempt timeout, in call order: empty for a call whose attempts are never cut short. */
+    public List<Optional<Duration>> attemptTimeouts() {
+        return List.copyOf(attemptTimeouts);
+    }
+
     private void record(DynamoDbRequest request) {
         request.overrideConfiguration().flatMap(override -> override.apiCallTimeout()).ifPresent(callTimeouts::add);
+        attemptTimeouts.add(request.overrideConfiguration().flatMap(override -> override.apiCallAttemptTimeout()));
     }
 
     /** How many times {@code operation} was called, failed calls included. */
