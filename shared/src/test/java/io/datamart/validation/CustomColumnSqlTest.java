@@ -718,4 +718,21 @@ class CustomColumnSqlTest {
             assertTrue(rejected.violations().get(0).message().contains("must not call 'pg_sleep'"));
         }
     }
+
+    @Test
+    void acceptsATextOfExactlyTheMaximumLength() {
+        assertAccepted("1" + " ".repeat(CustomColumnSql.MAX_LENGTH - 1), null);
+    }
+
+    @Test
+    void refusesTheNullCharacterAsAControlCharacter() {
+        // U+0000 is code point zero: the first control character, not the absence of one.
+        assertEquals("must not contain control characters (U+0000 (NULL))", problems("1\u0000").get(0));
+    }
+
+    @Test
+    void refusesALookAlikeThatFoldsToAnApostrophe() {
+        // The apostrophe is the first of the punctuation marks a look-alike may fold to.
+        assertRejected("1 + \uFF07", null, "must not contain U+FF07 (FULLWIDTH APOSTROPHE): it imitates SQL punctuation");
+    }
 }
