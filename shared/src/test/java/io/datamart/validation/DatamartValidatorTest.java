@@ -196,6 +196,144 @@ class DatamartValidatorTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // The names recorded for the schema checks (SchemaNames), and repeats by schemaName and name.
+    // Kept at the top level: PIT runs the mutated class's own test class first, not its @Nested ones.
+    // ---------------------------------------------------------------------------------------------
+
+    static SchemaNames namesOfCreate(JsonNode body) {
+        return VALIDATOR.readCreate(body).names();
+    }
+
+    /** The clientColumn recorded for the documented table when it is sent as {@code value}. */
+    static String recordedClientColumn(String value) {
+        return namesOfCreate(documentedWith(b -> table(b, 0).put("clientColumn", value))).tables().get(0)
+                .clientColumn();
+    }
+
+    @Test
+    void recordsEachTableAndColumnAtItsIndexWithTheNamesToLookUp() {
+        // Only a column known to be plain is looked up by name; a custom column's checked sql is kept instead.
+        // A broken schemaName leaves the table's schema unknown, so it is not looked up either.
+        SchemaNames names = namesOfCreate(json("""
+                {"name": "m", "datasourceName": "ds", "tableList": [
+                  {"schemaName": "public", "name": "orders", "clientColumn": "tenant_id", "columns": [
+                    {"name": "order_id"},
+                    {"name": "total", "isCustomColumn": true, "sql": "quantity * unit_price"},
+                    {"name": "status", "isCustomColumn": false},
+                    {"name": "maybe", "isCustomColumn": "yes"}]},
+                  {"name": "customers", "columns": [{"name": "id"}]},
+                  {"schemaName": 5, "name": "events", "columns": [{"name": "event_id"}]}]}
+                """));
+
+        assertEquals(List.of(
+                new SchemaNames.TableNames(0, "orders", "public", true, "tenant_id", List.of(
+                        new SchemaNames.ColumnNames(0, "order_id", null),
+                        new SchemaNames.ColumnNames(1, null, "quantity * unit_price"),
+                        new SchemaNames.ColumnNames(2, "status", null),
+                        new SchemaNames.ColumnNames(3, null, null))),
+                new SchemaNames.TableNames(1, "customers", null, true, null,
+                        List.of(new SchemaNames.ColumnNames(0, "id", null))),
+                new SchemaNames.TableNames(2, "events", null, false, null,
+                        List.of(new SchemaNames.ColumnNames(0, "event_id", null)))),
+                names.tables());
+    }
+
+    @Test
+    void recordsANameForLookUpOnlyIfItBreaksNoneOfTheIdentifierRules() {
+        // The limit counts code points, as the identifier rule does: 128 emoji are 256 chars.
+        assertEquals("x".repeat(128), recordedClientColumn("x".repeat(128)));
+        assertEquals("😀".repeat(128), recordedClientColumn("😀".repeat(128)));
+        assertNull(recordedClientColumn("x".repeat(129)));
+        assertNull(recordedClientColumn(" \u00a0"));
+        assertNull(recordedClientColumn("tenant\u0007id"));
+    }
+
+    @Test
+    void acceptsAnIdentifierOf128CharactersAndRefuses129() {
+        assertTrue(VALIDATOR.readCreate(documentedWith(b -> table(b, 0).put("clientColumn", "x".repeat(128))))
+                .isValid());
+        assertCreateRejected(documentedWith(b -> table(b, 0).put("clientColumn", "x".repeat(129))),
+                "tableList[0].clientColumn", "must be at most 128 characters, not 129: no database takes a longer name");
+    }
+
+    @Test
+    void recordsWhetherTheTableListWasSentAndWhetherItCanBeRead() {
+        // An update that keeps its stored table list resolves relationships through that one instead.
+        SchemaNames readable = namesOfCreate(documented());
+        assertTrue(readable.tableListSent());
+        assertTrue(readable.tableListReadable());
+
+        SchemaNames empty = namesOfCreate(documentedWith(b -> b.putArray("tableList")));
+        assertTrue(empty.tableListSent());
+        assertFalse(empty.tableListReadable());
+
+        SchemaNames absent = namesOfCreate(documentedWith(b -> b.remove("tableList")));
+        assertFalse(absent.tableListSent());
+        assertFalse(absent.tableListReadable());
+
+        SchemaNames kept = VALIDATOR.readUpdate(json("""
+                {"datamartName": "m", "relationships": []}""")).names();
+        assertFalse(kept.tableListSent());
+    }
+
+    @Test
+    void recordsTheMappingTableOfTableTenancyAndNoneForOtherLevels() {
+        assertEquals(new SchemaNames.TenancyNames("public", "client_mapping", "client_id", "id"),
+                namesOfCreate(documented()).tenancy());
+        // Other levels may send the same fields, but they name no table the datamart reads.
+        assertNull(namesOfCreate(documentedWith(b -> tenancy(b).put("tenancyLevel", "DATABASE"))).tenancy());
+    }
+
+    @Test
+    void recordsEachRelationshipAtItsIndexWithItsUsableNames() {
+        ObjectNode body = documented();
+        ArrayNode relationships = (ArrayNode) body.get("relationships");
+        relationships.add("not an object");
+        relationships.addObject().put("parentTableName", "orders").put("parentColumnName", "x".repeat(129))
+                .put("childTableName", "customers").put("childColumnName", "id").put("relationshipName", "r");
+
+        assertEquals(List.of(new SchemaNames.RelationshipNames(0, "orders", "customer_id", "customers", "id"),
+                new SchemaNames.RelationshipNames(2, "orders", null, "customers", "id")),
+                namesOfCreate(body).relationships());
+    }
+
+    @Test
+    void reportsARepeatedTableByItsSchemaNameAndNameWithOrWithoutASchema() {
+        assertCreateRejected(json("""
+                {"name": "m", "datasourceName": "ds", "tableList": [
+                  {"schemaName": "s", "name": "t", "columns": [{"name": "a"}]},
+                  {"schemaName": "s", "name": "t", "columns": [{"name": "b"}]}]}
+                """), "tableList[1]", "repeats tableList[0]: two tables have the same schemaName and name");
+        assertCreateRejected(json("""
+                {"name": "m", "datasourceName": "ds", "tableList": [
+                  {"name": "t", "columns": [{"name": "a"}]},
+                  {"name": "t", "columns": [{"name": "b"}]}]}
+                """), "tableList[1]", "repeats tableList[0]: two tables have the same schemaName and name");
+    }
+
+    @Test
+    void doesNotCountTheSameNameInAnotherSchemaOrWithoutOneAsARepeat() {
+        List<Table> tables = VALIDATOR.validateCreate(json("""
+                {"name": "m", "datasourceName": "ds", "tableList": [
+                  {"schemaName": "public", "name": "t", "columns": [{"name": "a"}]},
+                  {"schemaName": "archive", "name": "t", "columns": [{"name": "a"}]},
+                  {"name": "t", "columns": [{"name": "a"}]}]}
+                """)).tableList();
+        assertEquals(Arrays.asList("public", "archive", null), tables.stream().map(Table::schemaName).toList());
+    }
+
+    @Test
+    void leavesTablesWithABrokenSchemaNameToThatViolationRatherThanCallingThemRepeats() {
+        List<Violation> violations = createViolations(json("""
+                {"name": "m", "datasourceName": "ds", "tableList": [
+                  {"schemaName": 5, "name": "t", "columns": [{"name": "a"}]},
+                  {"schemaName": 5, "name": "t", "columns": [{"name": "a"}]}]}
+                """));
+        assertEquals(List.of(new Violation("tableList[0].schemaName", "must be a string, not a number"),
+                new Violation("tableList[1].schemaName", "must be a string, not a number")), violations);
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // Create: accepted bodies
     // ---------------------------------------------------------------------------------------------
 

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.ContentReference;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.datamart.api.Json;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +76,10 @@ class JsonSyntaxErrorsTest {
                         + "ends inside a string: its closing double quote is missing"),
                 refused("end inside an escape", "{\"name\": \"a\\u00", "is not valid JSON at line 1, column 16: "
                         + "it ends inside the escape sequence of a string"),
+                refused("end inside a field name", "{\"na", "is not valid JSON at line 1, column 5: it ends "
+                        + "inside a field name: its closing double quote is missing"),
+                refused("end of a bare minus", "-", "is not valid JSON at line 1, column 2: it ends before the JSON "
+                        + "value is complete"),
                 refused("end of a bare value", "tr", "is not valid JSON at line 1, column 3: 'tr' is not a JSON "
                         + "value; expected " + value),
                 refused("field name not quoted", "{name: \"m\"}", "is not valid JSON at line 1, column 2: field "
@@ -145,6 +151,10 @@ class JsonSyntaxErrorsTest {
                 refused("invalid escape", "{\"name\": \"\\x41\"}", "is not valid JSON at line 1, column 12: '\\x' "
                         + "is not a JSON escape; a backslash in a string starts one of \\\" \\\\ \\/ \\b \\f \\n \\r "
                         + "\\t or \\u and four hexadecimal digits (write \\\\ for a backslash itself)"),
+                refused("escape of the first printable character", "{\"name\": \"\\!\"}", "is not valid JSON at "
+                        + "line 1, column 12: '\\!' is not a JSON escape; a backslash in a string starts one of \\\" "
+                        + "\\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hexadecimal digits (write \\\\ for a "
+                        + "backslash itself)"),
                 refused("escaped single quote", "{\"name\": \"it\\'s\"}", "is not valid JSON at line 1, column 14: "
                         + "'\\'' is not a JSON escape: a single quote needs no backslash in a string"),
                 refused("bad unicode escape", "{\"name\": \"\\u12G4\"}", "is not valid JSON at line 1, column 15: "
@@ -263,5 +273,80 @@ class JsonSyntaxErrorsTest {
 
         assertEquals("is not valid JSON at line 1, column 2: field names take double quotes, not single quotes",
                 JsonSyntaxErrors.describe(refused));
+    }
+
+    @Test
+    void aTokenCountOverItsLimitSaysWhichLimit() {
+        assertEquals("has too many values: at most 1000000 tokens (names, values and brackets) are allowed",
+                JsonSyntaxErrors.describe(new StreamConstraintsException("Token count (1000001) exceeds the maximum "
+                        + "allowed (1000000, from `StreamReadConstraints.getMaxTokenCount()`)")));
+    }
+
+    @Test
+    void aRefusalThatIsNoSyntaxErrorSaysOnlyWhere() {
+        JsonMappingException mapping = new JsonMappingException(null,
+                "Some `com.fasterxml.jackson.databind.DeserializationFeature` complaint", LINE_4_COLUMN_2);
+
+        assertEquals("is not valid JSON at line 4, column 2", JsonSyntaxErrors.describe(mapping));
+    }
+
+    @Test
+    void namesADuplicateFieldAsTheParserReadItRatherThanFromItsText() throws Exception {
+        // The parser's context holds the name as read; its text is read only when no parser is at hand.
+        JsonParser parser = Json.MAPPER.createParser("{\"a\": 1}");
+        parser.nextToken();
+        parser.nextToken();
+
+        assertEquals("is not valid JSON at line 1, column 8: the field 'a' appears twice in the same object; each "
+                + "field may appear only once",
+                JsonSyntaxErrors.describe(new JsonParseException(parser, "Duplicate field 'b'")));
+    }
+
+    @Test
+    void namesADuplicateFieldFromTheTextWhenNoParserIsAtHand() {
+        assertEquals("is not valid JSON at line 4, column 2: the field 'it's' appears twice in the same object; "
+                + "each field may appear only once",
+                JsonSyntaxErrors.describe(new JsonParseException(null, "Duplicate field 'it's'", LINE_4_COLUMN_2)));
+        assertEquals("is not valid JSON at line 4, column 2: a field appears twice in the same object; each field "
+                + "may appear only once",
+                JsonSyntaxErrors.describe(new JsonParseException(null, "Duplicate field", LINE_4_COLUMN_2)));
+    }
+
+    @Test
+    void anUnrecognizedTokenWithoutAWordSaysWhatIsExpected() {
+        assertEquals("is not valid JSON at line 4, column 2: expected " + JsonSyntaxErrors.A_VALUE,
+                JsonSyntaxErrors.describe(new JsonParseException(null, "Unrecognized token '': was expecting "
+                        + "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')", LINE_4_COLUMN_2)));
+    }
+
+    @Test
+    void anUnforeseenUnexpectedCharacterIsNamedWithoutTheParsersText() {
+        assertEquals("is not valid JSON at line 4, column 2: unexpected 'x'",
+                JsonSyntaxErrors.describe(new JsonParseException(null,
+                        "Unexpected character ('x' (code 120)): some new `JsonReadFeature` expectation",
+                        LINE_4_COLUMN_2)));
+        assertEquals("is not valid JSON at line 4, column 2: 'x' cannot appear in a number",
+                JsonSyntaxErrors.describe(new JsonParseException(null,
+                        "Unexpected character ('x' (code 120)) in numeric value: some new `JsonReadFeature` rule",
+                        LINE_4_COLUMN_2)));
+    }
+
+    @Test
+    void aCharacterWhoseCodeIsMissingOrUnreadableIsCalledThisCharacter() {
+        String expected = "is not valid JSON at line 4, column 2: this character is not allowed between values; "
+                + "only spaces, tabs and line breaks are";
+        assertEquals(expected, JsonSyntaxErrors.describe(new JsonParseException(null,
+                "Illegal character ((CTRL-CHAR, code 99999999999)): only regular white space is allowed",
+                LINE_4_COLUMN_2)));
+        assertEquals(expected, JsonSyntaxErrors.describe(new JsonParseException(null,
+                "Illegal character: only regular white space is allowed", LINE_4_COLUMN_2)));
+    }
+
+    @Test
+    void showsPrintableAsciiInQuotesAndEverythingElseByItsCodePoint() {
+        assertEquals("'!'", JsonSyntaxErrors.character('!'));
+        assertEquals("'~'", JsonSyntaxErrors.character('~'));
+        assertEquals("U+0020 (SPACE)", JsonSyntaxErrors.character(' '));
+        assertEquals("U+007F (DELETE)", JsonSyntaxErrors.character(0x7F));
     }
 }

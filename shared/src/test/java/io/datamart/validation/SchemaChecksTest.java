@@ -282,4 +282,47 @@ class SchemaChecksTest {
         assertThrows(IllegalArgumentException.class,
                 () -> SchemaChecks.check(unknown, new SchemaNames(), List.of()));
     }
+
+    @Test
+    void requiresTheSchemaOfARelationshipTableThatIsNotInTheDatamartAndIsInTwoSchemas() {
+        // The table list is complete, so events is in no schema of the datamart: the catalog alone decides.
+        ObjectNode body = documented();
+        ((ObjectNode) body.path("relationships").path(0)).put("childTableName", "events")
+                .put("childColumnName", "event_id");
+
+        assertEquals(Map.of("relationships[0].childTableName", "names 'events', which is in more than one schema "
+                + "of datasource 'warehouse' (public.events, audit.events): send schemaName"), create(body));
+    }
+
+    /** The documented body with events twice in its table list, first as {@code first}, then as {@code second}. */
+    private static ObjectNode listingEventsTwice(String firstSchema, String secondSchema) {
+        ObjectNode body = documented();
+        for (String schema : new String[] {firstSchema, secondSchema}) {
+            ObjectNode events = ((ArrayNode) body.path("tableList")).addObject().put("name", "events");
+            if (schema != null) {
+                events.put("schemaName", schema);
+            }
+            events.putArray("columns").addObject().put("name", "event_id");
+        }
+        ((ObjectNode) body.path("relationships").path(0)).put("parentTableName", "events")
+                .put("parentColumnName", "actor");
+        return body;
+    }
+
+    @Test
+    void takesARelationshipEndInTheSchemaTheTableListSendsWithItsNameWhereverThatIs() {
+        // events without a schema is ambiguous in itself; the relationship end takes audit, sent beside it.
+        String ambiguous = "names 'events', which is in more than one schema of datasource 'warehouse' "
+                + "(public.events, audit.events): send schemaName";
+        assertEquals(Map.of("tableList[1].name", ambiguous), create(listingEventsTwice(null, "audit")));
+        assertEquals(Map.of("tableList[2].name", ambiguous), create(listingEventsTwice("audit", null)));
+    }
+
+    @Test
+    void takesAnUpdatesRelationshipEndInTheSchemaTheStoredTableListSendsWithItsName() {
+        Table bare = new Table("events", null, null, null, null, null, List.of());
+        Table audit = new Table("events", "audit", null, null, null, null, List.of());
+        assertEquals(List.of(), updateRelatingEvents("actor", List.of(bare, audit)));
+        assertEquals(List.of(), updateRelatingEvents("actor", List.of(audit, bare)));
+    }
 }
