@@ -26,6 +26,7 @@ public final class DatasourceRepository {
     static final Duration CATALOG_CACHE_TTL = Duration.ofSeconds(30);
     /** The revision of a datasource saved before revisions were kept. */
     static final String NO_REVISION = "";
+    /** How many datasources {@link #findRecent} remembers at most: a bound on a warm function's memory. */
     private static final int MAX_CACHED = 1_000;
     static final String REVISION = "revision";
 
@@ -40,11 +41,18 @@ public final class DatasourceRepository {
     private final TableNames tables;
     private final Clock clock;
     private final Map<List<String>, Revision> recent = new ConcurrentHashMap<>();
+    private final int maxCached;
 
     public DatasourceRepository(DynamoDbClient dynamoDb, TableNames tables, Clock clock) {
+        this(dynamoDb, tables, clock, MAX_CACHED);
+    }
+
+    /** With a smaller memory of recent reads: a test fills it with a few datasources, not a thousand. */
+    DatasourceRepository(DynamoDbClient dynamoDb, TableNames tables, Clock clock, int maxCached) {
         this.dynamoDb = dynamoDb;
         this.tables = tables;
         this.clock = clock;
+        this.maxCached = maxCached;
     }
 
     /**
@@ -62,7 +70,7 @@ public final class DatasourceRepository {
         }
         Optional<Revision> read = findRevision(organizationId, name);
         if (read.isPresent()) {
-            if (recent.size() >= MAX_CACHED) {
+            if (recent.size() >= maxCached) {
                 recent.clear();
             }
             recent.put(key, read.get());

@@ -58,6 +58,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Datamarts in DynamoDB (on the test AWS): lossless storage, conditional writes, versions, organizations. */
@@ -543,13 +545,29 @@ class DatamartRepositoryTest {
     // ---------------------------------------------------------------------------------------------
 
     @Test
-    void storesTheLargestDatamartThatFitsAndRefusesOneByteMore() {
+    void refusesADatamartOneByteOverTheLimitBeforeAnyCall() {
         InvalidRequestException refused = assertThrows(InvalidRequestException.class,
-                () -> repository.create(ORG, ItemSizeTest.ofSizeInManyColumns(ItemSize.MAX_ITEM_BYTES + 1)));
+                () -> repository.create(ORG, ItemSizeTest.ofSize(ItemSize.MAX_ITEM_BYTES + 1, "x")));
         assertEquals("Datamart is too large to store: the datamart is 409601 bytes, and it exceeds DynamoDB's "
                 + "item limit of 400 KB (409600 bytes)", refused.getMessage());
         assertEquals(0, client.calls(Operation.TRANSACT_WRITE_ITEMS), "refused before any call");
+    }
 
+    @Test
+    void sendsADatamartOfExactlyTheLimitOnToDynamoDb() {
+        // The call fails here only to keep 400 KB off the emulator: this is the quick check of the
+        // boundary, which the mutation run reaches; the next test stores one for real.
+        client.fail(Operation.TRANSACT_WRITE_ITEMS, 1, () -> new IllegalStateException("reached DynamoDB"));
+
+        IllegalStateException sent = assertThrows(IllegalStateException.class,
+                () -> repository.create(ORG, ItemSizeTest.ofSize(ItemSize.MAX_ITEM_BYTES, "x")));
+
+        assertEquals("reached DynamoDB", sent.getMessage());
+        assertEquals(1, client.calls(Operation.TRANSACT_WRITE_ITEMS));
+    }
+
+    @Test
+    void storesTheLargestDatamartThatFits() {
         DatamartDefinition largest = ItemSizeTest.ofSizeInManyColumns(ItemSize.MAX_ITEM_BYTES);
         repository.create(ORG, largest);
         assertEquals(largest, repository.find(ORG, largest.name()).orElseThrow().definition());
@@ -665,6 +683,40 @@ class DatamartRepositoryTest {
         assertThrows(DatamartAlreadyExistsException.class, () -> repository.create(ORG, definition(secondBody)));
         assertEquals(before, db.snapshot());
         assertEquals(first, stored(ORG, "sales-analytics").definition());
+    }
+
+    @Test
+    void reportsTheClaimLostWhenTheWriteCommittedAlongsideFailsItsConditionAndStoresNothing() {
+        Map<String, Object> before = db.snapshot();
+
+        assertThrows(IdempotencyClaimLostException.class,
+                () -> repository.create(ORG, definition(Fixtures.documentedCreateBody()), claimHeld(false)));
+
+        assertEquals(before, db.snapshot());
+    }
+
+    @Test
+    void answersThatTheNameIsTakenWhenTheWriteCommittedAlongsideStillHolds() {
+        repository.create(ORG, definition(Fixtures.documentedCreateBody()));
+        Map<String, Object> before = db.snapshot();
+
+        assertThrows(DatamartAlreadyExistsException.class,
+                () -> repository.create(ORG, definition(Fixtures.documentedCreateBody()), claimHeld(true)));
+
+        assertEquals(before, db.snapshot());
+    }
+
+    /**
+     * A write that commits with a change, as an idempotency record does: a check that holds
+     * only when {@code held}, standing for a claim still held or lost to another request.
+     */
+    private CommittedWith claimHeld(boolean held) {
+        return name -> TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                .tableName(db.tables().datamarts())
+                .key(Keys.of("claims", name))
+                .conditionExpression(held ? "attribute_not_exists(#name)" : "attribute_exists(#name)")
+                .expressionAttributeNames(Map.of("#name", Keys.NAME))
+                .build()).build();
     }
 
     @Test

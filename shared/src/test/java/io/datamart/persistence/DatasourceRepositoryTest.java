@@ -14,20 +14,14 @@ import io.datamart.testing.Fixtures;
 import io.datamart.testing.LocalDynamoDb;
 import io.datamart.testing.MutableClock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Datasources on the test AWS: what a save stores, what a delete reports, what a create's read remembers. */
 class DatasourceRepositoryTest {
     private static final String ORG = Fixtures.DEMO_ORG;
-    /** How many datasources findRecent remembers at most (DatasourceRepository.MAX_CACHED). */
-    private static final int REMEMBERED = 1_000;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:15:30Z"));
     private LocalDynamoDb db;
@@ -80,27 +74,21 @@ class DatasourceRepositoryTest {
     }
 
     @Test
-    void forgetsEverythingItRemembersBeforeRememberingMoreThanAThousand() {
-        String org = "many-datasources";
-        List<WriteRequest> puts = new ArrayList<>();
-        for (int i = 0; i <= REMEMBERED; i++) {
-            puts.add(WriteRequest.builder().putRequest(PutRequest.builder().item(Keys.of(org, "ds-" + i)).build())
-                    .build());
+    void forgetsEverythingItRemembersBeforeRememberingMoreThanItsLimit() {
+        int limit = 3;
+        DatasourceRepository remembering = new DatasourceRepository(client, db.tables(), clock, limit);
+        for (int i = 0; i <= limit; i++) {
+            remembering.save(ORG, "ds-" + i);
         }
-        // BatchWriteItem takes 25 writes at a time.
-        for (int from = 0; from < puts.size(); from += 25) {
-            List<WriteRequest> batch = puts.subList(from, Math.min(from + 25, puts.size()));
-            db.client().batchWriteItem(r -> r.requestItems(Map.of(db.tables().datasources(), batch)));
+        for (int i = 0; i < limit; i++) {
+            remembering.findRecent(ORG, "ds-" + i);
         }
-        for (int i = 0; i < REMEMBERED; i++) {
-            repository.findRecent(org, "ds-" + i);
-        }
-        assertTrue(repository.findRecent(org, "ds-0").orElseThrow().remembered(), "a thousand are remembered");
+        assertTrue(remembering.findRecent(ORG, "ds-0").orElseThrow().remembered(), "as many as the limit remembered");
 
-        repository.findRecent(org, "ds-" + REMEMBERED);
+        remembering.findRecent(ORG, "ds-" + limit);
 
-        assertFalse(repository.findRecent(org, "ds-0").orElseThrow().remembered(), "read again from DynamoDB");
-        assertTrue(repository.findRecent(org, "ds-" + REMEMBERED).orElseThrow().remembered(),
+        assertFalse(remembering.findRecent(ORG, "ds-0").orElseThrow().remembered(), "read again from DynamoDB");
+        assertTrue(remembering.findRecent(ORG, "ds-" + limit).orElseThrow().remembered(),
                 "the one read after forgetting is remembered");
     }
 }
