@@ -1,7 +1,9 @@
 package io.datamart.mutation.prioritiser;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.pitest.classinfo.ClassName;
 import org.pitest.classpath.CodeSource;
 import org.pitest.coverage.CoverageDatabase;
 import org.pitest.coverage.TestInfo;
@@ -11,15 +13,22 @@ import org.pitest.mutationtest.build.TestPrioritiserFactory;
 
 /**
  * PIT's own choice and order of the tests to run against a mutant (the tests that cover
- * it, the mutated class's own tests first, then the fastest), cut after
+ * it, sorted by time with a bonus for the mutated class's own tests), cut after
  * {@value #MAX_TESTS_PROPERTY} of them (PIT's {@code pluginConfiguration}; 0 or absent:
- * no cut).
+ * no cut), and then every covering test of the class's own test class ({@code <Class>Test}
+ * of the outermost class, its nested classes included) that the cut left out.
  *
- * <p>Why: nearly every handler test covers authentication, the service and the API
- * mapping, against moto, so a mutant that survives would otherwise meet some two thousand
- * tests (minutes each) before PIT gives up on it. The cut makes the score a lower bound:
- * a mutant that only a test beyond the cut would kill counts as surviving, never the
- * other way round.
+ * <p>Why the cut: nearly every handler test covers authentication, the service and the
+ * API mapping, against moto, so a mutant that survives would otherwise meet some two
+ * thousand tests (minutes each) before PIT gives up on it. The cut makes the score a lower
+ * bound: a mutant that only a test beyond the cut would kill counts as surviving, never
+ * the other way round.
+ *
+ * <p>Why the class's own tests are never cut: they are the tests written for its rules,
+ * and where they are many (a repository's, against moto) PIT's bonus for them is smaller
+ * than their spread in time, so the cut used to fall among them and drop the one test of
+ * a boundary; PIT gives no bonus at all to an inner class's or a nested test class's.
+ * They are one class's tests, not the suite's, so the cost stays bounded as with the cut alone.
  */
 public final class CappedTestPrioritiserFactory implements TestPrioritiserFactory {
     public static final String MAX_TESTS_PROPERTY = "maxTestsPerMutant";
@@ -37,8 +46,28 @@ public final class CappedTestPrioritiserFactory implements TestPrioritiserFactor
         }
         return mutant -> {
             List<TestInfo> tests = prioritiser.assignTests(mutant);
-            return tests.size() <= maxTests ? tests : List.copyOf(tests.subList(0, maxTests));
+            if (tests.size() <= maxTests) {
+                return tests;
+            }
+            String ownTests = ownTestClass(mutant.getClassName());
+            List<TestInfo> chosen = new ArrayList<>(tests.subList(0, maxTests));
+            tests.subList(maxTests, tests.size()).stream()
+                    .filter(test -> isDefinedIn(test, ownTests))
+                    .forEach(chosen::add);
+            return List.copyOf(chosen);
         };
+    }
+
+    /** {@code a.b.Outer$Inner} is tested by {@code a.b.OuterTest}. */
+    static String ownTestClass(ClassName mutated) {
+        String name = mutated.asJavaName();
+        int inner = name.indexOf('$');
+        return (inner < 0 ? name : name.substring(0, inner)) + "Test";
+    }
+
+    private static boolean isDefinedIn(TestInfo test, String testClass) {
+        String defining = TestInfo.toDefiningClassName().apply(test).asJavaName();
+        return defining.equals(testClass) || defining.startsWith(testClass + "$");
     }
 
     static int maxTests(Properties properties) {
@@ -59,6 +88,7 @@ public final class CappedTestPrioritiserFactory implements TestPrioritiserFactor
 
     @Override
     public String description() {
-        return "Datamart API: PIT's test order, at most " + MAX_TESTS_PROPERTY + " tests a mutant";
+        return "Datamart API: PIT's test order, at most " + MAX_TESTS_PROPERTY
+                + " tests a mutant, and every one of the mutated class's own tests";
     }
 }
