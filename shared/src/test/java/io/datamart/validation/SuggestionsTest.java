@@ -40,4 +40,13 @@ class SuggestionsTest {
         assertEquals(3, Suggestions.distance("timestamp", "ts_timestamp"));
         assertEquals(Integer.MAX_VALUE, Suggestions.distance("timestamp", "tsx_timestamp"));
     }
+
+    @Test
+    void measuresNamesOfUpTo100CharactersAndGivesUpOnLongerOnes() {
+        String hundred = "a".repeat(100);
+        assertEquals(1, Suggestions.distance(hundred, "a".repeat(99)));
+        assertEquals(1, Suggestions.distance("a".repeat(99), hundred));
+        assertEquals(Integer.MAX_VALUE, Suggestions.distance("a".repeat(101), hundred));
+        assertEquals(Integer.MAX_VALUE, Suggestions.distance(hundred, "a".repeat(101)));
+    }
 }
