@@ -155,6 +155,10 @@ class JsonSyntaxErrorsTest {
                         + "line 1, column 12: '\\!' is not a JSON escape; a backslash in a string starts one of \\\" "
                         + "\\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hexadecimal digits (write \\\\ for a "
                         + "backslash itself)"),
+                refused("escape of the last printable character", "{\"name\": \"\\~\"}", "is not valid JSON at "
+                        + "line 1, column 12: '\\~' is not a JSON escape; a backslash in a string starts one of \\\" "
+                        + "\\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hexadecimal digits (write \\\\ for a "
+                        + "backslash itself)"),
                 refused("escaped single quote", "{\"name\": \"it\\'s\"}", "is not valid JSON at line 1, column 14: "
                         + "'\\'' is not a JSON escape: a single quote needs no backslash in a string"),
                 refused("bad unicode escape", "{\"name\": \"\\u12G4\"}", "is not valid JSON at line 1, column 15: "

@@ -55,6 +55,13 @@ class SqlExpressionCheckTest {
     }
 
     @Test
+    void readsAnEmptyQuotedNameAsTheEmptyName() {
+        // Two characters are the shortest quoted name: its quotes come off like any other's.
+        assertEquals(List.of("references unknown column ''"), problems("\"\""));
+        assertEquals(List.of("references unknown column ''"), problems("``"));
+    }
+
+    @Test
     void refusesAFunctionOfAnotherSchema() {
         assertEquals(List.of("must not call a function of another schema ('s.abs')"), problems("s.abs(1)"));
     }

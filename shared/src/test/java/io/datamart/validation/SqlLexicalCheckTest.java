@@ -50,8 +50,27 @@ class SqlLexicalCheckTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"amount::text", "amount::_x", "1 : 2", "'abc'", "\"a\"\"b\""})
+    @ValueSource(strings = {"amount::text", "amount::_x", "1 : 2", "'abc'", "\"a\"\"b\"", "'a'''",
+        "\"a\"\"\""})
     void acceptsCastsColonsAndLiteralsEndingTheText(String sql) {
+        assertEquals(List.of(), SqlLexicalCheck.problems(sql));
+    }
+
+    @Test
+    void endsALiteralAtAQuoteThatFollowsAnEscapedOne() {
+        // 'a''' is a and an escaped quote: the quote after the pair ends it, and 'b' is a literal of its own.
+        assertEquals(List.of(), SqlLexicalCheck.problems("'a''' || 'b'"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"q'[x]'", "nQ'[x]'"})
+    void refusesOraclesAlternativeQuoting(String sql) {
+        assertEquals(List.of("must not use Oracle's q'...' quoting"), SqlLexicalCheck.problems(sql));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"q + nq", "q", "N'abc'", "x'41'"})
+    void acceptsQAndNqAsNamesAndOtherLettersBeforeALiteral(String sql) {
         assertEquals(List.of(), SqlLexicalCheck.problems(sql));
     }
 
