@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.datamart.domain.ClientColumnType;
 import io.datamart.error.Violation;
 import io.datamart.testing.Fixtures;
 import java.util.List;
@@ -25,6 +26,16 @@ class ObjectFieldsTest {
         List<JsonNode> elements =
                 ObjectFields.of(Fixtures.object(json), "", Set.of("a"), violations).requiredNonEmptyArray("a");
         return new Read(elements, violations.listed());
+    }
+
+    @Test
+    void readsAnOptionalEnumWhenPresentAndNothingWhenAbsent() {
+        Violations violations = new Violations();
+        ObjectFields fields = ObjectFields.of(Fixtures.object("{\"type\": \"STRING\"}"), "", Set.of("type"), violations);
+
+        assertEquals(ClientColumnType.STRING, fields.optionalEnum("type", ClientColumnType.values()));
+        assertNull(fields.optionalEnum("absent", ClientColumnType.values()));
+        assertEquals(List.of(), violations.listed());
     }
 
     @Test
